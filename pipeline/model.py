@@ -1,0 +1,135 @@
+"""The plain data every stage passes on: a document in, a parsed page out.
+
+Parsers fill these; `pipeline.stage` turns them into rows with stable keys; the store loads the rows.
+Nothing here knows about HTML, HTTP, DuckDB or Airflow. Times are timezone-aware UTC `datetime`s.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Values the contract allows (docs/contract.md).
+PLATFORMS = ("x", "bluesky", "mastodon", "instagram", "threads", "telegram", "tiktok", "youtube", "facebook")
+ITEM_KINDS = ("key_point", "liveblog_entry", "thread_item")
+ENTITY_KINDS = ("hashtag", "mention", "url", "media", "cashtag")
+POST_STATUSES = ("ok", "unavailable", "unchecked")
+# How precise `SocialPost.posted_at` is: a text signature gives a day, an X status id the millisecond.
+TIME_PRECISIONS = ("day", "minute", "second", "millisecond")
+
+
+@dataclass(slots=True)
+class Document:
+    """One source as read: decoded text plus where it came from. `kind` is `html` or `text`."""
+
+    source: str  # where this version was read from: the URL fetched, a local path, a WARC file and record
+    content: str
+    kind: str
+    url: str | None = None  # the page's own URL when known (fetched URL, or declared by the file)
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A hashtag, mention, link or media reference inside a post's text."""
+
+    kind: str
+    value: str
+
+
+@dataclass(slots=True)
+class UpdateItem:
+    """A key point, a live-blog entry, or an item of a thread inside a post."""
+
+    kind: str
+    position: int  # 1-based order among items of the same kind in their page or post
+    text: str
+    native_id: str | None = None  # the page's own identity for it: block id, JSON-LD @id, anchor
+    headline: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    author: str | None = None
+    is_pinned: bool = False
+    is_key_event: bool = False
+
+
+@dataclass(slots=True)
+class SocialPost:
+    """A post on a social platform, as much of it as one page (or one API reply) shows."""
+
+    platform: str
+    native_id: str | None = None  # None when only flattened text was seen (then keyed by a hash)
+    url: str | None = None
+    author_name: str | None = None
+    author_handle: str | None = None  # without the leading @
+    posted_at: datetime | None = None
+    posted_at_precision: str | None = None
+    text: str | None = None
+    language: str | None = None
+    status: str = "unchecked"
+    entities: list[Entity] = field(default_factory=list)
+    thread: list[UpdateItem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Embed:
+    """One place where a page embeds a post."""
+
+    post: SocialPost
+    position: int  # 1-based order among the page's embeds
+    form: str  # how the page carried it: blockquote, iframe, amp, placeholder, bare_url, text_signature
+    entry_native_id: str | None = None  # the live-blog entry that holds it, by its native id
+
+
+@dataclass(slots=True)
+class Quote:
+    """A statement quoted in the article's own text, with who said it."""
+
+    text: str
+    speaker: str | None
+    position: int  # 1-based order in the article
+
+
+@dataclass(slots=True)
+class Page:
+    """A parsed article or live blog."""
+
+    source: str
+    url: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    is_liveblog: bool = False
+    headings: list[str] = field(default_factory=list)
+    body_text: str = ""
+    key_points: list[UpdateItem] = field(default_factory=list)
+    entries: list[UpdateItem] = field(default_factory=list)
+    embeds: list[Embed] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    fetched_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """A page and what the parser noticed but could not use; warnings never lose the page."""
+
+    page: Page
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FetchRecord:
+    """One attempt to read a source (HTTP request or local read), as `fetch_log` keeps it."""
+
+    url: str
+    outcome: str  # ok, not_modified, unchanged, retry_exhausted, too_large, blocked_by_robots, refused, not_html, error
+    fetched_at: datetime
+    attempt: int = 1
+    http_status: int | None = None
+    bytes: int | None = None
+    elapsed_ms: int | None = None
+    cause: str | None = None  # a sentence a person can act on; None when all went well

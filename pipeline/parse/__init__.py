@@ -1,0 +1,30 @@
+"""`parse(document) -> ParseResult`: a page and its items, posts and quotes; pure, no I/O.
+
+Parts of a page that cannot be read (one broken embed, invalid JSON-LD) become warnings and the rest of the page
+is kept. Only a document that yields no page at all raises `ParseError`, naming the source.
+"""
+from __future__ import annotations
+
+from pipeline.model import Document, ParseResult
+
+
+class ParseError(Exception):
+    """A document no page could be read from; the message names the source and the cause."""
+
+
+def parse(document: Document) -> ParseResult:
+    """Parse a decoded document (`kind` `html` or `text`) into a page with its parts."""
+    if not document.content.strip():
+        raise ParseError(f"{document.source}: the document is empty")
+    try:
+        if document.kind == "text":
+            from pipeline.parse.text import parse_text
+
+            return parse_text(document)
+        from pipeline.parse.html import parse_html
+
+        return parse_html(document)
+    except ParseError:
+        raise
+    except Exception as exc:  # a parser bug: name the source and the cause, let the run go on
+        raise ParseError(f"{document.source}: parser failed: {type(exc).__name__}: {exc}") from exc
