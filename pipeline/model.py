@@ -78,7 +78,7 @@ class Embed:
     post: SocialPost
     position: int  # 1-based order among the page's embeds
     form: str  # how the page carried it: blockquote, iframe, amp, placeholder, bare_url, text_signature
-    entry_native_id: str | None = None  # the live-blog entry that holds it, by its native id
+    entry_position: int | None = None  # the live-blog entry that holds it: its position in `Page.entries`
 
 
 @dataclass(slots=True)
@@ -132,4 +132,5 @@ class FetchRecord:
     http_status: int | None = None
     bytes: int | None = None
     elapsed_ms: int | None = None
+    stage: str | None = None  # where it failed: read, fetch, decode, parse, load; None when all went well
     cause: str | None = None  # a sentence a person can act on; None when all went well

@@ -1,0 +1,155 @@
+"""Parsed pages → a staged batch: one Arrow table per warehouse table, every row keyed (pipeline/keys.py).
+
+A batch is what travels between parsing and loading: in memory for the CLI, as Parquet files between Airflow
+tasks. Rows carry `seen_at` (when their page was read); the store turns that into first/last seen times.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import keys
+from pipeline.model import FetchRecord, Page, ParseResult, SocialPost, UpdateItem
+
+_TS = pa.timestamp("us", tz="UTC")
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("article_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()), ("site", pa.string()),
+        ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", _TS), ("modified_at", _TS),
+        ("language", pa.string()), ("is_liveblog", pa.bool_()), ("headings", pa.list_(pa.string())),
+        ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
+    ]),
+    "social_posts": pa.schema([
+        ("post_id", pa.string()), ("platform", pa.string()), ("native_id", pa.string()),
+        ("author_name", pa.string()), ("author_handle", pa.string()), ("posted_at", _TS),
+        ("posted_at_precision", pa.string()), ("text", pa.string()), ("text_key", pa.string()), ("url", pa.string()),
+        ("language", pa.string()), ("status", pa.string()), ("checked_at", _TS), ("seen_at", _TS),
+    ]),
+    "update_items": pa.schema([
+        ("item_id", pa.string()), ("article_id", pa.string()), ("post_id", pa.string()), ("kind", pa.string()),
+        ("native_id", pa.string()), ("position", pa.int32()), ("published_at", _TS), ("updated_at", _TS),
+        ("headline", pa.string()), ("text", pa.string()), ("url", pa.string()), ("author", pa.string()),
+        ("is_pinned", pa.bool_()), ("is_key_event", pa.bool_()), ("content_hash", pa.string()), ("seen_at", _TS),
+    ]),
+    "article_posts": pa.schema([
+        ("article_id", pa.string()), ("post_id", pa.string()), ("occurrence", pa.int32()), ("position", pa.int32()),
+        ("item_id", pa.string()), ("form", pa.string()), ("seen_at", _TS),
+    ]),
+    "post_entities": pa.schema([
+        ("post_id", pa.string()), ("kind", pa.string()), ("value", pa.string()), ("seen_at", _TS),
+    ]),
+    "quotes": pa.schema([
+        ("quote_id", pa.string()), ("article_id", pa.string()), ("speaker", pa.string()), ("text", pa.string()),
+        ("position", pa.int32()), ("seen_at", _TS),
+    ]),
+    "fetch_log": pa.schema([
+        ("url", pa.string()), ("attempt", pa.int32()), ("fetched_at", _TS), ("http_status", pa.int32()),
+        ("outcome", pa.string()), ("bytes", pa.int64()), ("elapsed_ms", pa.int64()), ("stage", pa.string()),
+        ("cause", pa.string()),
+    ]),
+}
+
+
+@dataclass
+class Batch:
+    """Rows for each warehouse table, ready to load; `sources_ok`/`sources_failed` count the sources behind them."""
+
+    tables: dict[str, pa.Table]
+    sources_ok: int = 0
+    sources_failed: int = 0
+
+    def row_count(self) -> int:
+        return sum(t.num_rows for t in self.tables.values())
+
+
+@dataclass
+class _Rows:
+    by_table: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in SCHEMAS})
+
+    def add(self, table: str, **row) -> None:
+        self.by_table[table].append(row)
+
+
+def build_batch(results: list[ParseResult], fetches: list[FetchRecord] = (), *, sources_failed: int = 0) -> Batch:
+    """Key and flatten parsed pages (plus the fetch attempts behind them) into one batch."""
+    rows = _Rows()
+    for result in results:
+        _add_page(rows, result.page)
+    for record in fetches:
+        rows.add("fetch_log", url=record.url, attempt=record.attempt, fetched_at=record.fetched_at,
+                 http_status=record.http_status, outcome=record.outcome, bytes=record.bytes,
+                 elapsed_ms=record.elapsed_ms, stage=record.stage, cause=record.cause)
+    tables = {name: pa.Table.from_pylist(rows.by_table[name], schema=schema) for name, schema in SCHEMAS.items()}
+    return Batch(tables, sources_ok=len(results), sources_failed=sources_failed)
+
+
+def _add_page(rows: _Rows, page: Page) -> None:
+    seen_at = page.fetched_at or datetime.now(timezone.utc)
+    article = keys.article_id(page.canonical_url, page.url, page.body_text)
+    rows.add("articles", article_id=article, url=page.url, canonical_url=page.canonical_url, site=page.site,
+             title=page.title, authors=list(page.authors), published_at=page.published_at,
+             modified_at=page.modified_at, language=page.language, is_liveblog=page.is_liveblog,
+             headings=list(page.headings), body_text=page.body_text,
+             content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at)
+    for item in page.key_points:
+        _add_item(rows, item, article_id=article, post_id=None, seen_at=seen_at)
+    entry_ids = {
+        entry.position: _add_item(rows, entry, article_id=article, post_id=None, seen_at=seen_at)
+        for entry in page.entries
+    }
+    occurrences: dict[str, int] = {}
+    for embed in sorted(page.embeds, key=lambda e: e.position):
+        post = _add_post(rows, embed.post, seen_at)
+        occurrences[post] = occurrences.get(post, 0) + 1
+        rows.add("article_posts", article_id=article, post_id=post, occurrence=occurrences[post],
+                 position=embed.position, item_id=entry_ids.get(embed.entry_position), form=embed.form,
+                 seen_at=seen_at)
+    for quote in page.quotes:
+        rows.add("quotes", quote_id=keys.quote_id(article, quote.speaker, quote.text), article_id=article,
+                 speaker=quote.speaker, text=quote.text, position=quote.position, seen_at=seen_at)
+
+
+def _add_item(rows: _Rows, item: UpdateItem, *, article_id: str | None, post_id: str | None, seen_at) -> str:
+    scope = post_id or article_id
+    item_key = keys.item_id(scope, item.kind, item.native_id, item.text)
+    rows.add("update_items", item_id=item_key, article_id=article_id, post_id=post_id, kind=item.kind,
+             native_id=item.native_id, position=item.position, published_at=item.published_at,
+             updated_at=item.updated_at, headline=item.headline, text=item.text, url=item.url, author=item.author,
+             is_pinned=item.is_pinned, is_key_event=item.is_key_event,
+             content_hash=keys.content_hash(item.headline, item.text), seen_at=seen_at)
+    return item_key
+
+
+def _add_post(rows: _Rows, post: SocialPost, seen_at) -> str:
+    post_key = keys.post_id(post)
+    rows.add("social_posts", post_id=post_key, platform=post.platform, native_id=post.native_id,
+             author_name=post.author_name, author_handle=post.author_handle, posted_at=post.posted_at,
+             posted_at_precision=post.posted_at_precision, text=post.text,
+             text_key=keys.text_key(post.text) if post.text else None, url=post.url, language=post.language,
+             status=post.status, checked_at=None, seen_at=seen_at)
+    for entity in post.entities:
+        rows.add("post_entities", post_id=post_key, kind=entity.kind, value=entity.value, seen_at=seen_at)
+    for item in post.thread:
+        _add_item(rows, item, article_id=None, post_id=post_key, seen_at=seen_at)
+    return post_key
+
+
+def write_batch(batch: Batch, folder: Path) -> Path:
+    """Write a batch as one Parquet file per table (plus its source counts) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in batch.tables.items():
+        meta = {b"sources_ok": str(batch.sources_ok).encode(), b"sources_failed": str(batch.sources_failed).encode()}
+        pq.write_table(table.replace_schema_metadata(meta), folder / f"{name}.parquet")
+    return folder
+
+
+def read_batch(folder: Path) -> Batch:
+    """Read a batch written by `write_batch`."""
+    tables = {name: pq.read_table(folder / f"{name}.parquet", schema=schema) for name, schema in SCHEMAS.items()}
+    meta = pq.read_schema(folder / "articles.parquet").metadata or {}
+    return Batch(tables, sources_ok=int(meta.get(b"sources_ok", 0)), sources_failed=int(meta.get(b"sources_failed", 0)))

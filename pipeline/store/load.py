@@ -1,0 +1,83 @@
+"""Set-based loading of one staged batch, in one transaction: stage, match posts, dedupe, merge, count."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from pipeline import keys
+from pipeline.stage import Batch
+from pipeline.store.sqlfiles import sql
+
+# Steps after the post moves, in order (sql/load/).
+_MERGE_STEPS = ("05_dedupe", "06_merge_articles", "07_merge_posts", "08_merge_items", "09_merge_places", "10_fetch_log")
+_MOVES_SCHEMA = pa.schema([("old_item_id", pa.string()), ("new_item_id", pa.string())])
+
+
+@dataclass(frozen=True)
+class TableCounts:
+    """What one load did to one table."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: "TableCounts") -> "TableCounts":
+        return TableCounts(self.inserted + other.inserted, self.updated + other.updated,
+                           self.unchanged + other.unchanged)
+
+
+def set_variable(con: duckdb.DuckDBPyConnection, name: str, value) -> None:
+    """Make a value visible to the SQL files as getvariable('name')."""
+    con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> dict[str, TableCounts]:
+    """Merge a batch into the warehouse in one transaction; nothing of it stays if any step fails."""
+    registered = []
+    con.begin()
+    try:
+        set_variable(con, "run_id", run_id)
+        for name, table in batch.tables.items():
+            con.register(f"batch_{name}", table)
+            registered.append(f"batch_{name}")
+        con.execute(sql("load/01_stage"))
+        _move_text_posts(con, registered)
+        for step in _MERGE_STEPS:
+            con.execute(sql(f"load/{step}"))
+        counts = con.execute(sql("load/batch_counts")).fetch_arrow_table()
+        con.register("batch_counts", counts)
+        registered.append("batch_counts")
+        con.execute(sql("load/11_run_counts"))
+        set_variable(con, "sources_ok", batch.sources_ok)
+        set_variable(con, "sources_failed", batch.sources_failed)
+        con.execute(sql("runs/add_sources"))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        for name in registered:
+            con.unregister(name)
+        con.execute(sql("load/12_cleanup"))
+    return {row["table_name"]: TableCounts(row["inserted"], row["updated"], row["unchanged"])
+            for row in counts.to_pylist()}
+
+
+def _move_text_posts(con: duckdb.DuckDBPyConnection, registered: list[str]) -> None:
+    """Posts read from text (platform:h:…) that match a post with a native id move onto it, with all they hold."""
+    moves = con.execute(sql("load/02_post_matches")).fetch_arrow_table()
+    if moves.num_rows == 0:
+        return
+    con.register("post_moves", moves)
+    registered.append("post_moves")
+    thread_items = con.execute(sql("load/03_moved_thread_items")).fetchall()
+    item_moves = pa.Table.from_pylist(
+        [{"old_item_id": old, "new_item_id": keys.item_id(new_post, kind, native_id, text)}
+         for old, new_post, kind, native_id, text in thread_items],
+        schema=_MOVES_SCHEMA,
+    )
+    con.register("item_moves", item_moves)
+    registered.append("item_moves")
+    con.execute(sql("load/04_move_posts"))

@@ -1,0 +1,32 @@
+"""Versioned schema migrations: each `sql/migrations/NNN_name.sql` runs once, in order, in its own transaction."""
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+from pipeline.store.sqlfiles import sql, sql_files
+
+log = logging.getLogger(__name__)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations this warehouse lacks; returns the names applied."""
+    con.execute(sql("store/schema_migrations"))
+    done = {row[0] for row in con.execute(sql("store/applied_migrations")).fetchall()}
+    applied = []
+    for name, text in sql_files("migrations"):
+        version = int(name.split("_", 1)[0])
+        if version in done:
+            continue
+        con.begin()
+        try:
+            con.execute(text)
+            con.execute(sql("store/record_migration"), [version, name])
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        log.info("applied migration %s", name)
+        applied.append(name)
+    return applied

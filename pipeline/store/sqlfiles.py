@@ -1,0 +1,23 @@
+"""SQL from the project's `sql/` folder: statements live there, not in Python strings."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+# `sql/` sits beside the `pipeline` package in the project (and in the Docker image, which copies the project).
+SQL_DIR = Path(os.environ.get("THREADLINE_SQL_DIR", Path(__file__).resolve().parents[2] / "sql"))
+
+
+@lru_cache(maxsize=None)
+def sql(name: str) -> str:
+    """The text of `sql/<name>.sql`."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"SQL file {path} is missing; is THREADLINE_SQL_DIR right?")
+    return path.read_text(encoding="utf-8")
+
+
+def sql_files(folder: str) -> list[tuple[str, str]]:
+    """(name, text) of every `.sql` file in `sql/<folder>/`, in name order."""
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted((SQL_DIR / folder).glob("*.sql"))]

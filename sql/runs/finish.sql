@@ -1,0 +1,8 @@
+-- A run ends: ok when every source loaded, partial when some failed, failed when none loaded (or it broke).
+UPDATE ingest_runs
+SET finished_at = now(),
+    status = CASE WHEN getvariable('broken') THEN 'failed'
+                  WHEN sources_failed = 0 THEN 'ok'
+                  WHEN sources_ok > 0 THEN 'partial'
+                  ELSE 'failed' END
+WHERE run_id = getvariable('run_id');
