@@ -46,7 +46,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> dic
         _move_text_posts(con, registered)
         for step in _MERGE_STEPS:
             con.execute(sql(f"load/{step}"))
-        counts = con.execute(sql("load/batch_counts")).fetch_arrow_table()
+        counts = con.execute(sql("load/batch_counts")).to_arrow_table()
         con.register("batch_counts", counts)
         registered.append("batch_counts")
         con.execute(sql("load/11_run_counts"))
@@ -67,7 +67,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> dic
 
 def _move_text_posts(con: duckdb.DuckDBPyConnection, registered: list[str]) -> None:
     """Posts read from text (platform:h:…) that match a post with a native id move onto it, with all they hold."""
-    moves = con.execute(sql("load/02_post_matches")).fetch_arrow_table()
+    moves = con.execute(sql("load/02_post_matches")).to_arrow_table()
     if moves.num_rows == 0:
         return
     con.register("post_moves", moves)

@@ -1,8 +1,11 @@
 -- Move text-only posts onto their native-id twins (post_moves, item_moves): pull the warehouse rows of the old
 -- posts into staging, delete them from the warehouse, and re-key staging; the merges that follow combine them.
+-- The stored native posts come along too (and stay stored): the dedupe then takes each field from the best
+-- source, so a text-only copy read later never overwrites what the embed said.
 INSERT INTO s_posts BY NAME
 SELECT * EXCLUDE (first_seen_at, last_seen_at), last_seen_at AS seen_at, first_seen_at
-FROM social_posts WHERE post_id IN (SELECT old_post_id FROM post_moves);
+FROM social_posts
+WHERE post_id IN (SELECT old_post_id FROM post_moves) OR post_id IN (SELECT new_post_id FROM post_moves);
 
 INSERT INTO s_items BY NAME
 SELECT * EXCLUDE (revision, revised_at, first_seen_at, last_seen_at), last_seen_at AS seen_at, first_seen_at

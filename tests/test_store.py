@@ -1,0 +1,255 @@
+"""The store against the contract's dedup rules, on real DuckDB files (pages built by hand, no parser involved)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pytest
+
+from pipeline.ingest import load_batches
+from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, Quote, SocialPost, UpdateItem
+from pipeline.stage import build_batch
+from pipeline.store import Writer, read_stats
+
+T0 = datetime(2024, 12, 19, 12, 0, tzinfo=timezone.utc)
+THREAD_TEXT = "🧵 UPDATES\n👉 Gaza death toll reaches 45,129\n👉 Two killed in another raid🔴 Live blog: https://t.co/w1oxigfedT"
+
+
+def new_arab_post(native: bool) -> SocialPost:
+    """The seed's New Arab post, as flattened text shows it (no id, a day) or as its HTML embed (id, millisecond)."""
+    return SocialPost(
+        "x",
+        "1869731234567890123" if native else None,
+        url="https://x.com/i/status/1869731234567890123" if native else None,
+        author_name="The New Arab",
+        author_handle="The_NewArab" if native else "the_newarab",
+        posted_at=datetime(2024, 12, 19, 14, 3, 21, 123000, tzinfo=timezone.utc) if native
+        else datetime(2024, 12, 19, tzinfo=timezone.utc),
+        posted_at_precision="millisecond" if native else "day",
+        text=THREAD_TEXT.replace("https://t.co/w1oxigfedT", "https://t.co/w1oxigfedT ") if native else THREAD_TEXT,
+        language="en" if native else None,
+        entities=[Entity("url", "https://t.co/w1oxigfedT")] + ([Entity("hashtag", "Gaza")] if native else []),
+        thread=[UpdateItem("thread_item", 1, "Gaza death toll reaches 45,129"),
+                UpdateItem("thread_item", 2, "Two killed in another raid")],
+    )
+
+
+def page(source: str, *, url: str | None = None, seen: datetime = T0, embeds=(), entries=(), key_points=(),
+         body="The article's own text.", quotes=()) -> ParseResult:
+    return ParseResult(Page(source=source, url=url, canonical_url=url, title="A title" if url else None,
+                            body_text=body, key_points=list(key_points), entries=list(entries), embeds=list(embeds),
+                            quotes=list(quotes), fetched_at=seen))
+
+
+def load(db, *results: ParseResult) -> dict:
+    batch = build_batch(list(results), [FetchRecord(r.page.source, "ok", r.page.fetched_at) for r in results])
+    run_id, status, counts = load_batches(str(db), [batch], command="test")
+    assert status == "ok"
+    return counts
+
+
+def rows(db, query: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "warehouse.duckdb"
+
+
+def test_loading_the_same_input_twice_changes_only_last_seen(db):
+    article = page("a.txt", key_points=[UpdateItem("key_point", 1, "One."), UpdateItem("key_point", 2, "Two.")],
+                   embeds=[Embed(new_arab_post(False), 1, "text_signature")], quotes=[Quote("We hope", "Putin", 1)])
+    load(db, article)
+    before = rows(db, "SELECT * EXCLUDE (last_seen_at) FROM update_items ORDER BY item_id")
+    article.page.fetched_at = T0 + timedelta(days=1)
+    counts = load(db, article)
+
+    assert all(c.inserted == 0 and c.updated == 0 for c in counts.values())
+    assert counts["update_items"].unchanged == 4  # 2 key points + 2 thread items
+    assert rows(db, "SELECT * EXCLUDE (last_seen_at) FROM update_items ORDER BY item_id") == before
+    assert rows(db, "SELECT DISTINCT last_seen_at FROM update_items") == [(T0 + timedelta(days=1),)]
+    assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def test_a_post_embedded_by_ten_pages_is_one_post_with_ten_places(db):
+    pages = [page(f"p{i}.html", url=f"https://news.example/{i}", embeds=[Embed(new_arab_post(True), 1, "blockquote")])
+             for i in range(10)]
+    load(db, *pages)
+    assert rows(db, "SELECT count(*) FROM social_posts") == [(1,)]
+    assert rows(db, "SELECT count(*), count(DISTINCT article_id) FROM article_posts") == [(10, 10)]
+    assert rows(db, "SELECT count(*) FROM update_items WHERE kind = 'thread_item'") == [(2,)]
+
+
+@pytest.mark.parametrize("text_first", [True, False], ids=["text-then-html", "html-then-text"])
+def test_a_text_post_and_its_html_embed_end_as_one_row_under_the_native_id(db, text_first):
+    from_text = page("seed.txt", seen=T0, embeds=[Embed(new_arab_post(False), 1, "text_signature")])
+    from_html = page("seed.html", url="https://news.example/putin", seen=T0 + timedelta(hours=1),
+                     embeds=[Embed(new_arab_post(True), 1, "blockquote")])
+    for result in ([from_text, from_html] if text_first else [from_html, from_text]):
+        load(db, result)
+
+    assert rows(db, "SELECT post_id, native_id, author_handle, posted_at_precision, language, first_seen_at "
+                    "FROM social_posts") == [("x:1869731234567890123", "1869731234567890123", "The_NewArab",
+                                              "millisecond", "en", T0)]
+    # its thread items, entities and places moved with it
+    assert rows(db, "SELECT DISTINCT post_id FROM update_items WHERE kind = 'thread_item'") == \
+        [("x:1869731234567890123",)]
+    assert rows(db, "SELECT count(*) FROM update_items WHERE kind = 'thread_item'") == [(2,)]
+    assert rows(db, "SELECT kind, value FROM post_entities ORDER BY kind") == \
+        [("hashtag", "Gaza"), ("url", "https://t.co/w1oxigfedT")]
+    assert rows(db, "SELECT form, post_id FROM article_posts ORDER BY form") == \
+        [("blockquote", "x:1869731234567890123"), ("text_signature", "x:1869731234567890123")]
+
+
+def test_text_and_html_posts_in_one_batch_merge_too(db):
+    load(db, page("seed.txt", embeds=[Embed(new_arab_post(False), 1, "text_signature")]),
+         page("seed.html", url="https://news.example/putin", embeds=[Embed(new_arab_post(True), 1, "blockquote")]))
+    assert rows(db, "SELECT post_id FROM social_posts") == [("x:1869731234567890123",)]
+
+
+@pytest.mark.parametrize("change", ["handle", "day", "text"])
+def test_a_text_post_stays_apart_when_handle_day_or_text_differ(db, change):
+    text_post = new_arab_post(False)
+    if change == "handle":
+        text_post.author_handle = "SomeoneElse"
+    elif change == "day":
+        text_post.posted_at = datetime(2024, 12, 23, tzinfo=timezone.utc)
+    else:
+        text_post.text = "A different post altogether"
+    load(db, page("seed.txt", embeds=[Embed(text_post, 1, "text_signature")]))
+    load(db, page("seed.html", url="https://news.example/putin", embeds=[Embed(new_arab_post(True), 1, "blockquote")]))
+    assert rows(db, "SELECT count(*) FROM social_posts") == [(2,)]
+
+
+def test_a_text_post_one_day_off_still_merges(db):
+    text_post = new_arab_post(False)
+    text_post.posted_at = datetime(2024, 12, 20, tzinfo=timezone.utc)  # the embed generator's local date
+    load(db, page("seed.txt", embeds=[Embed(text_post, 1, "text_signature")]))
+    load(db, page("seed.html", url="https://news.example/putin", embeds=[Embed(new_arab_post(True), 1, "blockquote")]))
+    assert rows(db, "SELECT post_id FROM social_posts") == [("x:1869731234567890123",)]
+
+
+def entry(native_id: str, text: str, position: int = 1) -> UpdateItem:
+    return UpdateItem("liveblog_entry", position, text, native_id=native_id, headline="Headline")
+
+
+def test_an_entry_whose_text_changes_gets_a_new_revision_and_keeps_the_old_text(db):
+    url = "https://news.example/live"
+    load(db, page("live.html", url=url, seen=T0, entries=[entry("block-1", "First text.")]))
+    counts = load(db, page("live.html", url=url, seen=T0 + timedelta(minutes=5),
+                           entries=[entry("block-1", "First text, corrected.")]))
+    load(db, page("live.html", url=url, seen=T0 + timedelta(minutes=9),
+                  entries=[entry("block-1", "First text, corrected twice.")]))
+
+    assert counts["update_items"].updated == 1
+    assert counts["item_revisions"].inserted == 1
+    item_id, revision, text = rows(db, "SELECT item_id, revision, text FROM update_items")[0]
+    assert (revision, text) == (3, "First text, corrected twice.")
+    assert rows(db, "SELECT revision, text, first_seen_at, replaced_at FROM item_revisions ORDER BY revision") == [
+        (1, "First text.", T0, T0 + timedelta(minutes=5)),
+        (2, "First text, corrected.", T0 + timedelta(minutes=5), T0 + timedelta(minutes=9)),
+    ]
+
+
+def test_an_older_read_does_not_overwrite_a_newer_text(db):
+    url = "https://news.example/live"
+    load(db, page("live.html", url=url, seen=T0 + timedelta(hours=1), entries=[entry("block-1", "Newer text.")]))
+    load(db, page("archive.warc", url=url, seen=T0, entries=[entry("block-1", "Older text.")]))
+    assert rows(db, "SELECT text, revision, first_seen_at FROM update_items") == [("Newer text.", 1, T0)]
+
+
+def test_a_reordered_live_blog_updates_positions_in_place(db):
+    url = "https://news.example/live"
+    post = new_arab_post(True)
+    first = page("live.html", url=url, seen=T0, entries=[entry("a", "Entry A", 1), entry("b", "Entry B", 2)],
+                 embeds=[Embed(post, 1, "blockquote", entry_position=2)])
+    load(db, first)
+    again = page("live.html", url=url, seen=T0 + timedelta(hours=1),
+                 entries=[entry("b", "Entry B", 1), entry("a", "Entry A", 2)],
+                 embeds=[Embed(post, 1, "blockquote", entry_position=1)])
+    counts = load(db, again)
+    assert counts["update_items"].updated == 2
+    assert rows(db, "SELECT native_id, position, revision FROM update_items WHERE kind = 'liveblog_entry' ORDER BY native_id") == \
+        [("a", 2, 1), ("b", 1, 1)]
+    # the embed still points at entry b, which now holds position 1
+    assert rows(db, "SELECT i.native_id FROM article_posts p JOIN update_items i USING (item_id)") == [("b",)]
+
+
+def test_duplicate_keys_in_one_batch_load_once_with_the_latest_content(db):
+    url = "https://news.example/live"
+    older = page("live.html", url=url, seen=T0, entries=[entry("a", "Old")])
+    newer = page("live.html", url=url, seen=T0 + timedelta(minutes=1), entries=[entry("a", "New")])
+    load(db, newer, older)
+    assert rows(db, "SELECT text, first_seen_at, last_seen_at FROM update_items") == \
+        [("New", T0, T0 + timedelta(minutes=1))]
+    assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def test_run_bookkeeping_records_each_run_and_its_table_counts(db):
+    load(db, page("a.txt", key_points=[UpdateItem("key_point", 1, "One.")]))
+    load(db, page("a.txt", key_points=[UpdateItem("key_point", 1, "One.")]))
+    runs = rows(db, "SELECT run_id, status, sources_ok, sources_failed FROM ingest_runs ORDER BY started_at")
+    assert [r[1:] for r in runs] == [("ok", 1, 0), ("ok", 1, 0)]
+    assert rows(db, f"SELECT inserted, updated, unchanged FROM run_table_counts "
+                    f"WHERE run_id = '{runs[1][0]}' AND table_name = 'update_items'") == [(0, 0, 1)]
+    assert rows(db, "SELECT count(*) FROM fetch_log") == [(2,)]
+
+
+def test_a_batch_that_fails_to_load_leaves_earlier_batches_loaded(db, monkeypatch):
+    good = build_batch([page("a.txt", body="First page.")])
+    bad = build_batch([page("b.txt", body="Second page.")])
+    bad.tables["articles"] = bad.tables["articles"].drop_columns(["body_text"])  # a broken batch
+    with pytest.raises(duckdb.Error):
+        load_batches(str(db), [good, bad], command="test")
+    assert rows(db, "SELECT body_text FROM articles") == [("First page.",)]
+    assert rows(db, "SELECT status FROM ingest_runs") == [("failed",)]
+
+
+def test_an_analyst_session_open_on_the_warehouse_does_not_block_a_load(db):
+    load(db, page("a.txt", body="First page."))
+    analyst = duckdb.connect(str(db), read_only=True)
+    try:
+        load(db, page("b.txt", body="Second page."))  # must not fail with "Could not set lock on file"
+        assert analyst.execute("SELECT count(*) FROM articles").fetchone() == (1,)  # the analyst's snapshot
+    finally:
+        analyst.close()
+    assert rows(db, "SELECT count(*) FROM articles") == [(2,)]  # the next session sees the new data
+
+
+def test_an_analyst_in_another_process_does_not_block_a_load(db):
+    load(db, page("a.txt", body="First page."))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print(c.execute('select count(*) from articles').fetchone()[0], flush=True); "
+                               "time.sleep(30)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "1"
+        load(db, page("b.txt", body="Second page."))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert read_stats(db).table_counts["articles"] == 2
+
+
+def test_a_second_writer_waits_for_the_first(db):
+    from pipeline.store import WarehouseBusy
+
+    with Writer(db):
+        with pytest.raises(WarehouseBusy, match="another writer"):
+            with Writer(db, lock_timeout_s=0.3):
+                pass
+
+
+def test_every_column_has_a_comment_for_analysts(db):
+    load(db, page("a.txt"))
+    missing = rows(db, "SELECT table_name || '.' || column_name FROM duckdb_columns() "
+                       "WHERE NOT internal AND table_name <> 'schema_migrations' AND comment IS NULL")
+    assert missing == []
