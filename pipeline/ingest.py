@@ -4,18 +4,21 @@ A source that fails at any stage is reported (source, stage, cause) and logged i
 """
 from __future__ import annotations
 
+import csv
 import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline import keys
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
 from pipeline.sources import SourceError, expand, is_url, read_local
-from pipeline.stage import Batch, build_batch
+from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import TableCounts, Writer
 
 log = logging.getLogger(__name__)
@@ -161,3 +164,47 @@ def _progress(total: int):
     from tqdm import tqdm
 
     return tqdm(total=total, unit="source", file=sys.stderr, leave=False)
+
+
+# --- The DAG's stages: the same calls as the CLI, split where Airflow hands data between tasks. ---
+
+def read_source_list(csv_path: Path) -> list[str]:
+    """Sources named in a sources CSV (columns name, kind, location); relative locations are relative to the CSV."""
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    located = []
+    for row in rows:
+        location = row["location"].strip()
+        if not is_url(location) and not Path(location).is_absolute():
+            location = str((csv_path.parent / location).resolve())
+        located.append(location)
+    return located
+
+
+def group_into_batches(sources: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[str]]:
+    """Sources grouped by host (local files together), each group cut to at most `batch_size` sources."""
+    by_host: dict[str, list[str]] = {}
+    for source in sources:
+        host = urlsplit(source).hostname if is_url(source) else ""
+        by_host.setdefault(host or "", []).append(source)
+    return [group[i:i + batch_size] for _, group in sorted(by_host.items())
+            for i in range(0, len(group), batch_size)]
+
+
+def stage_sources(sources: list[str], folder: Path) -> dict:
+    """Parse sources into one batch written as Parquet under `folder`; returns what a load needs to know."""
+    reports: list[SourceReport] = []
+    batches = list(parse_batches(expand(sources), batch_size=max(len(sources), 1), reports=reports))
+    write_batch(batches[0] if batches else build_batch([]), folder)
+    return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
+            "failed": [r.line() for r in reports if not r.ok]}
+
+
+def load_staged(db: str, folders: list[str], *, command: str, airflow_run_id: str | None = None,
+                airflow_try: int | None = None) -> dict:
+    """Load staged batches as one run; returns its id, status and rows per table."""
+    batches = (read_batch(Path(folder)) for folder in folders)
+    run_id, status, counts = load_batches(db, batches, command=command, airflow_run_id=airflow_run_id,
+                                          airflow_try=airflow_try)
+    return {"run_id": run_id, "status": status,
+            "counts": {table: vars(c) for table, c in sorted(counts.items())}}

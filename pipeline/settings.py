@@ -1,0 +1,23 @@
+"""Where things live, from the environment with defaults inside the project folder."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The project folder: where seeds/ and data/ sit in a clone (and in the Docker image).
+HOME = Path(os.environ.get("THREADLINE_HOME", Path(__file__).resolve().parents[1]))
+
+
+def data_dir() -> Path:
+    """Staging batches, the raw archive and (by default) the warehouse."""
+    return Path(os.environ.get("THREADLINE_DATA", HOME / "data"))
+
+
+def warehouse_path() -> str:
+    """The published warehouse for scheduled runs: $PIPELINE_DB, else data/warehouse.duckdb in the data folder."""
+    return os.environ.get("PIPELINE_DB") or str(data_dir() / "warehouse.duckdb")
+
+
+def sources_csv() -> Path:
+    """The list of sources the DAG reads: $THREADLINE_SOURCES, else seeds/sources.csv (offline, bundled)."""
+    return Path(os.environ.get("THREADLINE_SOURCES", HOME / "seeds" / "sources.csv"))
