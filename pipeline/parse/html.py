@@ -302,7 +302,8 @@ def _url_date(url: str | None) -> datetime | None:
 
 
 def _find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element holding the article's text: a known content container, else <article>, <main>, <body>.
+    """The element holding the article's text: one marked as the article body, else <article>, else <main>,
+    else the element whose paragraphs hold the most text, else <body>.
 
     Within a tier the candidate with the most paragraph text wins, if it holds enough of the page's.
     """
@@ -326,6 +327,7 @@ def _content_candidates(root):
     yield _content_class_elements(root)
     yield root.xpath("//article")
     yield root.xpath("//main | //*[@role='main']")
+    yield _densest_paragraph_parents(root)
 
 
 def _content_class_elements(root) -> list:
@@ -336,6 +338,23 @@ def _content_class_elements(root) -> list:
         if element.get("itemprop") == "articleBody"
         or not _CONTENT_CLASSES.isdisjoint((element.get("class") or "").split())
     ]
+
+
+def _densest_paragraph_parents(root) -> list:
+    """The elements whose paragraphs (counted fully for their parent, half for its parent) hold the most text.
+
+    Paragraphs inside blockquotes are left out: an embedded post is not the article.
+    """
+    scores: dict = {}
+    for paragraph in root.xpath("//body//p[not(ancestor::blockquote)]"):
+        chars = len(paragraph.text_content())
+        parent = paragraph.getparent()
+        scores[parent] = scores.get(parent, 0) + chars
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0) + chars / 2
+    best = max(scores, key=scores.get, default=None)
+    return [best] if best is not None else []
 
 
 def _paragraph_chars(element) -> int:
