@@ -1,0 +1,56 @@
+"""Registry of embedded-post readers: one module per platform, each listing the embed markup it recognises.
+
+To add a platform (say `bluesky.py`):
+
+1. In the module, write for each markup form a reader `read(element: bs4.Tag) -> SocialPost`. It receives a
+   BeautifulSoup copy of just that embed (parsed with "lxml"), so it may change or decompose it freely. It
+   raises `EmbedError` (or any exception) with a reason when it cannot make a post; the page then gets a
+   warning and keeps its other embeds. Use `pipeline.parse.html_text.element_text` for text,
+   `pipeline.parse.entities.entities_from_text` for entities, `pipeline.platforms` for ids and URLs.
+2. Declare each form as an `EmbedKind` (`pipeline.parse.embeds.base`): a name for warnings, the platform, an
+   lxml XPath from the article's content element to the embed's outermost element (start it with `.//`;
+   `has_class("bluesky-embed")` writes the class test), the `Embed.form` it stands for, and the reader.
+   Collect them in a module-level `KINDS` tuple.
+3. Add the module's `KINDS` to `EMBED_KINDS` below.
+
+`parse_html` runs every kind's XPath on the content element, reads each match once in page order (an element
+matched by two kinds is read by the first), and removes all matches from the body text. An element inside
+another match is still read on its own (a quoted tweet pasted inside a tweet), so a kind's XPath must not
+select a wrapper around markup that another kind already reads.
+"""
+from __future__ import annotations
+
+import lxml.html
+from bs4 import BeautifulSoup
+
+from pipeline.model import SocialPost
+from pipeline.parse.embeds import x
+from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+
+__all__ = ["EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "read_embed"]
+
+EMBED_KINDS: tuple[EmbedKind, ...] = (*x.KINDS,)
+
+
+def find_embed_elements(content: lxml.html.HtmlElement) -> list[tuple[EmbedKind, lxml.html.HtmlElement]]:
+    """Every embed inside the content element with the kind that reads it, in page order, each element once."""
+    found: list[tuple[EmbedKind, lxml.html.HtmlElement]] = []
+    seen: set[lxml.html.HtmlElement] = set()
+    for kind in EMBED_KINDS:
+        for element in content.xpath(kind.xpath):
+            if element not in seen:
+                seen.add(element)
+                found.append((kind, element))
+    if len({kind.name for kind, _ in found}) > 1:  # each XPath gives page order; a mix of kinds needs sorting
+        page_order = {element: index for index, element in enumerate(content.iter())}
+        found.sort(key=lambda pair: page_order[pair[1]])
+    return found
+
+
+def read_embed(kind: EmbedKind, element: lxml.html.HtmlElement) -> SocialPost:
+    """The post in one embed, read by its kind from a BeautifulSoup copy of just that element."""
+    markup = lxml.html.tostring(element, encoding="unicode", with_tail=False)
+    copy = BeautifulSoup(markup, "lxml").find(element.tag)
+    if copy is None:
+        raise EmbedError(f"the <{element.tag}> element could not be copied")
+    return kind.read(copy)

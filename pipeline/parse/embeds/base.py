@@ -1,0 +1,29 @@
+"""What an embed reader declares (`EmbedKind`) and raises (`EmbedError`); see the package docstring."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from bs4 import Tag
+
+from pipeline.model import SocialPost
+
+
+class EmbedError(Exception):
+    """An embed that cannot be read as a post; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedKind:
+    """One markup form of one platform's embeds."""
+
+    name: str  # names the form in warnings, e.g. "x blockquote"
+    platform: str
+    xpath: str  # lxml XPath from the content element to the embed's outermost element
+    form: str  # the `Embed.form` it stands for: blockquote, iframe, amp, placeholder, bare_url
+    read: Callable[[Tag], SocialPost]
+
+
+def has_class(name: str) -> str:
+    """XPath test that an element's class attribute holds the class `name`."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"

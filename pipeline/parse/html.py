@@ -1,0 +1,468 @@
+"""`parse_html(document)`: a page's metadata read with lxml, its body and embeds split with BeautifulSoup."""
+from __future__ import annotations
+
+import html as html_entities
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
+from pipeline.parse import ParseError
+from pipeline.parse.embeds import find_embed_elements, read_embed
+from pipeline.parse.html_text import element_text, nodes_text
+from pipeline.parse.quotes import find_quotes
+from pipeline.parse.text import is_key_points_heading
+from pipeline.urls import canonical_url
+
+# Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).
+_CONTENT_CLASSES = frozenset(
+    "entry-content article-body article__body articleBody article-content article__content story-body"
+    " story-content post-content post-body body-text article-text content-body td-post-content c-entry-content"
+    .split()
+)
+# A candidate with less paragraph text than this, or than this share of the page's, is a teaser, not the article.
+_MIN_CONTENT_CHARS = 80
+_MIN_CONTENT_SHARE = 0.3
+# When the content class sits on each paragraph (`<p class="article-text">`), their parent is the content.
+_PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li".split())
+
+# Inside the content element: elements that are never article text.
+_CHROME_TAGS = frozenset(
+    "aside audio button canvas embed figcaption figure footer form header iframe input link meta nav noscript"
+    " object script select style svg template textarea video".split()
+)
+# Words in a class or id that mark page furniture (class "share-buttons" -> words "share", "buttons").
+_CHROME_WORDS = frozenset(
+    "ad ads advert advertisement adsbygoogle bio breadcrumb breadcrumbs byline caption comment comments cookie"
+    " copyright credit gallery lightbox meta modal newsletter paywall popup promo related relatedposts recommended"
+    " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
+    " tags".split()
+)
+_WORD_SEPARATORS = re.compile(r"[\s_-]+")
+
+_HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_LIST_TAGS = frozenset(("ul", "ol"))
+_INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo br cite code data del dfn em font i img ins kbd mark q s samp small span strong sub sup"
+    " time u var wbr".split()
+)
+_KEY_POINTS_CLASS = re.compile(r"key[-_]?points|keypoints|at[-_]a[-_]glance|takeaways", re.IGNORECASE)
+
+# JSON-LD types that describe the article itself.
+_ARTICLE_TYPE = re.compile(r"Article$|^BlogPosting$|^LiveBlogPosting$|^Report$")
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ")
+_URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)[/-](?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)(?:/|$|[^\d])")
+
+
+def parse_html(document: Document) -> ParseResult:
+    """The page in an HTML document: metadata, body text, headings, key points, embedded posts and quotes.
+
+    lxml parses the whole page once and answers the metadata XPaths; the article's content element is found and
+    cleaned in that tree; BeautifulSoup then sees only the content element and each embed, never the whole page.
+
+    Body text is the article's own headings, paragraphs and lists ("- item" lines), blocks separated by a blank
+    line; embedded posts, captions and page furniture are left out, and a heading equal to the title is skipped.
+    `headings` includes a key-point list's heading ("At a Glance"), as the text parser does.
+    """
+    warnings: list[str] = []
+    root = _parse_tree(document)
+    meta = _read_meta_tags(root)
+    json_ld = _read_json_ld(root, warnings)
+    article_ld = next((item for item in json_ld if any(map(_ARTICLE_TYPE.search, _types(item)))), {})
+    ids = {item["@id"]: item for item in json_ld if isinstance(item.get("@id"), str)}
+
+    page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at)
+    page.canonical_url = _canonical_url(root, meta, document.url)
+    page.site = _site_name(meta, article_ld, ids, page.canonical_url or document.url)
+    page.title = _title(root, meta, article_ld, page.site)
+    page.authors = _authors(root, meta, article_ld, ids)
+    page.language = _language(root, meta, article_ld)
+    page.is_liveblog = any("LiveBlogPosting" in _types(item) for item in json_ld)
+
+    content = _find_content(root)
+    if content is None:
+        warnings.append("no <body> in the page")
+        return ParseResult(page=page, warnings=warnings)
+    if content.tag == "body":
+        warnings.append("no article element found; the body text is read from the whole <body>")
+    page.published_at = _time(
+        [article_ld.get("datePublished"), meta.get("article:published_time"), meta.get("og:published_time"),
+         meta.get("datepublished"), meta.get("pubdate"), *_time_elements(content)],
+        warnings,
+    ) or _url_date(page.canonical_url or document.url)
+    page.modified_at = _time(
+        [article_ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time")], warnings
+    )
+
+    page.embeds = _read_embeds(content, warnings)
+    _remove_chrome(content)
+    blocks = _blocks(content)
+    _fill_body(page, blocks)
+    return ParseResult(page=page, warnings=warnings)
+
+
+def _parse_tree(document: Document) -> lxml.html.HtmlElement:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(document.content.encode("utf-8"), parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{document.source}: not readable as HTML: {exc}") from exc
+
+
+# --- metadata ---------------------------------------------------------------------------------------------
+
+
+def _read_meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """`<meta property|name|itemprop=K content=V>` as {k lower-cased: V}, the first of each key."""
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        value = element.get("content")
+        if key and value and value.strip():
+            meta.setdefault(key.strip().lower(), value.strip())
+    return meta
+
+
+def _read_json_ld(root: lxml.html.HtmlElement, warnings: list[str]) -> list[dict]:
+    """Every JSON-LD object on the page, lists and `@graph`s flattened; unreadable scripts become warnings."""
+    objects: list[dict] = []
+    scripts = root.xpath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
+    for number, script in enumerate(scripts, start=1):
+        raw = script.text or ""
+        if not raw.strip():
+            continue
+        try:
+            data = _load_json(raw)
+        except ValueError as exc:
+            warnings.append(f"JSON-LD script {number} could not be read: {exc}")
+            continue
+        objects.extend(_json_ld_items(data))
+    return objects
+
+
+def _load_json(raw: str):
+    """JSON as pages write it: also with HTML comment or CDATA wrappers, raw control characters, trailing commas."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        pass
+    cleaned = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", "", raw.strip())
+    cleaned = re.sub(r",\s*([}\]])", r"\1", cleaned).rstrip(";")
+    return json.loads(cleaned, strict=False)
+
+
+def _json_ld_items(data) -> list[dict]:
+    if isinstance(data, list):
+        return [item for element in data for item in _json_ld_items(element)]
+    if not isinstance(data, dict):
+        return []
+    return [data, *_json_ld_items(data.get("@graph", []))]
+
+
+def _types(item: dict) -> list[str]:
+    value = item.get("@type")
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _names(value, ids: dict[str, dict]) -> list[str]:
+    """Names in a JSON-LD person/organisation value: a string, an object, an `@id` reference, or a list."""
+    if isinstance(value, list):
+        return [name for element in value for name in _names(element, ids)]
+    if isinstance(value, str):
+        return [html_entities.unescape(value).strip()] if value.strip() else []
+    if isinstance(value, dict):
+        if "name" not in value and isinstance(value.get("@id"), str) and value["@id"] in ids:
+            value = ids[value["@id"]]
+        name = value.get("name")
+        return _names(name, {}) if isinstance(name, (str, list)) else []
+    return []
+
+
+def _canonical_url(root, meta: dict[str, str], page_url: str | None) -> str | None:
+    links = root.xpath(
+        "//link[contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href"
+    )
+    for candidate in [*links, meta.get("og:url"), page_url]:
+        if not candidate or not candidate.strip():
+            continue
+        url = urljoin(page_url or "", candidate.strip())
+        if urlsplit(url).scheme in ("http", "https"):
+            return canonical_url(url)
+    return None
+
+
+def _site_name(meta, article_ld, ids, url: str | None) -> str | None:
+    if meta.get("og:site_name"):
+        return meta["og:site_name"]
+    publisher = _names(article_ld.get("publisher"), ids)
+    if publisher:
+        return publisher[0]
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def _title(root, meta, article_ld, site: str | None) -> str | None:
+    headline = article_ld.get("headline")
+    headline = headline if isinstance(headline, str) else None
+    for candidate in (meta.get("og:title"), headline, root.findtext("head/title")):
+        if candidate and candidate.strip():
+            return _without_site_suffix(" ".join(html_entities.unescape(candidate).split()), site)
+    return None
+
+
+def _without_site_suffix(title: str, site: str | None) -> str:
+    """"Headline | Site" -> "Headline": the last part goes when it names the site, or follows a " | "."""
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if not found or not head.strip():
+            continue
+        names_site = site and tail.strip().casefold() in (site.casefold(), site.casefold().replace(" ", ""))
+        if names_site or (separator == " | " and len(tail.split()) <= 4):
+            return head.strip()
+    return title
+
+
+def _authors(root, meta, article_ld, ids) -> list[str]:
+    names = _names(article_ld.get("author"), ids)
+    if not names:
+        for key in ("author", "article:author", "dc.creator"):
+            value = meta.get(key)
+            if value and not value.startswith(("http://", "https://")):
+                names = [value]
+                break
+    if not names:
+        names = [" ".join(text.split()) for text in root.xpath("//article//*[@rel='author']//text()") if text.strip()]
+    cleaned = [re.sub(r"^by\s+", "", name, flags=re.IGNORECASE).strip() for name in names]
+    return list(dict.fromkeys(name for name in cleaned if name))
+
+
+def _language(root, meta, article_ld) -> str | None:
+    in_language = article_ld.get("inLanguage")
+    if isinstance(in_language, dict):
+        in_language = in_language.get("alternateName") or in_language.get("name")
+    for value in (root.get("lang"), meta.get("og:locale"), in_language):
+        if isinstance(value, str) and value.strip():
+            return value.strip().replace("_", "-")
+    return None
+
+
+def _time_elements(content) -> list[str]:
+    """`<time datetime>` values in the article around the content element (or in it)."""
+    article = next(iter(content.xpath("ancestor-or-self::article[1]")), content)
+    return article.xpath(".//time/@datetime")
+
+
+def _time(candidates: list, warnings: list[str]) -> datetime | None:
+    """The first candidate that reads as a time, in UTC; a time without a zone is taken as UTC."""
+    for value in candidates:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        moment = _read_time(value.strip())
+        if moment is None:
+            warnings.append(f"not a time: {value.strip()[:80]!r}")
+            continue
+        return moment
+    return None
+
+
+def _read_time(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _url_date(url: str | None) -> datetime | None:
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    if not match:
+        return None
+    try:
+        day = date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+# --- content ----------------------------------------------------------------------------------------------
+
+
+def _find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element holding the article's text: one marked as the article body, else <article>, else <main>,
+    else the element whose paragraphs hold the most text, else <body>.
+
+    Within a tier the candidate with the most paragraph text wins, if it holds enough of the page's.
+    """
+    body = root.find("body")
+    if body is None:
+        return None
+    least_chars = max(_MIN_CONTENT_CHARS, _MIN_CONTENT_SHARE * _paragraph_chars(body))
+    for tier in _content_candidates(root):
+        candidates = dict.fromkeys(
+            element.getparent() if element.tag in _PARAGRAPH_TAGS else element for element in tier
+        )
+        chars = {candidate: _paragraph_chars(candidate) for candidate in candidates}
+        best = max(chars, key=chars.get, default=None)
+        if best is not None and chars[best] >= least_chars:
+            return best
+    return body
+
+
+def _content_candidates(root):
+    """Lists of candidate content elements, best kind first: marked as the article body, <article>, <main>."""
+    yield _content_class_elements(root)
+    yield root.xpath("//article")
+    yield root.xpath("//main | //*[@role='main']")
+    yield _densest_paragraph_parents(root)
+
+
+def _content_class_elements(root) -> list:
+    """Elements marked as the article body: `itemprop="articleBody"` or a class in `_CONTENT_CLASSES`."""
+    return [
+        element
+        for element in root.xpath("//*[@class or @itemprop]")  # XPath class tests on every element are slower
+        if element.get("itemprop") == "articleBody"
+        or not _CONTENT_CLASSES.isdisjoint((element.get("class") or "").split())
+    ]
+
+
+def _densest_paragraph_parents(root) -> list:
+    """The elements whose paragraphs (counted fully for their parent, half for its parent) hold the most text.
+
+    Paragraphs inside blockquotes are left out: an embedded post is not the article.
+    """
+    scores: dict = {}
+    for paragraph in root.xpath("//body//p[not(ancestor::blockquote)]"):
+        chars = len(paragraph.text_content())
+        parent = paragraph.getparent()
+        scores[parent] = scores.get(parent, 0) + chars
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0) + chars / 2
+    best = max(scores, key=scores.get, default=None)
+    return [best] if best is not None else []
+
+
+def _paragraph_chars(element) -> int:
+    return sum(len(text) for text in element.xpath(".//p//text()"))
+
+
+def _read_embeds(content, warnings: list[str]) -> list[Embed]:
+    """The content's embedded posts in page order; their elements are then removed from the content."""
+    embeds: list[Embed] = []
+    found = find_embed_elements(content)
+    for number, (kind, element) in enumerate(found, start=1):
+        try:
+            post = read_embed(kind, element)
+        except Exception as exc:  # one unreadable embed must not lose the page
+            warnings.append(f"embed {number} ({kind.name}) could not be read: {type(exc).__name__}: {exc}")
+            continue
+        embeds.append(Embed(post=post, position=len(embeds) + 1, form=kind.form))
+    for _, element in found:
+        element.drop_tree()
+    return embeds
+
+
+def _remove_chrome(content) -> None:
+    """Drop navigation, share and newsletter boxes, related links, comments, captions and scripts."""
+    chrome = []
+    for element in content.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in _CHROME_TAGS or element.get("hidden") is not None or _is_chrome_by_name(element):
+            chrome.append(element)
+    for element in chrome:
+        element.drop_tree()
+
+
+def _is_chrome_by_name(element) -> bool:
+    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    return any(word in _CHROME_WORDS for word in _WORD_SEPARATORS.split(names))
+
+
+@dataclass(slots=True)
+class _Block:
+    """A heading, paragraph or list of the article body, in page order."""
+
+    kind: str  # heading, paragraph, list
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    is_key_points: bool = False  # a list marked as key points by its class
+
+
+def _blocks(content) -> list[_Block]:
+    markup = lxml.html.tostring(content, encoding="unicode", with_tail=False)
+    soup = BeautifulSoup(markup, "lxml")
+    element = soup.body if content.tag == "body" else soup.find(content.tag)
+    blocks: list[_Block] = []
+    if element is not None:
+        _collect_blocks(element, blocks)
+    return blocks
+
+
+def _collect_blocks(element: Tag, blocks: list[_Block]) -> None:
+    inline_run: list = []
+    for child in element.children:
+        if isinstance(child, NavigableString) or child.name in _INLINE_TAGS:
+            inline_run.append(child)
+            continue
+        _add_paragraph(nodes_text(inline_run), blocks)
+        inline_run = []
+        if child.name in _HEADING_TAGS:
+            text = element_text(child)
+            if text:
+                blocks.append(_Block("heading", text=" ".join(text.split())))
+        elif child.name == "p":
+            _add_paragraph(element_text(child), blocks)
+        elif child.name in _LIST_TAGS:
+            items = child.find_all("li", recursive=False) or child.find_all("li")
+            texts = [text for item in items if (text := " ".join(element_text(item).split()))]
+            if texts:
+                is_key_points = bool(_KEY_POINTS_CLASS.search(" ".join(child.get("class", []))))
+                blocks.append(_Block("list", items=texts, is_key_points=is_key_points))
+        else:
+            _collect_blocks(child, blocks)
+    _add_paragraph(nodes_text(inline_run), blocks)
+
+
+def _add_paragraph(text: str, blocks: list[_Block]) -> None:
+    if text:
+        blocks.append(_Block("paragraph", text=text))
+
+
+def _fill_body(page: Page, blocks: list[_Block]) -> None:
+    """Body text, headings, key points and quotes from the body's blocks."""
+    parts, paragraphs = [], []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            if page.title and block.text.casefold() == page.title.casefold():
+                continue
+            page.headings.append(block.text)
+            parts.append(block.text)
+        elif block.kind == "paragraph":
+            paragraphs.append(block.text)
+            parts.append(block.text)
+        else:
+            parts.append("\n".join(f"- {item}" for item in block.items))
+            after_key_points_heading = index > 0 and blocks[index - 1].kind == "heading" and is_key_points_heading(
+                blocks[index - 1].text
+            )
+            if block.is_key_points or after_key_points_heading:
+                for item in block.items:
+                    page.key_points.append(UpdateItem(kind="key_point", position=len(page.key_points) + 1, text=item))
+    page.body_text = "\n\n".join(parts)
+    page.quotes = find_quotes(paragraphs)
