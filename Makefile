@@ -33,7 +33,7 @@ AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/.airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURD
 
 # The main job, offline, on the bundled seeds: one run of threadline_ingest, then what the warehouse holds.
 run: $(STAMP)
-	$(AIRFLOW_ENV) airflow db migrate > /dev/null 2>&1 || $(AIRFLOW_ENV) airflow db migrate
+	@$(AIRFLOW_ENV) airflow db migrate > /dev/null 2>&1 || $(AIRFLOW_ENV) airflow db migrate
 	@echo "running threadline_ingest once (airflow dags test); its log: .airflow/make-run.log"
 	@$(AIRFLOW_ENV) airflow dags test threadline_ingest $$(date -u +%Y-%m-%dT%H:%M:%S+00:00) > .airflow/make-run.log 2>&1 \
 		|| (grep -E "ERROR|FAILED|Error|failed" .airflow/make-run.log | tail -20; exit 1)
