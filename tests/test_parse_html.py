@@ -276,6 +276,16 @@ def test_title_suffix_and_date_in_url():
     assert page.published_at == datetime(2023, 11, 6, tzinfo=timezone.utc)
 
 
+def test_broken_canonical_link_falls_back_to_the_page_url():
+    markup = (
+        '<html><head><link rel="canonical" href="http://[broken/"></head><body><article>'
+        "<p>Ports along the coast were closed on Monday as the storm approached the shore, officials said.</p>"
+        "</article></body></html>"
+    )
+    document = Document(source="t.html", content=markup, kind="html", url="https://Example.org:443/a?gclid=1")
+    assert parse_html(document).page.canonical_url == "https://example.org/a"
+
+
 def test_unreadable_json_ld_is_a_warning_and_the_page_is_kept():
     markup = """<html><head>
     <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Broken" "oops"}</script>

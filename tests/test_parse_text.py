@@ -255,6 +255,12 @@ def test_page_url_from_the_document():
     )
 
 
+def test_a_broken_document_url_is_a_warning():
+    result = parse_text(Document(source="a.txt", content=LEDE, kind="text", url="http://[broken/"))
+    assert (result.page.canonical_url, result.page.body_text) == (None, LEDE)
+    assert result.warnings[0].startswith("the document's URL is not a URL")
+
+
 def test_empty_document_is_an_error():
     with pytest.raises(ParseError, match="empty.txt"):
         parse(Document(source="empty.txt", content=" \n ", kind="text"))

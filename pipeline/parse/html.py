@@ -194,10 +194,22 @@ def _canonical_url(root, meta: dict[str, str], page_url: str | None) -> str | No
     for candidate in [*links, meta.get("og:url"), page_url]:
         if not candidate or not candidate.strip():
             continue
-        url = urljoin(page_url or "", candidate.strip())
-        if urlsplit(url).scheme in ("http", "https"):
-            return canonical_url(url)
+        try:
+            url = urljoin(page_url or "", candidate.strip())
+            if urlsplit(url).scheme in ("http", "https"):
+                return canonical_url(url)
+        except ValueError:  # not a URL at all ("http://[broken")
+            continue
     return None
+
+
+def _host(url: str | None) -> str | None:
+    """The URL's host without "www.", or None."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 def _site_name(meta, article_ld, ids, url: str | None) -> str | None:
@@ -206,8 +218,7 @@ def _site_name(meta, article_ld, ids, url: str | None) -> str | None:
     publisher = _names(article_ld.get("publisher"), ids)
     if publisher:
         return publisher[0]
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
+    return _host(url)
 
 
 def _title(root, meta, article_ld, site: str | None) -> str | None:
@@ -288,7 +299,7 @@ def _read_time(value: str) -> datetime | None:
 
 
 def _url_date(url: str | None) -> datetime | None:
-    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    match = _URL_DATE.search(url) if url else None
     if not match:
         return None
     try:
@@ -458,10 +469,11 @@ def _fill_body(page: Page, blocks: list[_Block]) -> None:
             parts.append(block.text)
         else:
             parts.append("\n".join(f"- {item}" for item in block.items))
-            after_key_points_heading = index > 0 and blocks[index - 1].kind == "heading" and is_key_points_heading(
-                blocks[index - 1].text
+            previous = blocks[index - 1] if index else None
+            follows_key_points_heading = (
+                previous is not None and previous.kind == "heading" and is_key_points_heading(previous.text)
             )
-            if block.is_key_points or after_key_points_heading:
+            if block.is_key_points or follows_key_points_heading:
                 for item in block.items:
                     page.key_points.append(UpdateItem(kind="key_point", position=len(page.key_points) + 1, text=item))
     page.body_text = "\n\n".join(parts)

@@ -59,9 +59,13 @@ def parse_text(document: Document) -> ParseResult:
 
     page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at)
     if document.url:
-        page.canonical_url = canonical_url(document.url)
-        host = urlsplit(page.canonical_url).hostname
-        page.site = host.removeprefix("www.") if host else None
+        try:
+            page.canonical_url = canonical_url(document.url)
+            host = urlsplit(page.canonical_url).hostname
+        except ValueError as exc:
+            warnings.append(f"the document's URL is not a URL: {exc}")
+        else:
+            page.site = host.removeprefix("www.") if host else None
     page.embeds = [
         Embed(post=_social_post(post), position=number, form="text_signature")
         for number, post in enumerate(posts, start=1)
