@@ -39,3 +39,123 @@ def x_snowflake_time(status_id: str) -> datetime | None:
     if number < X_FIRST_SNOWFLAKE:
         return None
     return datetime.fromtimestamp(((number >> 22) + X_EPOCH_MS) / 1000, tz=timezone.utc)
+
+
+# --- the other platforms: what identifies a post in each one's URLs and embed attributes -------------------
+
+BLUESKY_AT_URI = re.compile(r"at://(?P<did>did:[a-z]+:[A-Za-z0-9._:%-]+)/app\.bsky\.feed\.post/(?P<rkey>[A-Za-z0-9._~-]+)")
+BLUESKY_POST_URL = re.compile(
+    r"(?:https?:)?//(?:bsky\.app/profile|embed\.bsky\.app/embed)/(?P<did>[^/?#\s]+)(?:/app\.bsky\.feed\.post|/post)/"
+    r"(?P<rkey>[A-Za-z0-9._~-]+)"
+)
+# A Mastodon status: https://<instance>/@<user>/<id> (also /users/<user>/statuses/<id>), optionally …/embed.
+MASTODON_STATUS_URL = re.compile(
+    r"(?:https?:)?//(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})/(?:@(?P<user>[A-Za-z0-9_.-]+)|users/(?P<user2>[A-Za-z0-9_.-]+)/statuses)"
+    r"/(?P<id>\d{1,20})"
+)
+INSTAGRAM_POST_URL = re.compile(
+    r"(?:https?:)?//(?:www\.)?instagr(?:am\.com|\.am)/(?:[A-Za-z0-9_.]+/)?(?P<kind>p|reel|reels|tv)/(?P<code>[A-Za-z0-9_-]{5,40})"
+)
+THREADS_POST_URL = re.compile(
+    r"(?:https?:)?//(?:www\.)?threads\.(?:net|com)/@(?P<user>[A-Za-z0-9_.]+)/post/(?P<code>[A-Za-z0-9_-]{5,40})"
+)
+TELEGRAM_POST = re.compile(r"^(?:(?:https?:)?//(?:t\.me|telegram\.me)/)?(?:s/)?(?P<channel>[A-Za-z][A-Za-z0-9_]{3,31})/(?P<id>\d{1,12})")
+TIKTOK_VIDEO_URL = re.compile(r"(?:https?:)?//(?:www\.|m\.)?tiktok\.com/@(?P<user>[A-Za-z0-9_.-]+)/video/(?P<id>\d{6,25})")
+YOUTUBE_VIDEO_URL = re.compile(
+    r"(?:https?:)?//(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|shorts/|live/|watch\?(?:[^#\s]*&)?v=)|youtu\.be/)"
+    r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
+)
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+FACEBOOK_POST_URL = re.compile(
+    r"(?:https?:)?//(?:www\.|m\.|web\.)?facebook\.com/"
+    r"(?:(?P<page>[A-Za-z0-9_.-]+)/(?:posts|videos|photos(?:/[^/?#]+)?)/(?P<id>[A-Za-z0-9]+)"
+    r"|(?:permalink|story|photo)\.php\?(?:[^#\s]*&)?(?:story_fbid|fbid)=(?P<qid>[A-Za-z0-9]+)"
+    r"|watch/?\?(?:[^#\s]*&)?v=(?P<vid>\d+))"
+)
+
+
+def bluesky_post(value: str) -> tuple[str, str] | None:
+    """(DID or handle, record key) from an AT-URI or a bsky.app / embed.bsky.app post URL."""
+    match = BLUESKY_AT_URI.search(value) or BLUESKY_POST_URL.search(value)
+    return (match.group("did"), match.group("rkey")) if match else None
+
+
+def bluesky_post_url(did: str, rkey: str) -> str:
+    return f"https://bsky.app/profile/{did}/post/{rkey}"
+
+
+def mastodon_status(url: str) -> tuple[str, str, str] | None:
+    """(instance host, user, status id) from a Mastodon status URL; the id is unique only on its instance."""
+    match = MASTODON_STATUS_URL.search(url)
+    if not match:
+        return None
+    return match.group("host").lower(), match.group("user") or match.group("user2"), match.group("id")
+
+
+def mastodon_status_url(host: str, user: str, status_id: str) -> str:
+    return f"https://{host}/@{user}/{status_id}"
+
+
+def instagram_shortcode(url: str) -> str | None:
+    match = INSTAGRAM_POST_URL.search(url)
+    return match.group("code") if match else None
+
+
+def instagram_post_url(shortcode: str) -> str:
+    return f"https://www.instagram.com/p/{shortcode}/"
+
+
+def threads_post(url: str) -> tuple[str, str] | None:
+    """(user, shortcode) from a Threads post URL; threads.net and threads.com are the same site."""
+    match = THREADS_POST_URL.search(url)
+    return (match.group("user"), match.group("code")) if match else None
+
+
+def threads_post_url(user: str, shortcode: str) -> str:
+    return f"https://www.threads.com/@{user}/post/{shortcode}"
+
+
+def telegram_post(value: str) -> tuple[str, str] | None:
+    """(channel, message id) from `channel/123` (as `data-telegram-post` holds it) or a t.me URL."""
+    match = TELEGRAM_POST.search(value.strip())
+    return (match.group("channel"), match.group("id")) if match else None
+
+
+def telegram_post_url(channel: str, message_id: str) -> str:
+    return f"https://t.me/{channel}/{message_id}"
+
+
+def tiktok_video(url: str) -> tuple[str, str] | None:
+    """(user, video id) from a TikTok video URL."""
+    match = TIKTOK_VIDEO_URL.search(url)
+    return (match.group("user"), match.group("id")) if match else None
+
+
+def tiktok_post_url(user: str | None, video_id: str) -> str:
+    return f"https://www.tiktok.com/@{user or '_'}/video/{video_id}"
+
+
+def youtube_video_id(value: str) -> str | None:
+    """The 11-character video id in an embed/watch/short URL, or the value itself when it is one."""
+    if YOUTUBE_ID.match(value.strip()):
+        return value.strip()
+    match = YOUTUBE_VIDEO_URL.search(value)
+    return match.group("id") if match else None
+
+
+def youtube_post_url(video_id: str) -> str:
+    return f"https://www.youtube.com/watch?v={video_id}"
+
+
+def facebook_post(url: str) -> tuple[str | None, str] | None:
+    """(page name or None, post id) from a Facebook post, photo or video URL (also URL-encoded in `href=`)."""
+    from urllib.parse import unquote
+
+    match = FACEBOOK_POST_URL.search(unquote(url))
+    if not match:
+        return None
+    return match.group("page"), match.group("id") or match.group("qid") or match.group("vid")
+
+
+def facebook_post_url(page: str | None, post_id: str) -> str:
+    return f"https://www.facebook.com/{page}/posts/{post_id}" if page else f"https://www.facebook.com/{post_id}"

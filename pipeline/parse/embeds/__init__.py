@@ -24,12 +24,22 @@ import lxml.html
 from bs4 import BeautifulSoup
 
 from pipeline.model import SocialPost
-from pipeline.parse.embeds import x
+from pipeline.parse.embeds import bluesky, facebook, instagram, mastodon, telegram, threads, tiktok, x, youtube
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 
 __all__ = ["EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "read_embed"]
 
-EMBED_KINDS: tuple[EmbedKind, ...] = (*x.KINDS,)
+EMBED_KINDS: tuple[EmbedKind, ...] = (
+    *x.KINDS,
+    *bluesky.KINDS,
+    *mastodon.KINDS,
+    *instagram.KINDS,
+    *threads.KINDS,
+    *telegram.KINDS,
+    *tiktok.KINDS,
+    *youtube.KINDS,
+    *facebook.KINDS,
+)
 
 
 def find_embed_elements(content: lxml.html.HtmlElement) -> list[tuple[EmbedKind, lxml.html.HtmlElement]]:

@@ -1,8 +1,11 @@
-"""X/Twitter embeds: `blockquote.twitter-tweet` / `twitter-video` as pasted, and WordPress's bare-URL fallback."""
+"""X/Twitter embeds: `blockquote.twitter-tweet` / `twitter-video` as pasted, WordPress's bare-URL fallback, the
+rendered iframe widgets.js leaves in a saved page, `amp-twitter`, publishers' own placeholders (any element with an
+attribute named like `data-tweet-id` whose value looks like a status id or URL), and a status link standing alone
+in a paragraph. Forms without text get their time from the snowflake id."""
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import Tag
 
@@ -80,6 +83,74 @@ def read_bare_url(wrapper: Tag) -> SocialPost:
     )
 
 
+# A status id as an attribute holds it: digits (snowflakes have 18-20, early ids fewer).
+_ID_VALUE = re.compile(r"^\s*(\d{1,20})\s*$")
+
+
+def _status_from_value(value: str) -> tuple[str, str | None] | None:
+    """(status id, user or None) from an attribute value that is an id or holds a status URL."""
+    if match := _ID_VALUE.match(value):
+        return match.group(1), None
+    found = x_status_id(value)
+    if found:
+        return found
+    if "platform.twitter.com/embed/Tweet.html" in value or "platform.x.com/embed/Tweet.html" in value:
+        ids = parse_qs(urlsplit(value).query).get("id")
+        if ids and _ID_VALUE.match(ids[0]):
+            return ids[0], None
+    return None
+
+
+def _id_only_post(status_id: str, user: str | None) -> SocialPost:
+    posted_at = x_snowflake_time(status_id)
+    return SocialPost(
+        platform="x",
+        native_id=status_id,
+        url=x_post_url(status_id),
+        author_handle=user,
+        posted_at=posted_at,
+        posted_at_precision="millisecond" if posted_at else None,
+    )
+
+
+def read_id_attribute(element: Tag) -> SocialPost:
+    """A post from an element that only names it: `data-tweet-id`, `data-tweetid` (digits or a URL), or the
+    `id=` of a `platform.twitter.com/embed/Tweet.html` frame. A `<blockquote placeholder>` inside (AMP) may
+    still hold the text, read as a pasted blockquote."""
+    found = None
+    for name, value in element.attrs.items():
+        if "tweet" in name.lower() and isinstance(value, str) and (found := _status_from_value(value)):
+            break
+    if found is None:
+        for name in ("src", "data-src"):
+            if isinstance(element.get(name), str) and (found := _status_from_value(element[name])):
+                break
+    if found is None:
+        raise EmbedError("no status id in the element's attributes")
+    status_id, user = found
+    inner = element.find("blockquote")
+    if inner is not None and inner.find("p"):
+        try:
+            post = read_blockquote(inner)
+        except EmbedError:
+            post = None
+        if post is not None and post.native_id in (None, status_id):
+            post.native_id, post.url = status_id, x_post_url(status_id)
+            if post.posted_at_precision != "millisecond" and (moment := x_snowflake_time(status_id)):
+                post.posted_at, post.posted_at_precision = moment, "millisecond"
+            return post
+    return _id_only_post(status_id, user)
+
+
+def read_bare_link(paragraph: Tag) -> SocialPost:
+    """A post from a paragraph that holds nothing but its status URL (oEmbed providers expand these)."""
+    candidates = [link["href"] for link in paragraph.find_all("a", href=True)] + [paragraph.get_text()]
+    for value in candidates:
+        if found := x_status_id(value):
+            return _id_only_post(*found)
+    raise EmbedError("no status URL in the paragraph")
+
+
 def _link_entities(paragraph: Tag | None) -> list[Entity]:
     """Hashtags, cashtags and mentions that the post's links point to (the link text may not show them)."""
     entities = []
@@ -93,6 +164,29 @@ def _link_entities(paragraph: Tag | None) -> list[Entity]:
             entities.append(Entity("mention", match.group("value")))
     return entities
 
+
+# An attribute whose name says "tweet" and whose value is an id (all digits) or a status URL.
+_TWEET_ATTRIBUTE = (
+    "@*[contains(translate(name(), 'TWEET', 'tweet'), 'tweet')]"
+    "[string-length(normalize-space(translate(., '0123456789', ''))) = 0 and string-length(normalize-space(.)) > 4"
+    " or contains(., '/status/') or contains(., '/statuses/')]"
+)
+_TWEET_FRAME = "contains(@src, 'platform.twitter.com/embed/Tweet.html') or contains(@src, 'platform.x.com/embed/Tweet.html')"
+# Not inside (or around) markup another X form reads.
+_NOT_NESTED = (
+    f"not(ancestor::*[{_TWEET_ATTRIBUTE}]) and not(ancestor::amp-twitter)"
+    f" and not(ancestor::blockquote[{has_class('twitter-tweet')} or {has_class('twitter-video')}])"
+    f" and not(.//blockquote[{has_class('twitter-tweet')} or {has_class('twitter-video')}])"
+)
+# A paragraph that is only a status link (or only its URL as text).
+_STATUS_HREF = "(contains(@href, 'twitter.com/') or contains(@href, 'x.com/')) and contains(@href, '/status')"
+_BARE_LINK = (
+    f".//p[not(ancestor::blockquote) and not(ancestor::figure)][count(*) = 1 and a[{_STATUS_HREF}]"
+    " and normalize-space(.) = normalize-space(a)]"
+    " | .//p[not(ancestor::blockquote) and not(ancestor::figure)][not(*) and (starts-with(normalize-space(.), 'https://twitter.com/')"
+    " or starts-with(normalize-space(.), 'https://x.com/') or starts-with(normalize-space(.), 'https://mobile.twitter.com/'))"
+    " and contains(., '/status') and not(contains(normalize-space(.), ' '))]"
+)
 
 KINDS = (
     EmbedKind(
@@ -108,5 +202,33 @@ KINDS = (
         xpath=f".//figure[{has_class('wp-block-embed-twitter')}][not(.//blockquote)]",
         form="bare_url",
         read=read_bare_url,
+    ),
+    EmbedKind(
+        name="x amp",
+        platform="x",
+        xpath=".//amp-twitter[@data-tweetid]",
+        form="amp",
+        read=read_id_attribute,
+    ),
+    EmbedKind(
+        name="x rendered iframe",
+        platform="x",
+        xpath=f".//iframe[@data-tweet-id or {_TWEET_FRAME}][{_NOT_NESTED}]",
+        form="iframe",
+        read=read_id_attribute,
+    ),
+    EmbedKind(
+        name="x placeholder",
+        platform="x",
+        xpath=f".//*[not(self::iframe) and not(self::amp-twitter)][{_TWEET_ATTRIBUTE}][{_NOT_NESTED}]",
+        form="placeholder",
+        read=read_id_attribute,
+    ),
+    EmbedKind(
+        name="x bare link",
+        platform="x",
+        xpath=_BARE_LINK,
+        form="bare_url",
+        read=read_bare_link,
     ),
 )

@@ -1,0 +1,30 @@
+"""Threads embeds: `blockquote.text-post-media[data-text-post-permalink]`; the body holds no post text.
+Native id: the shortcode (threads.net and threads.com are the same site)."""
+from __future__ import annotations
+
+from bs4 import Tag
+
+from pipeline.model import SocialPost
+from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+from pipeline.parse.embeds.common import first_attribute, links
+from pipeline.platforms import threads_post, threads_post_url
+
+
+def read(element: Tag) -> SocialPost:
+    value = first_attribute(element, ("data-text-post-permalink", "src", "cite"), threads_post)
+    found = threads_post(value) if value else next(filter(None, map(threads_post, links(element))), None)
+    if not found:
+        raise EmbedError("no Threads post URL")
+    user, shortcode = found
+    return SocialPost(platform="threads", native_id=shortcode, url=threads_post_url(user, shortcode), author_handle=user)
+
+
+KINDS = (
+    EmbedKind(
+        name="threads blockquote",
+        platform="threads",
+        xpath=f".//blockquote[{has_class('text-post-media')} or @data-text-post-permalink]",
+        form="blockquote",
+        read=read,
+    ),
+)

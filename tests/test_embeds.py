@@ -1,0 +1,83 @@
+"""Embedded posts of every platform, read from the team's verbatim embed snippets (tests/fixtures/SOURCES.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.keys import post_id
+from pipeline.model import Document
+from pipeline.parse import parse
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _embeds(markup: str):
+    html = f"<html><body><article><p>Intro paragraph of the article.</p>{markup}</article></body></html>"
+    return parse(Document(source="t", content=html, kind="html")).page.embeds
+
+
+def _fixture(name: str):
+    return _embeds((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def test_every_platform_of_the_documented_embed_codes():
+    embeds = _fixture("other_platform_embeds.html")
+    assert [post_id(e.post) for e in embeds] == [
+        "bluesky:did:plc:gie4wy6vo4ixac455zwxapw6/3lkmippmnak2b",
+        "bluesky:did:plc:4kzexuq4xieuarc3q6lmkeou/3mg7jqytars2l",
+        "mastodon:mastodon.social/114638610368343397",
+        "mastodon:hachyderm.io/109683757201594015",
+        "threads:DXnWnLSEuMH",
+        "telegram:what_anton_reads/4",
+        "tiktok:7295627671319383328",
+        "instagram:C5wSgl9swC9",
+        "facebook:964388203581391",
+        "x:1007758301788925953",
+    ]
+    bluesky = embeds[0].post
+    assert (bluesky.author_name, bluesky.author_handle, bluesky.language) == ("Colin ➡️ GDC", "jearil.bsky.social", "en")
+    assert bluesky.text.startswith("I sometimes hesitate to call myself a #gamedev")
+    assert bluesky.posted_at.date().isoformat() == "2025-03-17" and bluesky.posted_at_precision == "day"
+    assert embeds[2].post.author_handle == "dragonhoards@mastodon.social" and embeds[2].post.text is None
+    assert embeds[4].post.url == "https://www.threads.com/@alex_wang.ai/post/DXnWnLSEuMH"
+    assert embeds[6].post.author_handle == "formip"
+    assert (embeds[7].post.author_name, embeds[7].post.author_handle) == ("The Westgate Hotel", "westgatehotel")
+    assert embeds[8].post.author_name == "WPDeveloper"
+    amp = embeds[9]
+    assert amp.form == "amp" and amp.post.text.startswith("I hate to say but @Twitter")
+    assert [e.form for e in embeds[:3]] == ["blockquote", "blockquote", "blockquote"]
+
+
+def test_rendered_and_placeholder_tweets_keep_their_ids():
+    embeds = _fixture("embeds_in_saved_publisher_pages.html")
+    assert [(e.form, post_id(e.post)) for e in embeds] == [
+        ("iframe", "x:1521523341391282176"),
+        ("iframe", "x:1650785681021759488"),
+        ("placeholder", "x:2007489108059533390"),  # Euronews div.widget__tweet
+        ("amp", "x:2075543942469238989"),  # La Vanguardia: a URL in data-tweetid
+    ]
+    assert embeds[0].post.posted_at.isoformat() == "2022-05-03T16:13:27.781000+00:00"  # from the snowflake
+    assert embeds[3].post.author_handle == "JuanMa_Moreno"
+
+
+def test_tweet_frame_id_parameter_and_instagram_iframe():
+    embeds = _fixture("twitter_rendered_iframe.html")
+    assert [post_id(e.post) for e in embeds] == ["x:1581661660728950784", "instagram:CjxGJJLOpCq"]
+
+
+def test_url_shapes_give_one_id_and_bare_links_count_only_alone():
+    markup = """
+    <iframe src="https://platform.twitter.com/embed/Tweet.html?dnt=false&amp;id=1581661660728950784&amp;lang=en"></iframe>
+    <p><a href="https://mobile.twitter.com/SomeOne/status/1581661660728950784/photo/1?s=20">https://mobile.twitter.com/SomeOne/status/1581661660728950784/photo/1?s=20</a></p>
+    <p>https://x.com/other/status/1581661660728950784?s=20</p>
+    <p>As <a href="https://twitter.com/a/status/1214351117548576770">she tweeted</a>, it is not an embed.</p>
+    <lite-youtube videoid="Q0CbN8sfihY"></lite-youtube>
+    <iframe data-src="https://www.youtube-nocookie.com/embed/KKbjnLpxv70?rel=0"></iframe>
+    <iframe src="https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2FPage%2Fposts%2F123456789&amp;width=500"></iframe>
+    <blockquote class="tiktok-embed" data-embed-type="creator" data-unique-id="someone"></blockquote>
+    """
+    embeds = _embeds(markup)
+    assert [post_id(e.post) for e in embeds] == [
+        "x:1581661660728950784", "x:1581661660728950784", "x:1581661660728950784",
+        "youtube:Q0CbN8sfihY", "youtube:KKbjnLpxv70", "facebook:123456789",
+    ]
+    assert [e.position for e in embeds] == [1, 2, 3, 4, 5, 6]  # the same post embedded three times: three places
