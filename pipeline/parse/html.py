@@ -17,6 +17,9 @@ from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import ParseError
 from pipeline.parse.embeds import find_embed_elements, read_embed
 from pipeline.parse.html_text import element_text, nodes_text
+from pipeline.parse.liveblog import find_live_blog, finish_entries
+from pipeline.parse.liveblog import make_clock
+from pipeline.parse.liveblog.times import offset_zone
 from pipeline.parse.quotes import find_quotes
 from pipeline.parse.text import is_key_points_heading
 from pipeline.urls import canonical_url
@@ -84,7 +87,6 @@ def parse_html(document: Document) -> ParseResult:
     page.title = _title(root, meta, article_ld, page.site)
     page.authors = _authors(root, meta, article_ld, ids)
     page.language = _language(root, meta, article_ld)
-    page.is_liveblog = any("LiveBlogPosting" in _types(item) for item in json_ld)
 
     content = _find_content(root)
     if content is None:
@@ -94,16 +96,50 @@ def parse_html(document: Document) -> ParseResult:
         warnings.append("no article element found; the body text is read from the whole <body>")
     page.published_at = _time(
         [article_ld.get("datePublished"), meta.get("article:published_time"), meta.get("og:published_time"),
-         meta.get("datepublished"), meta.get("pubdate"), *_time_elements(content)],
+         meta.get("datepublished"), meta.get("pubdate"), *_microdata_times(root, "datePublished"),
+         *_time_elements(content)],
         warnings,
     ) or _url_date(page.canonical_url or document.url)
     page.modified_at = _time(
-        [article_ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time")], warnings
+        [article_ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time"),
+         *_microdata_times(root, "dateModified")], warnings
     )
 
-    page.embeds = _read_embeds(content, warnings)
+    clock = make_clock(_page_zone(root, meta, article_ld), page.published_at, page.modified_at)
+    blog = find_live_blog(root, json_ld, clock, warnings)
+    page.is_liveblog = blog.is_liveblog
+    entry_elements = blog.entry_elements()
+    outside = _outside(entry_elements, content)
+
+    found = find_embed_elements(content)
+    for element in outside:
+        found.extend(find_embed_elements(element))
+    entry_of = _entry_index(blog, [element for _, element in found])
+    embed_elements = {element for _, element in found}
+    if blog.is_liveblog:
+        page.entries, html_to_entry = finish_entries(blog, embed_elements)
+    else:
+        html_to_entry = {}
+    read = _read_embeds(found, warnings)
+    page.embeds = [embed for embed, _ in read]
+    for embed, element in read:
+        index = entry_of.get(element)
+        if index is not None:
+            embed.entry_position = html_to_entry.get(index)
+    for _, element in found:
+        if element.getparent() is not None:
+            element.drop_tree()
+
     _remove_chrome(content)
     blocks = _blocks(content)
+    if blog.is_liveblog and outside:
+        # Entries outside the content element are still the page's text: after it, in page order.
+        for entry in blog.html_entries:
+            if any(element in outside or _inside_any(element, outside) for element in entry.elements):
+                if entry.headline:
+                    blocks.append(_Block("heading", text=entry.headline))
+                if entry.text:
+                    blocks.extend(_Block("paragraph", text=line) for line in entry.text.split("\n") if line)
     _fill_body(page, blocks)
     return ParseResult(page=page, warnings=warnings)
 
@@ -372,20 +408,69 @@ def _paragraph_chars(element) -> int:
     return sum(len(text) for text in element.xpath(".//p//text()"))
 
 
-def _read_embeds(content, warnings: list[str]) -> list[Embed]:
-    """The content's embedded posts in page order; their elements are then removed from the content."""
-    embeds: list[Embed] = []
-    found = find_embed_elements(content)
+def _read_embeds(found, warnings: list[str]) -> list[tuple[Embed, object]]:
+    """The embedded posts of the found embed elements, in page order, with the element each came from."""
+    read = []
     for number, (kind, element) in enumerate(found, start=1):
         try:
             post = read_embed(kind, element)
         except Exception as exc:  # one unreadable embed must not lose the page
             warnings.append(f"embed {number} ({kind.name}) could not be read: {type(exc).__name__}: {exc}")
             continue
-        embeds.append(Embed(post=post, position=len(embeds) + 1, form=kind.form))
-    for _, element in found:
-        element.drop_tree()
-    return embeds
+        read.append((Embed(post=post, position=len(read) + 1, form=kind.form), element))
+    return read
+
+
+def _outside(elements: list, content) -> list:
+    """The elements not inside the content element (nor it), outermost only."""
+    inside = set(content.iter())
+    chosen = set()
+    result = []
+    for element in elements:
+        if element in inside:
+            continue
+        if any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue
+        chosen.add(element)
+        result.append(element)
+    return result
+
+
+def _inside_any(element, elements: list) -> bool:
+    wanted = set(elements)
+    return any(ancestor in wanted for ancestor in element.iterancestors())
+
+
+def _entry_index(blog, embed_elements: list) -> dict:
+    """For each embed element, the index of the HTML live-blog entry holding it."""
+    owner = {}
+    for index, entry in enumerate(blog.html_entries):
+        for element in entry.elements:
+            owner[element] = index
+    found = {}
+    if not owner:
+        return found
+    for element in embed_elements:
+        for candidate in (element, *element.iterancestors()):
+            if candidate in owner:
+                found[element] = owner[candidate]
+                break
+    return found
+
+
+def _microdata_times(root, name: str) -> list[str]:
+    """The page item's own microdata time (`itemprop=datePublished` outside any live-blog update)."""
+    return root.xpath(f"//*[@itemprop='{name}'][not(ancestor::*[@itemprop='liveBlogUpdate'])]/@content")[:1]
+
+
+def _page_zone(root, meta, article_ld):
+    """The page's time zone, as the first stated non-UTC offset of its own times shows it (UTC when none)."""
+    candidates = [article_ld.get("datePublished"), article_ld.get("dateModified"), meta.get("article:published_time"),
+                  meta.get("article:modified_time"), *root.xpath("//time/@datetime")[:20]]
+    for value in candidates:
+        if isinstance(value, str) and (zone := offset_zone(value)):
+            return zone
+    return None
 
 
 def _remove_chrome(content) -> None:

@@ -1,0 +1,58 @@
+"""What is never article text: page-furniture tags and class/id words, and lxml text that leaves them out."""
+from __future__ import annotations
+
+import re
+
+from pipeline.keys import clean_text
+
+CHROME_TAGS = frozenset(
+    "aside audio button canvas embed figcaption figure footer form header iframe input link meta nav noscript"
+    " object script select style svg template textarea video".split()
+)
+# Words in a class or id that mark page furniture (class "share-buttons" -> words "share", "buttons").
+CHROME_WORDS = frozenset(
+    "ad ads advert advertisement adsbygoogle bio breadcrumb breadcrumbs byline caption comment comments cookie"
+    " copyright credit gallery lightbox meta modal newsletter paywall popup promo related relatedposts recommended"
+    " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
+    " tags".split()
+)
+_WORD_SEPARATORS = re.compile(r"[\s_-]+")
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header li main nav ol p pre"
+    " section table tr ul br".split()
+)
+_SPACE = re.compile(r"\s+")
+
+
+def is_chrome_by_name(element) -> bool:
+    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    return any(word in CHROME_WORDS for word in _WORD_SEPARATORS.split(names))
+
+
+def readable_text(elements, skip=frozenset()) -> str:
+    """Text of lxml elements as stored, blocks on their own lines; chrome, `skip` elements and their subtrees left
+    out (their tails kept). Iterative, so deeply nested markup cannot exhaust Python's stack."""
+    parts: list[str] = []
+    for top in elements:
+        stack = [(top, False)]
+        while stack:
+            element, closing = stack.pop()
+            tag = element.tag if isinstance(element.tag, str) else None
+            if closing:
+                if tag in BLOCK_TAGS:
+                    parts.append("\n")
+                if element is not top and element.tail:
+                    parts.append(_SPACE.sub(" ", element.tail))
+                continue
+            if tag is None or element in skip or tag in CHROME_TAGS or element.get("hidden") is not None \
+                    or is_chrome_by_name(element):
+                if element is not top and element.tail:
+                    parts.append(_SPACE.sub(" ", element.tail))
+                continue
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+            if element.text:
+                parts.append(_SPACE.sub(" ", element.text))
+            stack.append((element, True))
+            stack.extend((child, False) for child in reversed(element))
+    return clean_text("".join(parts))

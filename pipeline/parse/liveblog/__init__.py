@@ -1,0 +1,187 @@
+"""Live blogs: whether a page is one, and its entries, merged from every source that shows them.
+
+Sources, in order of trust: JSON-LD `liveBlogUpdate` (ids, times, headlines, often every entry), microdata
+`itemprop=liveBlogUpdate`, the site's own markup (`sites/`, one adapter per publisher family, chosen by the
+markup), then a generic fallback. Only HTML entries hold the embedded posts and the text without them, so an
+entry seen in both is merged on its id (the JSON-LD `url` fragment is the HTML block's id): times and ids from
+JSON-LD, headline, text and place from the HTML. JSON-LD entries without ids are paired with HTML entries by order
+when both list the same number, else by headline. A copy without an id of an entry that has one (a pinned post) is
+dropped and flags the entry as pinned.
+
+A page is a live blog when its JSON-LD or microdata says `LiveBlogPosting`, or a site adapter finds a stream of
+entries in it; a live widget in a sidebar (a generic list of stories elsewhere) does not make one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
+
+from pipeline.keys import normalize_text
+from pipeline.model import UpdateItem
+from pipeline.parse.chrome import readable_text
+from pipeline.parse.liveblog import jsonld, microdata
+from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.sites import ADAPTERS, FALLBACK, MIN_ENTRIES
+from pipeline.parse.liveblog.times import PageClock
+
+__all__ = ["LiveBlog", "PageClock", "find_live_blog", "finish_entries"]
+
+
+@dataclass(slots=True)
+class LiveBlog:
+    is_liveblog: bool = False
+    source: str | None = None  # which HTML adapter read the entries
+    html_entries: list[RawEntry] = field(default_factory=list)
+    json_entries: list[RawEntry] = field(default_factory=list)
+
+    def entry_elements(self) -> list:
+        return [element for entry in self.html_entries for element in entry.elements]
+
+
+def make_clock(zone: tzinfo | None, published: datetime | None, modified: datetime | None) -> PageClock:
+    zone = zone or timezone.utc
+    latest = modified or published
+    day = latest.astimezone(zone).date() if latest else None
+    return PageClock(zone=zone, day=day, latest=latest)
+
+
+def find_live_blog(root, json_ld: list[dict], clock: PageClock, warnings: list[str]) -> LiveBlog:
+    blog = LiveBlog()
+    declared = bool(jsonld.live_blog_items(json_ld)) or microdata.is_live_blog(root)
+    blog.json_entries = jsonld.entries(json_ld, clock)
+    html_entries = microdata.entries(root, clock)
+    if html_entries:
+        blog.source = "microdata"
+    else:
+        for adapter in ADAPTERS:
+            elements = adapter.find(root)
+            if len(elements) >= MIN_ENTRIES:
+                html_entries, blog.source = adapter.entries(elements, clock), adapter.NAME
+                break
+    if not html_entries and declared and not blog.json_entries:
+        elements = FALLBACK.find(root)
+        if elements:
+            html_entries, blog.source = FALLBACK.entries(elements, clock), FALLBACK.NAME
+    blog.html_entries = html_entries
+    blog.is_liveblog = declared or bool(html_entries)
+    if declared and not html_entries and not blog.json_entries:
+        warnings.append("the page says it is a live blog but no entry was found")
+    return blog
+
+
+def finish_entries(blog: LiveBlog, skip: set) -> tuple[list[UpdateItem], dict[int, int]]:
+    """The merged entries, and for each HTML entry (by index) the position of the entry it became.
+
+    `skip` holds elements (embeds) whose text is not the entries' text."""
+    for entry in blog.html_entries:
+        if entry.text is None:
+            entry.text = readable_text(entry.elements, skip | set(entry.skip))
+            if entry.headline and entry.text.startswith(entry.headline):
+                entry.text = entry.text[len(entry.headline):].lstrip()
+    merged, html_to_merged = _merge(blog.json_entries, blog.html_entries)
+    merged, html_to_merged = _fold_pinned_copies(merged, html_to_merged)
+    items = [
+        UpdateItem(
+            kind="liveblog_entry",
+            position=number,
+            text=entry.text or entry.headline or "",
+            native_id=entry.native_id,
+            headline=entry.headline,
+            url=entry.url,
+            published_at=entry.published_at,
+            updated_at=entry.updated_at,
+            author=entry.author,
+            is_pinned=entry.is_pinned,
+            is_key_event=entry.is_key_event,
+        )
+        for number, entry in enumerate(merged, start=1)
+    ]
+    return items, {index: position + 1 for index, position in html_to_merged.items()}
+
+
+def _merge(json_entries: list[RawEntry], html_entries: list[RawEntry]) -> tuple[list[RawEntry], dict[int, int]]:
+    if not json_entries:
+        return list(html_entries), {index: index for index in range(len(html_entries))}
+    if not html_entries:
+        return list(json_entries), {}
+    merged = list(json_entries)
+    pairs: dict[int, int] = {}  # html index -> merged index
+    by_id = {entry.native_id: index for index, entry in enumerate(merged) if entry.native_id}
+    unpaired_json = [index for index, entry in enumerate(merged) if not entry.native_id]
+    if len(unpaired_json) == len(merged) == len(html_entries):
+        pairs = {index: index for index in range(len(html_entries))}
+    else:
+        by_headline = {_key(merged[index].headline): index for index in unpaired_json if merged[index].headline}
+        for index, entry in enumerate(html_entries):
+            target = by_id.get(entry.native_id) if entry.native_id else None
+            if target is None and entry.headline:
+                target = by_headline.pop(_key(entry.headline), None)
+            if target is not None:
+                pairs[index] = target
+    for index, target in pairs.items():
+        merged[target] = _combine(merged[target], html_entries[index])
+    # HTML entries no JSON-LD entry names go in after the entry that precedes them on the page.
+    result_order: list[RawEntry] = list(merged)
+    inserted = 0
+    last_target = -1
+    for index, entry in enumerate(html_entries):
+        if index in pairs:
+            last_target = pairs[index]
+            continue
+        insert_at = _position_after(result_order, merged, last_target) if last_target >= 0 else inserted
+        result_order.insert(insert_at, entry)
+        inserted += 1
+    # Resolve every HTML entry to its place in the final order by identity.
+    final = {}
+    positions = {id(entry): number for number, entry in enumerate(result_order)}
+    for index, entry in enumerate(html_entries):
+        target = merged[pairs[index]] if index in pairs else entry
+        final[index] = positions[id(target)]
+    return result_order, final
+
+
+def _position_after(order: list[RawEntry], merged: list[RawEntry], target: int) -> int:
+    wanted = merged[target]
+    for number, entry in enumerate(order):
+        if entry is wanted:
+            return number + 1
+    return len(order)
+
+
+def _combine(from_json: RawEntry, from_html: RawEntry) -> RawEntry:
+    return RawEntry(
+        native_id=from_json.native_id or from_html.native_id,
+        headline=from_html.headline or from_json.headline,
+        text=from_html.text or from_json.text,
+        url=from_json.url or from_html.url,
+        published_at=from_json.published_at or from_html.published_at,
+        updated_at=from_json.updated_at or from_html.updated_at,
+        author=from_html.author or from_json.author,
+        is_pinned=from_json.is_pinned or from_html.is_pinned,
+        is_key_event=from_json.is_key_event or from_html.is_key_event,
+        elements=from_html.elements,
+        skip=from_html.skip,
+    )
+
+
+def _fold_pinned_copies(entries: list[RawEntry], html_map: dict[int, int]):
+    """An entry without an id whose text equals one with an id is a pinned copy: flag the real one, drop it."""
+    with_id = {}
+    for index, entry in enumerate(entries):
+        if entry.native_id and entry.text:
+            with_id.setdefault(_key(entry.text), index)
+    dropped: dict[int, int] = {}
+    for index, entry in enumerate(entries):
+        if not entry.native_id and entry.text and (real := with_id.get(_key(entry.text))) is not None:
+            entries[real].is_pinned = True
+            dropped[index] = real
+    if not dropped:
+        return entries, html_map
+    kept = [index for index in range(len(entries)) if index not in dropped]
+    new_index = {old: new for new, old in enumerate(kept)}
+    remap = {k: new_index[dropped.get(v, v)] for k, v in html_map.items()}
+    return [entries[index] for index in kept], remap
+
+
+def _key(text: str | None) -> str:
+    return normalize_text(text or "").rstrip("…")[:200]

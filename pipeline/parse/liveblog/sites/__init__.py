@@ -1,0 +1,14 @@
+"""Site markup of live blogs: one small adapter per publisher family, chosen by what the page's markup looks like.
+
+Each adapter module has `NAME`, `find(root) -> list` (the entry elements, empty when the page is not of its
+family) and `entries(elements, clock) -> list[RawEntry]`. The first adapter that finds at least `MIN_ENTRIES`
+entries reads the page; `generic` comes last and only runs for pages already known to be live blogs.
+"""
+from __future__ import annotations
+
+from pipeline.parse.liveblog.sites import commentary, generic, reach, repubblica, ticker
+
+ADAPTERS = (reach, repubblica, ticker, commentary)
+FALLBACK = generic
+# One block of a family's markup is a widget or a teaser; a stream has at least two.
+MIN_ENTRIES = 2
