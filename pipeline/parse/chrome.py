@@ -24,12 +24,19 @@ BLOCK_TAGS = frozenset(
 _SPACE = re.compile(r"\s+")
 
 
-def is_chrome_by_name(element) -> bool:
+# Inside a live-blog entry fewer words mark furniture: "comment" and "meta" name the entry's own parts there.
+ENTRY_CHROME_WORDS = frozenset(
+    "ad ads advert advertisement adsbygoogle caption credit newsletter paywall promo related share sharing"
+    " social sponsor sponsored subscribe subscription".split()
+)
+
+
+def is_chrome_by_name(element, words: frozenset = CHROME_WORDS) -> bool:
     names = f"{element.get('class', '')} {element.get('id', '')}".lower()
-    return any(word in CHROME_WORDS for word in _WORD_SEPARATORS.split(names))
+    return any(word in words for word in _WORD_SEPARATORS.split(names))
 
 
-def readable_text(elements, skip=frozenset()) -> str:
+def readable_text(elements, skip=frozenset(), words: frozenset = ENTRY_CHROME_WORDS) -> str:
     """Text of lxml elements as stored, blocks on their own lines; chrome, `skip` elements and their subtrees left
     out (their tails kept). Iterative, so deeply nested markup cannot exhaust Python's stack."""
     parts: list[str] = []
@@ -44,8 +51,8 @@ def readable_text(elements, skip=frozenset()) -> str:
                 if element is not top and element.tail:
                     parts.append(_SPACE.sub(" ", element.tail))
                 continue
-            if tag is None or element in skip or tag in CHROME_TAGS or element.get("hidden") is not None \
-                    or is_chrome_by_name(element):
+            if tag is None or element in skip or (element is not top and (
+                    tag in CHROME_TAGS or element.get("hidden") is not None or is_chrome_by_name(element, words))):
                 if element is not top and element.tail:
                     parts.append(_SPACE.sub(" ", element.tail))
                 continue

@@ -160,7 +160,7 @@ def _read_meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
-        value = element.get("content")
+        value = element.get("content") or element.get("value")
         if key and value and value.strip():
             meta.setdefault(key.strip().lower(), value.strip())
     return meta
@@ -258,12 +258,32 @@ def _site_name(meta, article_ld, ids, url: str | None) -> str | None:
 
 
 def _title(root, meta, article_ld, site: str | None) -> str | None:
+    """The headline as the page shows it: the `<h1>` that agrees with the declared titles (og:title, JSON-LD
+    headline, `<title>`: at least half its words in one of them), else the first declared title, without its
+    " | Site" suffix. Declared titles are often an SEO variant of the visible headline."""
     headline = article_ld.get("headline")
     headline = headline if isinstance(headline, str) else None
-    for candidate in (meta.get("og:title"), headline, root.findtext("head/title")):
-        if candidate and candidate.strip():
-            return _without_site_suffix(" ".join(html_entities.unescape(candidate).split()), site)
-    return None
+    declared = [
+        _without_site_suffix(" ".join(html_entities.unescape(candidate).split()), site)
+        for candidate in (meta.get("og:title"), headline, root.findtext("head/title"))
+        if candidate and candidate.strip()
+    ]
+    best, best_score = None, 0.0
+    for element in root.xpath("//body//h1")[:12]:
+        text = " ".join(element.text_content().split())
+        words = set(_TITLE_WORDS.findall(text.casefold()))
+        if not words or len(text) > 300:
+            continue
+        for candidate in declared:
+            shared = len(words & set(_TITLE_WORDS.findall(candidate.casefold()))) / len(words)
+            if shared > best_score:
+                best, best_score = text, shared
+    if best is not None and best_score >= 0.5:
+        return _without_site_suffix(best, site)
+    return declared[0] if declared else None
+
+
+_TITLE_WORDS = re.compile(r"\w+")
 
 
 def _without_site_suffix(title: str, site: str | None) -> str:

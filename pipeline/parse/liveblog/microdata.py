@@ -7,7 +7,7 @@ import html
 from pipeline.keys import clean_text
 from pipeline.parse.liveblog.jsonld import fragment
 from pipeline.parse.liveblog.model import RawEntry
-from pipeline.parse.liveblog.times import PageClock, read_time
+from pipeline.parse.liveblog.times import PageClock, clock_time, read_time
 
 
 def is_live_blog(root) -> bool:
@@ -24,6 +24,11 @@ def entries(root, clock: PageClock) -> list[RawEntry]:
             node for node in element.xpath(".//*[@itemprop='headline' or @itemprop='author' or @itemprop='publisher']")
             if node.tag != "meta"
         ]
+        # The visible date line and headline repeat what the properties say.
+        for node in element.xpath(".//time | .//*[not(*)]"):
+            text = " ".join((node.text_content() or "").split())
+            if node.tag == "time" or clock_time(text) and len(text) < 25 or (headline and text == " ".join(headline.split())):
+                skip.append(node)
         found.append(
             RawEntry(
                 native_id=fragment(url) or element.get("id"),
