@@ -96,8 +96,9 @@ def parse_html(document: Document) -> ParseResult:
         warnings.append("no article element found; the body text is read from the whole <body>")
     page.published_at = _time(
         [article_ld.get("datePublished"), meta.get("article:published_time"), meta.get("og:published_time"),
-         meta.get("datepublished"), meta.get("pubdate"), *_microdata_times(root, "datePublished"),
-         *_time_elements(content)],
+         meta.get("datepublished"), meta.get("pubdate"), meta.get("og:article:published_time"),
+         meta.get("publish-date"), meta.get("item-publish-date"), meta.get("date"),
+         *_microdata_times(root, "datePublished"), *_any_ld(json_ld, "datePublished"), *_time_elements(content)],
         warnings,
     ) or _url_date(page.canonical_url or document.url)
     page.modified_at = _time(
@@ -301,15 +302,45 @@ def _without_site_suffix(title: str, site: str | None) -> str:
 def _authors(root, meta, article_ld, ids) -> list[str]:
     names = _names(article_ld.get("author"), ids)
     if not names:
-        for key in ("author", "article:author", "dc.creator"):
+        for key in ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl"):
             value = meta.get(key)
             if value and not value.startswith(("http://", "https://")):
                 names = [value]
                 break
     if not names:
         names = [" ".join(text.split()) for text in root.xpath("//article//*[@rel='author']//text()") if text.strip()]
+    if not names:
+        names = _byline_names(root)
     cleaned = [re.sub(r"^by\s+", "", name, flags=re.IGNORECASE).strip() for name in names]
     return list(dict.fromkeys(name for name in cleaned if name))
+
+
+_AUTHOR_PATH = re.compile(r"/(?:author|authors|autor|autoren|journalist|journalists|people|staff|writers|writer|by)/[^/?#]+", re.I)
+
+
+def _byline_names(root) -> list[str]:
+    """Names linked from the byline: links to author pages in an element marked "byline"/"author", or in a
+    short "By …" line."""
+    names = []
+    for link in root.xpath(
+        "//*[contains(@class, 'byline') or contains(@class, 'author')]//a[@href]"
+        " | //*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]/a[@href]"
+    )[:20]:
+        text = " ".join(link.text_content().split())
+        if _AUTHOR_PATH.search(link.get("href", "")) and _looks_like_name(text):
+            names.append(text)
+        if names and len(names) >= 3:
+            break
+    return names
+
+
+_NOT_NAME_WORDS = {"all", "articles", "article", "more", "rss", "subscribe", "see", "follow", "view", "posts", "profile"}
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 5 and all(w[0].isupper() or w.lower() in ("de", "van", "von", "da", "del", "e.") for w in words) \
+        and not any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words)
 
 
 def _language(root, meta, article_ld) -> str | None:
@@ -348,6 +379,15 @@ def _read_time(value: str) -> datetime | None:
         try:
             moment = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
+            moment = None
+        for form in ("%a, %b %d %Y %H:%M:%S %z", "%Y-%m-%d %H:%M:%S %Z", "%Y-%m-%d %H:%M:%S"):
+            if moment is not None:
+                break
+            try:
+                moment = datetime.strptime(value, form)
+            except ValueError:
+                continue
+        if moment is None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
@@ -476,6 +516,11 @@ def _entry_index(blog, embed_elements: list) -> dict:
                 found[element] = owner[candidate]
                 break
     return found
+
+
+def _any_ld(json_ld: list[dict], key: str) -> list[str]:
+    """The value of `key` on the first JSON-LD item of any type that has one (a WebPage's date, say)."""
+    return [item[key] for item in json_ld if isinstance(item.get(key), str)][:1]
 
 
 def _microdata_times(root, name: str) -> list[str]:
