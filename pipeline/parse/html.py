@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import ParseError
 from pipeline.parse.embeds import find_embed_elements, read_embed
+from pipeline.parse.chrome import CHROME_WORDS, readable_text
 from pipeline.parse.html_text import element_text, nodes_text
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
@@ -75,13 +76,26 @@ def parse_html(document: Document) -> ParseResult:
     `headings` includes a key-point list's heading ("At a Glance"), as the text parser does.
     """
     warnings: list[str] = []
-    root = _parse_tree(document)
+    page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at)
+    try:
+        root = _parse_tree(document, warnings)
+    except ParseError as exc:
+        warnings.append(str(exc))
+        return ParseResult(page=page, warnings=warnings)
+    try:
+        _parse_page(document, root, page, warnings)
+    except Exception as exc:  # keep what was read so far: a page with warnings beats no page
+        warnings.append(f"the page was read only in part: {type(exc).__name__}: {exc}"[:300])
+    return ParseResult(page=page, warnings=warnings)
+
+
+def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> None:
+    """Fill `page` stage by stage: metadata, live-blog entries and embeds, then the body text."""
     meta = _read_meta_tags(root)
     json_ld = _read_json_ld(root, warnings)
     article_ld = next((item for item in json_ld if any(map(_ARTICLE_TYPE.search, _types(item)))), {})
     ids = {item["@id"]: item for item in json_ld if isinstance(item.get("@id"), str)}
 
-    page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at)
     page.canonical_url = _canonical_url(root, meta, document.url)
     page.site = _site_name(meta, article_ld, ids, page.canonical_url or document.url)
     page.title = _title(root, meta, article_ld, page.site)
@@ -91,7 +105,7 @@ def parse_html(document: Document) -> ParseResult:
     content = _find_content(root)
     if content is None:
         warnings.append("no <body> in the page")
-        return ParseResult(page=page, warnings=warnings)
+        return
     if content.tag == "body":
         warnings.append("no article element found; the body text is read from the whole <body>")
     page.published_at = _time(
@@ -106,21 +120,47 @@ def parse_html(document: Document) -> ParseResult:
          *_microdata_times(root, "dateModified")], warnings
     )
 
+    outside: list = []
+    blog = None
+    try:
+        blog, outside = _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page, warnings)
+    except Exception as exc:
+        warnings.append(f"live-blog entries and embeds could not be read: {type(exc).__name__}: {exc}"[:300])
+
+    try:
+        _remove_chrome(content)
+        blocks = _blocks(content)
+    except RecursionError:
+        warnings.append("markup nested too deeply to split into blocks; the body is read as plain text")
+        blocks = [_Block("paragraph", text=line) for line in readable_text([content], words=CHROME_WORDS).split("\n")
+                  if line]
+    if blog is not None and blog.is_liveblog and outside:
+        # Entries outside the content element are still the page's text: after it, in page order.
+        for entry in blog.html_entries:
+            if any(element in outside or _inside_any(element, outside) for element in entry.elements):
+                if entry.headline:
+                    blocks.append(_Block("heading", text=entry.headline))
+                if entry.text:
+                    blocks.extend(_Block("paragraph", text=line) for line in entry.text.split("\n") if line)
+    _fill_body(page, blocks)
+
+
+def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Page, warnings: list[str]):
+    """Live-blog entries (`page.entries`) and embedded posts (`page.embeds`, each placed in its entry); the embed
+    elements are then removed from the tree. Returns the live blog and its entry elements outside the content."""
     clock = make_clock(_page_zone(root, meta, article_ld), page.published_at, page.modified_at)
     blog = find_live_blog(root, json_ld, clock, warnings)
     page.is_liveblog = blog.is_liveblog
-    entry_elements = blog.entry_elements()
-    outside = _outside(entry_elements, content)
+    outside = _outside(blog.entry_elements(), content)
 
     found = find_embed_elements(content)
     for element in outside:
         found.extend(find_embed_elements(element))
     entry_of = _entry_index(blog, [element for _, element in found])
     embed_elements = {element for _, element in found}
+    html_to_entry = {}
     if blog.is_liveblog:
         page.entries, html_to_entry = finish_entries(blog, embed_elements)
-    else:
-        html_to_entry = {}
     read = _read_embeds(found, warnings)
     page.embeds = [embed for embed, _ in read]
     for embed, element in read:
@@ -130,27 +170,24 @@ def parse_html(document: Document) -> ParseResult:
     for _, element in found:
         if element.getparent() is not None:
             element.drop_tree()
-
-    _remove_chrome(content)
-    blocks = _blocks(content)
-    if blog.is_liveblog and outside:
-        # Entries outside the content element are still the page's text: after it, in page order.
-        for entry in blog.html_entries:
-            if any(element in outside or _inside_any(element, outside) for element in entry.elements):
-                if entry.headline:
-                    blocks.append(_Block("heading", text=entry.headline))
-                if entry.text:
-                    blocks.extend(_Block("paragraph", text=line) for line in entry.text.split("\n") if line)
-    _fill_body(page, blocks)
-    return ParseResult(page=page, warnings=warnings)
+    return blog, outside
 
 
-def _parse_tree(document: Document) -> lxml.html.HtmlElement:
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+def _parse_tree(document: Document, warnings: list[str]) -> lxml.html.HtmlElement:
+    """The page's tree; `huge_tree` lifts libxml2's limits on depth and text size (pages over 5 MB, deep nests).
+    NUL and other C0 control characters (binary junk) are dropped first: they end libxml2's parse early."""
+    content = document.content
+    if _JUNK.search(content):
+        content = _JUNK.sub("", content)
+        warnings.append("control characters (binary junk?) removed before parsing")
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        return lxml.html.document_fromstring(document.content.encode("utf-8"), parser=parser)
+        return lxml.html.document_fromstring(content.encode("utf-8", errors="replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"{document.source}: not readable as HTML: {exc}") from exc
+
+
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # --- metadata ---------------------------------------------------------------------------------------------

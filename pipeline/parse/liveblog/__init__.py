@@ -78,8 +78,10 @@ def finish_entries(blog: LiveBlog, skip: set) -> tuple[list[UpdateItem], dict[in
             entry.text = readable_text(entry.elements, skip | set(entry.skip))
             if entry.headline and entry.text.startswith(entry.headline):
                 entry.text = entry.text[len(entry.headline):].lstrip()
+    blog.json_entries = _unique_ids(blog.json_entries)
     merged, html_to_merged = _merge(blog.json_entries, blog.html_entries)
     merged, html_to_merged = _fold_pinned_copies(merged, html_to_merged)
+    merged, html_to_merged = _fold_duplicate_ids(merged, html_to_merged)
     items = [
         UpdateItem(
             kind="liveblog_entry",
@@ -97,6 +99,18 @@ def finish_entries(blog: LiveBlog, skip: set) -> tuple[list[UpdateItem], dict[in
         for number, entry in enumerate(merged, start=1)
     ]
     return items, {index: position + 1 for index, position in html_to_merged.items()}
+
+
+def _unique_ids(entries: list[RawEntry]) -> list[RawEntry]:
+    """One entry per id: a page listing the same id twice (broken markup, a re-sent update) keeps the first."""
+    seen = set()
+    kept = []
+    for entry in entries:
+        if entry.native_id and entry.native_id in seen:
+            continue
+        seen.add(entry.native_id)
+        kept.append(entry)
+    return kept
 
 
 def _merge(json_entries: list[RawEntry], html_entries: list[RawEntry]) -> tuple[list[RawEntry], dict[int, int]]:
@@ -162,6 +176,22 @@ def _combine(from_json: RawEntry, from_html: RawEntry) -> RawEntry:
         elements=from_html.elements,
         skip=from_html.skip,
     )
+
+
+def _fold_duplicate_ids(entries: list[RawEntry], html_map: dict[int, int]):
+    first: dict[str, int] = {}
+    dropped: dict[int, int] = {}
+    for index, entry in enumerate(entries):
+        if entry.native_id:
+            if entry.native_id in first:
+                dropped[index] = first[entry.native_id]
+            else:
+                first[entry.native_id] = index
+    if not dropped:
+        return entries, html_map
+    kept = [index for index in range(len(entries)) if index not in dropped]
+    new_index = {old: new for new, old in enumerate(kept)}
+    return [entries[i] for i in kept], {k: new_index[dropped.get(v, v)] for k, v in html_map.items()}
 
 
 def _fold_pinned_copies(entries: list[RawEntry], html_map: dict[int, int]):

@@ -24,7 +24,7 @@ def entries(elements, clock: PageClock) -> list[RawEntry]:
     found = []
     for element in elements:
         headline = element.xpath(f".//h3[{has_class('live-events__entry-head')}] | .//*[{has_class('entry-content')}]/h3"
-                                 " | .//h2")
+                                 " | .//h2") or element.xpath(".//h3")
         info = element.xpath(f".//*[{has_class('entry-info')} or {has_class('live-events__entry-info')}]")
         author = element.xpath(f".//*[{has_class('entry-info')}]/mark | .//a[{has_class('live-events__entry-author')}]")
         author_text = clean_text(author[0].text_content()) if author else None
