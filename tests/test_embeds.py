@@ -16,7 +16,9 @@ def _embeds(markup: str):
 
 
 def _fixture(name: str):
-    return _embeds((FIXTURES / name).read_text(encoding="utf-8"))
+    """A page the labelled set built around the team's verbatim snippets (tests/fixtures/SOURCES.md)."""
+    html = (FIXTURES / "embed_pages" / name).read_text(encoding="utf-8")
+    return parse(Document(source=name, content=html, kind="html")).page.embeds
 
 
 def test_every_platform_of_the_documented_embed_codes():

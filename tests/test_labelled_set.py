@@ -14,7 +14,7 @@ LABELS = load_labels()
 _RESULTS: list = []
 
 
-@pytest.mark.parametrize("label", LABELS, ids=[label["_file"].removesuffix(".json") for label in LABELS])
+@pytest.mark.parametrize("label", LABELS, ids=[label["id"] for label in LABELS])
 def test_page_matches_its_label(label):
     page = parse(document(label)).page
     outcome = check(label, page)
