@@ -14,7 +14,7 @@ CHROME_WORDS = frozenset(
     "ad ads advert advertisement adsbygoogle bio breadcrumb breadcrumbs byline caption comment comments cookie"
     " copyright credit gallery lightbox meta modal newsletter paywall popup promo related relatedposts recommended"
     " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
-    " tags".split()
+    " tags card cards embed inset internallink pie promos outbrain taboola whatsapp".split()
 )
 _WORD_SEPARATORS = re.compile(r"[\s_-]+")
 BLOCK_TAGS = frozenset(
@@ -31,9 +31,15 @@ ENTRY_CHROME_WORDS = frozenset(
 )
 
 
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
 def is_chrome_by_name(element, words: frozenset = CHROME_WORDS) -> bool:
-    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
-    return any(word in words for word in _WORD_SEPARATORS.split(names))
+    """Whether a class, id or test id names furniture; camelCase counts as words ("PagePromo", "newsCaption")."""
+    names = f"{element.get('class', '')} {element.get('id', '')} {element.get('data-testid', '')}"
+    if not names.strip():
+        return False
+    return any(word.lower() in words for word in _NAME_WORD.findall(names))
 
 
 def readable_text(elements, skip=frozenset(), words: frozenset = ENTRY_CHROME_WORDS) -> str:

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import ParseError
 from pipeline.parse.embeds import find_embed_elements, read_embed
-from pipeline.parse.chrome import CHROME_WORDS, readable_text
+from pipeline.parse.chrome import CHROME_TAGS, CHROME_WORDS, is_chrome_by_name, readable_text
 from pipeline.parse.html_text import element_text, nodes_text
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
@@ -37,19 +37,6 @@ _MIN_CONTENT_SHARE = 0.3
 # When the content class sits on each paragraph (`<p class="article-text">`), their parent is the content.
 _PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li".split())
 
-# Inside the content element: elements that are never article text.
-_CHROME_TAGS = frozenset(
-    "aside audio button canvas embed figcaption figure footer form header iframe input link meta nav noscript"
-    " object script select style svg template textarea video".split()
-)
-# Words in a class or id that mark page furniture (class "share-buttons" -> words "share", "buttons").
-_CHROME_WORDS = frozenset(
-    "ad ads advert advertisement adsbygoogle bio breadcrumb breadcrumbs byline caption comment comments cookie"
-    " copyright credit gallery lightbox meta modal newsletter paywall popup promo related relatedposts recommended"
-    " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
-    " tags".split()
-)
-_WORD_SEPARATORS = re.compile(r"[\s_-]+")
 
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _LIST_TAGS = frozenset(("ul", "ol"))
@@ -581,15 +568,32 @@ def _remove_chrome(content) -> None:
     for element in content.iterdescendants():
         if not isinstance(element.tag, str):
             continue
-        if element.tag in _CHROME_TAGS or element.get("hidden") is not None or _is_chrome_by_name(element):
+        if element.tag in CHROME_TAGS or element.get("hidden") is not None or is_chrome_by_name(element) \
+                or _is_link_only_paragraph(element):
             chrome.append(element)
     for element in chrome:
         element.drop_tree()
 
 
-def _is_chrome_by_name(element) -> bool:
-    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
-    return any(word in _CHROME_WORDS for word in _WORD_SEPARATORS.split(names))
+# "See also: <a>…</a>": a pointer to another story, not this one's text.
+_POINTER = re.compile(r"^\s*(?:see also|related|read more|more|also read|read also|lesen sie auch|leer más|lire aussi|leggi anche|don't miss|dont miss)\s*:?",
+                      re.IGNORECASE)
+
+
+def _is_link_only_paragraph(element) -> bool:
+    """A paragraph that is nothing but a link to another page (optionally after "See also:"): a promo."""
+    if element.tag != "p":
+        return False
+    links = element.xpath(".//a[@href]")
+    if not links:
+        return False
+    text = " ".join(element.text_content().split())
+    link_text = " ".join(" ".join(link.text_content().split()) for link in links)
+    if not text or not link_text:
+        return False
+    rest = text.replace(link_text, "", 1).strip() if len(links) == 1 else text
+    return (rest == "" and len(links) == 1 and len(text) < 200) or (len(links) == 1 and bool(_POINTER.match(rest)) and
+                                                                    len(_POINTER.sub("", rest).strip()) == 0)
 
 
 @dataclass(slots=True)
