@@ -18,6 +18,7 @@ from pipeline.parse import ParseError
 from pipeline.parse.embeds import find_embed_elements, read_embed
 from pipeline.parse.chrome import CHROME_TAGS, CHROME_WORDS, is_chrome_by_name, readable_text
 from pipeline.parse.html_text import element_text, nodes_text
+from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
 from pipeline.parse.liveblog.times import offset_zone
@@ -130,6 +131,9 @@ def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> No
                 if entry.text:
                     blocks.extend(_Block("paragraph", text=line) for line in entry.text.split("\n") if line)
     _fill_body(page, blocks)
+    if not page.language and (guess := guess_language(f"{page.title or ''}\n{page.body_text}")):
+        page.language = guess
+        warnings.append(f"the page declares no language; {guess!r} is guessed from its words")
 
 
 def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Page, warnings: list[str]):
@@ -184,7 +188,7 @@ def _read_meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
     """`<meta property|name|itemprop=K content=V>` as {k lower-cased: V}, the first of each key."""
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
+        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
         value = element.get("content") or element.get("value")
         if key and value and value.strip():
             meta.setdefault(key.strip().lower(), value.strip())
@@ -343,19 +347,28 @@ _AUTHOR_PATH = re.compile(r"/(?:author|authors|autor|autoren|journalist|journali
 
 
 def _byline_names(root) -> list[str]:
-    """Names linked from the byline: links to author pages in an element marked "byline"/"author", or in a
-    short "By …" line."""
-    names = []
-    for link in root.xpath(
-        "//*[contains(@class, 'byline') or contains(@class, 'author')]//a[@href]"
-        " | //*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]/a[@href]"
-    )[:20]:
-        text = " ".join(link.text_content().split())
-        if _AUTHOR_PATH.search(link.get("href", "")) and _looks_like_name(text):
-            names.append(text)
-        if names and len(names) >= 3:
-            break
-    return names
+    """Names from the first byline or author box: links to author pages in an element marked "byline"/"author"
+    (or in a short "By …" line), else the first name-like line of such an element."""
+    containers = root.xpath(
+        "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
+        " | //body//*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]"
+    )[:40]
+    for container in containers:
+        names = []
+        for link in container.xpath(".//a[@href]")[:10]:
+            text = " ".join(link.text_content().split())
+            if _AUTHOR_PATH.search(link.get("href", "")) and _looks_like_name(text):
+                names.append(text)
+        if names:
+            return list(dict.fromkeys(names))
+    for container in containers:
+        if not is_chrome_by_name(container, frozenset(("author", "byline", "authors"))):
+            continue
+        for leaf in container.xpath(".//*[not(*)]")[:10]:
+            text = " ".join((leaf.text_content() or "").split())
+            if _looks_like_name(text):
+                return [text]
+    return []
 
 
 _NOT_NAME_WORDS = {"all", "articles", "article", "more", "rss", "subscribe", "see", "follow", "view", "posts", "profile"}
@@ -371,7 +384,8 @@ def _language(root, meta, article_ld) -> str | None:
     in_language = article_ld.get("inLanguage")
     if isinstance(in_language, dict):
         in_language = in_language.get("alternateName") or in_language.get("name")
-    for value in (root.get("lang"), meta.get("og:locale"), in_language):
+    for value in (root.get("lang"), meta.get("og:locale"), in_language, meta.get("content-language"),
+                  meta.get("language"), meta.get("dc.language")):
         if isinstance(value, str) and value.strip():
             return value.strip().replace("_", "-")
     return None

@@ -72,15 +72,18 @@ def read_bare_url(wrapper: Tag) -> SocialPost:
     if not match:
         raise EmbedError("no status URL in the embed block")
     status_id, user = x_status_id(match.group())
-    posted_at = x_snowflake_time(status_id)
-    return SocialPost(
-        platform="x",
-        native_id=status_id,
-        url=x_post_url(status_id),
-        author_handle=user,
-        posted_at=posted_at,
-        posted_at_precision="millisecond" if posted_at else None,
-    )
+    post = _id_only_post(status_id, user)
+    # A Markdown flattening of the embed: "> text" lines, then "> — Name (@handle) [Date](url)".
+    lines = [line.strip().lstrip(">").strip() for line in wrapper.get_text().splitlines()]
+    for number, line in enumerate(lines):
+        signature = parse_signature(line.split("[", 1)[0])
+        if signature:
+            post.author_name, post.author_handle = signature.author_name, signature.author_handle
+            text = "\n".join(part for part in lines[:number] if part)
+            post.text = text or None
+            post.entities = entities_from_text(text)
+            break
+    return post
 
 
 # A status id as an attribute holds it: digits (snowflakes have 18-20, early ids fewer).
