@@ -577,16 +577,25 @@ def _page_zone(root, meta, article_ld):
 
 
 def _remove_chrome(content) -> None:
-    """Drop navigation, share and newsletter boxes, related links, comments, captions and scripts."""
+    """Drop navigation, share and newsletter boxes, related links, comments, captions and scripts.
+
+    An element named like furniture ("js-ad-section") that holds most of the content's text is the article's
+    own wrapper with an unlucky class, and stays."""
+    total = len(content.text_content())
     chrome = []
     for element in content.iterdescendants():
         if not isinstance(element.tag, str):
             continue
-        if element.tag in CHROME_TAGS or element.get("hidden") is not None or is_chrome_by_name(element) \
-                or _is_link_only_paragraph(element):
+        if element.tag in CHROME_TAGS or element.get("hidden") is not None or _is_link_only_paragraph(element):
+            chrome.append(element)
+        elif is_chrome_by_name(element) and len(element.text_content()) < _WRAPPER_SHARE * total:
             chrome.append(element)
     for element in chrome:
-        element.drop_tree()
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+_WRAPPER_SHARE = 0.5
 
 
 # "See also: <a>…</a>": a pointer to another story, not this one's text.
