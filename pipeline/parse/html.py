@@ -213,14 +213,67 @@ def _read_json_ld(root: lxml.html.HtmlElement, warnings: list[str]) -> list[dict
 
 
 def _load_json(raw: str):
-    """JSON as pages write it: also with HTML comment or CDATA wrappers, raw control characters, trailing commas."""
+    """JSON-LD as pages write it, read as tolerantly as search engines read it: HTML comment or CDATA wrappers,
+    raw control characters in strings, `//` and `/* */` comments, trailing commas, a trailing `;`, several objects
+    one after another, and a script whose quotes are HTML-escaped (`{&quot;@type&quot;: …}`). Anything else
+    raises `ValueError` (the caller warns and skips the script)."""
     try:
         return json.loads(raw)
     except ValueError:
         pass
     cleaned = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", "", raw.strip())
-    cleaned = re.sub(r",\s*([}\]])", r"\1", cleaned).rstrip(";")
-    return json.loads(cleaned, strict=False)
+    cleaned = _strip_comments_and_trailing_commas(cleaned).strip().rstrip(";")
+    attempts = [cleaned]
+    if "&quot;" in cleaned or "&#34;" in cleaned:
+        attempts.append(_strip_comments_and_trailing_commas(html_entities.unescape(cleaned)))
+    attempts += ["[" + _BETWEEN_OBJECTS.sub("},{", attempt) + "]" for attempt in list(attempts)]
+    error: ValueError | None = None
+    for attempt in attempts:
+        try:
+            return json.loads(attempt, strict=False)
+        except ValueError as exc:
+            error = error or exc
+    raise error
+
+
+_BETWEEN_OBJECTS = re.compile(r"}\s*,?\s*{")
+
+
+def _strip_comments_and_trailing_commas(text: str) -> str:
+    """The text without comments and commas before `}`/`]`, both only outside strings."""
+    out: list[str] = []
+    index, length = 0, len(text)
+    in_string = False
+    while index < length:
+        char = text[index]
+        if in_string:
+            out.append(char)
+            if char == "\\" and index + 1 < length:
+                out.append(text[index + 1])
+                index += 2
+                continue
+            if char == '"':
+                in_string = False
+            index += 1
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "/" and text.startswith("//", index):
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        elif char == "/" and text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            index = length if end < 0 else end + 2
+            continue
+        elif char in "}]":
+            while out and out[-1].isspace():
+                out.pop()
+            if out and out[-1] == ",":
+                out.pop()
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def _json_ld_items(data) -> list[dict]:

@@ -195,14 +195,16 @@ def _fold_duplicate_ids(entries: list[RawEntry], html_map: dict[int, int]):
 
 
 def _fold_pinned_copies(entries: list[RawEntry], html_map: dict[int, int]):
-    """An entry without an id whose text equals one with an id is a pinned copy: flag the real one, drop it."""
-    with_id = {}
-    for index, entry in enumerate(entries):
-        if entry.native_id and entry.text:
-            with_id.setdefault(_key(entry.text), index)
+    """An entry without an id whose text is that of one with an id (or its start: pinned copies are often cut)
+    is a pinned copy: flag the real one, drop the copy."""
+    with_id = [(index, _key(entry.text)) for index, entry in enumerate(entries) if entry.native_id and entry.text]
     dropped: dict[int, int] = {}
     for index, entry in enumerate(entries):
-        if not entry.native_id and entry.text and (real := with_id.get(_key(entry.text))) is not None:
+        if entry.native_id or not entry.text or len(_key(entry.text)) < 20:
+            continue
+        copy = _key(entry.text)
+        real = next((number for number, text in with_id if text.startswith(copy[:150])), None)
+        if real is not None:
             entries[real].is_pinned = True
             dropped[index] = real
     if not dropped:

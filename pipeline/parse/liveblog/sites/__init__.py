@@ -6,9 +6,9 @@ entries reads the page; `generic` comes last and only runs for pages already kno
 """
 from __future__ import annotations
 
-from pipeline.parse.liveblog.sites import commentary, generic, reach, repubblica, ticker
+from pipeline.parse.liveblog.sites import commentary, generic, guardian, reach, repubblica, ticker
 
-ADAPTERS = (reach, repubblica, ticker, commentary)
+ADAPTERS = (reach, guardian, repubblica, ticker, commentary)
 FALLBACK = generic
 # One block of a family's markup is a widget or a teaser; a stream has at least two.
 MIN_ENTRIES = 2

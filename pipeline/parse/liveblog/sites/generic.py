@@ -12,7 +12,8 @@ _MIN_GROUP = 3
 
 def find(root) -> list:
     groups: dict = {}
-    for element in root.xpath("//body//*[@id][.//time or @*[contains(name(), 'time')]]"):
+    for element in root.xpath("//body//*[@id][.//time or @*[contains(name(), 'time')]"
+                              " or .//*[@*[contains(name(), 'time')]]]"):
         key = (element.getparent(), element.tag, element.get("class"))
         groups.setdefault(key, []).append(element)
     best = max(groups.values(), key=len, default=[])
@@ -24,8 +25,11 @@ def entries(elements, clock: PageClock) -> list[RawEntry]:
     for element in elements:
         time = element.xpath(".//time")
         stamp = None
-        for name, value in element.attrib.items():
-            if "time" in name and (stamp := read_time(value, clock)):
+        for node in (element, *element.xpath(".//*[@*[contains(name(), 'time')]]")):
+            for name, value in node.attrib.items():
+                if "time" in name and (stamp := read_time(value, clock)):
+                    break
+            if stamp:
                 break
         if stamp is None and time:
             stamp = read_time(time[0].get("datetime") or time[0].text_content(), clock)
