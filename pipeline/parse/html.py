@@ -45,6 +45,13 @@ _INLINE_TAGS = frozenset(
     "a abbr b bdi bdo br cite code data del dfn em font i img ins kbd mark q s samp small span strong sub sup"
     " time u var wbr".split()
 )
+# Key-point list headings in the languages of our sources (English ones: `text.is_key_points_heading`).
+_KEY_POINTS_LEAD = re.compile(
+    r"^(?:die wichtigsten (?:news|punkte|fakten|infos|entwicklungen)\b.*|das wichtigste in kürze|auf einen blick"
+    r"|punti chiave|in breve|ce qu'il faut (?:retenir|savoir)|l'essentiel|las claves|lo más importante|claves"
+    r"|the key points|key events|what we know(?: so far)?\b.*)\s*:?$",
+    re.IGNORECASE,
+)
 _KEY_POINTS_CLASS = re.compile(r"key[-_]?points|keypoints|at[-_]a[-_]glance|takeaways", re.IGNORECASE)
 
 # JSON-LD types that describe the article itself.
@@ -737,8 +744,10 @@ def _fill_body(page: Page, blocks: list[_Block]) -> None:
         else:
             parts.append("\n".join(f"- {item}" for item in block.items))
             previous = blocks[index - 1] if index else None
+            # A key-point list follows its heading, or a short paragraph saying the same (BR24: a bold line).
             follows_key_points_heading = (
-                previous is not None and previous.kind == "heading" and is_key_points_heading(previous.text)
+                previous is not None and previous.kind in ("heading", "paragraph") and len(previous.text) < 120
+                and (is_key_points_heading(previous.text) or _KEY_POINTS_LEAD.match(previous.text) is not None)
             )
             if block.is_key_points or follows_key_points_heading:
                 for item in block.items:
