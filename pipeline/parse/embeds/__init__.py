@@ -2,6 +2,9 @@
 
 To add a platform (say `bluesky.py`):
 
+Platforms so far: `x`, `bluesky`, `mastodon`, `instagram`, `threads`, `telegram`, `tiktok`, `youtube`, `facebook`;
+`common.py` holds what their readers share (attribute scans, `— Name (@handle)` signatures, written dates).
+
 1. In the module, write for each markup form a reader `read(element: bs4.Tag) -> SocialPost`. It receives a
    BeautifulSoup copy of just that embed (parsed with "lxml"), so it may change or decompose it freely. It
    raises `EmbedError` (or any exception) with a reason when it cannot make a post; the page then gets a
