@@ -536,12 +536,14 @@ def _content_candidates(root):
 
 
 def _content_class_elements(root) -> list:
-    """Elements marked as the article body: `itemprop="articleBody"` or a class in `_CONTENT_CLASSES`."""
+    """Elements marked as the article body: `itemprop="articleBody"`, `data-testid="ArticleBody"`, or a class in
+    `_CONTENT_CLASSES`, also as the stem of a CSS-module class (`article-body__content__17Yit`)."""
     return [
         element
-        for element in root.xpath("//*[@class or @itemprop]")  # XPath class tests on every element are slower
+        for element in root.xpath("//*[@class or @itemprop or @data-testid]")  # XPath class tests are slower
         if element.get("itemprop") == "articleBody"
-        or not _CONTENT_CLASSES.isdisjoint((element.get("class") or "").split())
+        or (element.get("data-testid") or "").lower() == "articlebody"
+        or any(name.split("__", 1)[0] in _CONTENT_CLASSES for name in (element.get("class") or "").split())
     ]
 
 
@@ -563,7 +565,8 @@ def _densest_paragraph_parents(root) -> list:
 
 
 def _paragraph_chars(element) -> int:
-    return sum(len(text) for text in element.xpath(".//p//text()"))
+    """Characters in paragraphs: `<p>`s, and the `<div>`s some sites write them as (Reuters: data-testid=paragraph-N)."""
+    return sum(len(text) for text in element.xpath(".//p//text() | .//div[starts-with(@data-testid, 'paragraph')]//text()"))
 
 
 def _read_embeds(found, warnings: list[str]) -> list[tuple[Embed, object]]:
