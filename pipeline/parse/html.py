@@ -180,11 +180,22 @@ def _parse_tree(document: Document, warnings: list[str]) -> lxml.html.HtmlElemen
         warnings.append("control characters (binary junk?) removed before parsing")
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        return lxml.html.document_fromstring(content.encode("utf-8", errors="replace"), parser=parser)
+        root = lxml.html.document_fromstring(content.encode("utf-8", errors="replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"{document.source}: not readable as HTML: {exc}") from exc
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        # libxml2 drops everything below its depth limit; without the wrappers that nest (div, span, font…) the
+        # text stays, in a flatter tree.
+        warnings.append("markup nested deeper than the HTML parser reads; wrapper tags were dropped to keep the text")
+        flat = _WRAPPER_TAGS.sub(" ", content)
+        try:
+            root = lxml.html.document_fromstring(flat.encode("utf-8", errors="replace"), parser=parser)
+        except (lxml.etree.ParserError, ValueError):
+            pass
+    return root
 
 
+_WRAPPER_TAGS = re.compile(r"</?(?:div|span|font|section|b|i|em|strong|small|u)\b[^>]*>", re.IGNORECASE)
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
