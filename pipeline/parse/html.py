@@ -159,6 +159,10 @@ def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Pag
     html_to_entry = {}
     if blog.is_liveblog:
         page.entries, html_to_entry = finish_entries(blog, embed_elements)
+        base = page.canonical_url or page.url
+        for entry in page.entries:  # an HTML block's id is its anchor on the page
+            if entry.url is None and entry.native_id and base:
+                entry.url = f"{base.split('#', 1)[0]}#{entry.native_id}"
     read = _read_embeds(found, warnings)
     page.embeds = [embed for embed, _ in read]
     for embed, element in read:
@@ -482,6 +486,8 @@ def _time(candidates: list, warnings: list[str]) -> datetime | None:
 
 
 def _read_time(value: str) -> datetime | None:
+    if "&" in value:
+        value = html_entities.unescape(value).strip()  # "2023-11-02T10:14:29&#x2B;05:30" in JSON-LD (NDTV)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

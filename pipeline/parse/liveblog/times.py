@@ -2,6 +2,7 @@
 milliseconds, and a bare `HH:MM` / `HH.MM Uhr` read as a local time in the page's time zone on the page's day."""
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -36,7 +37,7 @@ def read_time(value, clock: PageClock | None = None) -> datetime | None:
             return None
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip()
+    text = html.unescape(value).strip() if "&" in value else value.strip()
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
