@@ -83,3 +83,21 @@ def test_url_shapes_give_one_id_and_bare_links_count_only_alone():
         "youtube:Q0CbN8sfihY", "youtube:KKbjnLpxv70", "facebook:123456789",
     ]
     assert [e.position for e in embeds] == [1, 2, 3, 4, 5, 6]  # the same post embedded three times: three places
+
+
+def test_publisher_placeholders_found_by_what_their_data_attributes_hold():
+    markup = """
+    <div class="embed-box" data-embed-url="https://www.instagram.com/reel/C5wSgl9swC9/?igsh=abc"></div>
+    <figure class="media" data-source="https://youtu.be/Q0CbN8sfihY?t=42"></figure>
+    <div class="social" data-url="https://twitter.com/SomeOne/status/1581661660728950784?s=20"></div>
+    <div class="share" data-url="https://news.example/story"></div>
+    <div data-url="https://twitter.com/a/status/1129040592930070530"><blockquote class="twitter-tweet">
+      <p>Inside a wrapper</p><a href="https://twitter.com/a/status/1129040592930070530">May 16, 2019</a></blockquote></div>
+    """
+    embeds = _embeds(markup)
+    assert [(e.form, post_id(e.post)) for e in embeds] == [
+        ("placeholder", "instagram:C5wSgl9swC9"),
+        ("placeholder", "youtube:Q0CbN8sfihY"),
+        ("placeholder", "x:1581661660728950784"),
+        ("blockquote", "x:1129040592930070530"),  # the wrapper is not a second embed
+    ]

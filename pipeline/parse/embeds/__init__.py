@@ -3,7 +3,8 @@
 To add a platform (say `bluesky.py`):
 
 Platforms so far: `x`, `bluesky`, `mastodon`, `instagram`, `threads`, `telegram`, `tiktok`, `youtube`, `facebook`;
-`common.py` holds what their readers share (attribute scans, `— Name (@handle)` signatures, written dates).
+`placeholder.py` comes last and reads publishers' own placeholders of any platform by the post URL in a `data-*`
+attribute (its kind's `platform` is "any"); `common.py` holds what their readers share (attribute scans, `— Name (@handle)` signatures, written dates).
 
 1. In the module, write for each markup form a reader `read(element: bs4.Tag) -> SocialPost`. It receives a
    BeautifulSoup copy of just that embed (parsed with "lxml"), so it may change or decompose it freely. It
@@ -27,7 +28,9 @@ import lxml.html
 from bs4 import BeautifulSoup
 
 from pipeline.model import SocialPost
-from pipeline.parse.embeds import bluesky, facebook, instagram, mastodon, telegram, threads, tiktok, x, youtube
+from pipeline.parse.embeds import (
+    bluesky, facebook, instagram, mastodon, placeholder, telegram, threads, tiktok, x, youtube,
+)
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 
 __all__ = ["EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "read_embed"]
@@ -42,6 +45,7 @@ EMBED_KINDS: tuple[EmbedKind, ...] = (
     *tiktok.KINDS,
     *youtube.KINDS,
     *facebook.KINDS,
+    *placeholder.KINDS,  # last: any platform's post URL in a data-* attribute
 )
 
 
