@@ -23,6 +23,13 @@ lock:
 	/tmp/threadline-lock/bin/pip install --quiet --disable-pip-version-check -e '.[airflow,dev]'
 	/tmp/threadline-lock/bin/pip freeze --exclude-editable > constraints.txt
 
+# Speeds: loading (bench/load.py) and parsing the corpus against BeautifulSoup and trafilatura (bench/parse.py,
+# which needs the bench extra: trafilatura is a bench-only dependency).
+bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(PY) bench/parse.py
+	$(PY) bench/load.py
+
 clean:
 	rm -rf $(VENV) .airflow data .pytest_cache
 

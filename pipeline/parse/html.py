@@ -154,6 +154,9 @@ def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Pag
     found = find_embed_elements(content)
     for element in outside:
         found.extend(find_embed_elements(element))
+    if outside and found:
+        page_order = {element: index for index, element in enumerate(root.iter())}
+        found.sort(key=lambda pair: page_order.get(pair[1], 0))
     entry_of = _entry_index(blog, [element for _, element in found])
     embed_elements = {element for _, element in found}
     html_to_entry = {}
