@@ -69,3 +69,41 @@ def readable_text(elements, skip=frozenset(), words: frozenset = ENTRY_CHROME_WO
             stack.append((element, True))
             stack.extend((child, False) for child in reversed(element))
     return clean_text("".join(parts))
+
+
+_TEXT_BLOCK_TAGS = BLOCK_TAGS - {"br"}
+
+
+def run_text(nodes) -> str:
+    """Text of a run of lxml nodes (elements, and strings for the text between them) read as inline content, as
+    stored (`clean_text`): `<br>` and block elements break lines. Iterative: deep nesting cannot exhaust the stack."""
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            parts.append(_SPACE.sub(" ", node))
+            continue
+        stack = [(node, False)]
+        while stack:
+            element, closing = stack.pop()
+            if closing:
+                if element.tag in _TEXT_BLOCK_TAGS:
+                    parts.append("\n")
+                if element is not node and element.tail:
+                    parts.append(_SPACE.sub(" ", element.tail))
+                continue
+            if not isinstance(element.tag, str):  # a comment or processing instruction: only its tail is text
+                if element is not node and element.tail:
+                    parts.append(_SPACE.sub(" ", element.tail))
+                continue
+            if element.tag == "br":
+                parts.append("\n")
+                if element is not node and element.tail:
+                    parts.append(_SPACE.sub(" ", element.tail))
+                continue
+            if element.tag in _TEXT_BLOCK_TAGS:
+                parts.append("\n")
+            if element.text:
+                parts.append(_SPACE.sub(" ", element.text))
+            stack.append((element, True))
+            stack.extend((child, False) for child in reversed(element))
+    return clean_text("".join(parts))

@@ -1,4 +1,4 @@
-"""`parse_html(document)`: a page's metadata read with lxml, its body and embeds split with BeautifulSoup."""
+"""`parse_html(document)`: a page read with lxml (metadata, live blog, body text); each embed split with BeautifulSoup."""
 from __future__ import annotations
 
 import html as html_entities
@@ -11,13 +11,11 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
-from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import ParseError
 from pipeline.parse.embeds import find_embed_elements, read_embed
-from pipeline.parse.chrome import CHROME_TAGS, CHROME_WORDS, is_chrome_by_name, readable_text
-from pipeline.parse.html_text import element_text, nodes_text
+from pipeline.parse.chrome import CHROME_TAGS, CHROME_WORDS, is_chrome_by_name, readable_text, run_text
 from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
@@ -64,7 +62,7 @@ def parse_html(document: Document) -> ParseResult:
     """The page in an HTML document: metadata, body text, headings, key points, embedded posts and quotes.
 
     lxml parses the whole page once and answers the metadata XPaths; the article's content element is found and
-    cleaned in that tree; BeautifulSoup then sees only the content element and each embed, never the whole page.
+    cleaned in that tree and split into blocks there; BeautifulSoup sees only each embed, never the whole page.
 
     Body text is the article's own headings, paragraphs and lists ("- item" lines), blocks separated by a blank
     line; embedded posts, captions and page furniture are left out, and a heading equal to the title is skipped.
@@ -713,38 +711,39 @@ class _Block:
 
 
 def _blocks(content) -> list[_Block]:
-    markup = lxml.html.tostring(content, encoding="unicode", with_tail=False)
-    soup = BeautifulSoup(markup, "lxml")
-    element = soup.body if content.tag == "body" else soup.find(content.tag)
+    """The content element's headings, paragraphs and lists in page order, read straight from the lxml tree."""
     blocks: list[_Block] = []
-    if element is not None:
-        _collect_blocks(element, blocks)
+    _collect_lxml_blocks(content, blocks)
     return blocks
 
 
-def _collect_blocks(element: Tag, blocks: list[_Block]) -> None:
-    inline_run: list = []
-    for child in element.children:
-        if isinstance(child, NavigableString) or child.name in _INLINE_TAGS:
-            inline_run.append(child)
+def _collect_lxml_blocks(element, blocks: list[_Block]) -> None:
+    inline_run: list = [element.text] if element.text else []
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else None
+        if tag is None or tag in _INLINE_TAGS:
+            if tag is not None:
+                inline_run.append(child)
+            if child.tail:
+                inline_run.append(child.tail)
             continue
-        _add_paragraph(nodes_text(inline_run), blocks)
-        inline_run = []
-        if child.name in _HEADING_TAGS:
-            text = element_text(child)
+        _add_paragraph(run_text(inline_run), blocks)
+        inline_run = [child.tail] if child.tail else []
+        if tag in _HEADING_TAGS:
+            text = run_text([child])
             if text:
                 blocks.append(_Block("heading", text=" ".join(text.split())))
-        elif child.name == "p":
-            _add_paragraph(element_text(child), blocks)
-        elif child.name in _LIST_TAGS:
-            items = child.find_all("li", recursive=False) or child.find_all("li")
-            texts = [text for item in items if (text := " ".join(element_text(item).split()))]
+        elif tag == "p":
+            _add_paragraph(run_text([child]), blocks)
+        elif tag in _LIST_TAGS:
+            items = child.findall("li") or list(child.iter("li"))
+            texts = [text for item in items if (text := " ".join(run_text([item]).split()))]
             if texts:
-                is_key_points = bool(_KEY_POINTS_CLASS.search(" ".join(child.get("class", []))))
+                is_key_points = bool(_KEY_POINTS_CLASS.search(child.get("class") or ""))
                 blocks.append(_Block("list", items=texts, is_key_points=is_key_points))
         else:
-            _collect_blocks(child, blocks)
-    _add_paragraph(nodes_text(inline_run), blocks)
+            _collect_lxml_blocks(child, blocks)
+    _add_paragraph(run_text(inline_run), blocks)
 
 
 def _add_paragraph(text: str, blocks: list[_Block]) -> None:

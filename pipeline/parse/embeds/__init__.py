@@ -24,6 +24,7 @@ select a wrapper around markup that another kind already reads.
 """
 from __future__ import annotations
 
+import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup
 
@@ -49,12 +50,23 @@ EMBED_KINDS: tuple[EmbedKind, ...] = (
 )
 
 
+_XPATHS: dict[str, lxml.etree.XPath] = {}
+
+
+def _compiled(xpath: str) -> lxml.etree.XPath:
+    """Each kind's XPath compiled once per process, not at every call."""
+    compiled = _XPATHS.get(xpath)
+    if compiled is None:
+        compiled = _XPATHS[xpath] = lxml.etree.XPath(xpath)
+    return compiled
+
+
 def find_embed_elements(content: lxml.html.HtmlElement) -> list[tuple[EmbedKind, lxml.html.HtmlElement]]:
     """Every embed inside the content element with the kind that reads it, in page order, each element once."""
     found: list[tuple[EmbedKind, lxml.html.HtmlElement]] = []
     seen: set[lxml.html.HtmlElement] = set()
     for kind in EMBED_KINDS:
-        for element in content.xpath(kind.xpath):
+        for element in _compiled(kind.xpath)(content):
             if element not in seen:
                 seen.add(element)
                 found.append((kind, element))
