@@ -28,6 +28,22 @@ def x_status_id(url: str) -> tuple[str, str | None] | None:
     return match.group("id"), None if user.lower() in ("i", "i/web") else user
 
 
+_X_ID_VALUE = re.compile(r"^\s*(\d{1,20})\s*$")
+_X_FRAME = re.compile(r"//platform\.(?:twitter|x)\.com/embed/Tweet\.html\?(?:[^#\s]*&(?:amp;)?)?id=(?P<id>\d{1,20})")
+
+
+def x_status_from_value(value: str) -> tuple[str, str | None] | None:
+    """(status id, user or None) from what an embed attribute holds: the id's digits, a status URL, or the URL of
+    the `platform.twitter.com/embed/Tweet.html?…&id=<id>` frame widgets.js renders."""
+    if match := _X_ID_VALUE.match(value):
+        return match.group(1), None
+    if found := x_status_id(value):
+        return found
+    if match := _X_FRAME.search(value):
+        return match.group("id"), None
+    return None
+
+
 def x_post_url(status_id: str) -> str:
     """The one URL we store for an X post: the user name is not part of its identity."""
     return f"https://x.com/i/status/{status_id}"
@@ -140,7 +156,7 @@ def youtube_video_id(value: str) -> str | None:
     if YOUTUBE_ID.match(value.strip()):
         return value.strip()
     match = YOUTUBE_VIDEO_URL.search(value)
-    return match.group("id") if match else None
+    return match.group("id") if match and match.group("id") != "videoseries" else None  # a playlist, not a video
 
 
 def youtube_post_url(video_id: str) -> str:

@@ -5,7 +5,7 @@ in a paragraph. Forms without text get their time from the snowflake id."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from bs4 import Tag
 
@@ -14,7 +14,7 @@ from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.entities import entities_from_text, unique_entities
 from pipeline.parse.html_text import element_text, nodes_text
 from pipeline.parse.post_text import parse_day, parse_signature, start_of_day, thread_items
-from pipeline.platforms import X_STATUS_URL, x_post_url, x_snowflake_time, x_status_id
+from pipeline.platforms import X_STATUS_URL, x_post_url, x_snowflake_time, x_status_from_value, x_status_id
 
 _HASHTAG_LINK = re.compile(r"(?:twitter|x)\.com/hashtag/(?P<value>[^?/#&]+)", re.IGNORECASE)
 _CASHTAG_LINK = re.compile(r"(?:twitter|x)\.com/search\?q=(?:%24|\$)(?P<value>[A-Za-z][\w.]*)", re.IGNORECASE)
@@ -86,24 +86,6 @@ def read_bare_url(wrapper: Tag) -> SocialPost:
     return post
 
 
-# A status id as an attribute holds it: digits (snowflakes have 18-20, early ids fewer).
-_ID_VALUE = re.compile(r"^\s*(\d{1,20})\s*$")
-
-
-def _status_from_value(value: str) -> tuple[str, str | None] | None:
-    """(status id, user or None) from an attribute value that is an id or holds a status URL."""
-    if match := _ID_VALUE.match(value):
-        return match.group(1), None
-    found = x_status_id(value)
-    if found:
-        return found
-    if "platform.twitter.com/embed/Tweet.html" in value or "platform.x.com/embed/Tweet.html" in value:
-        ids = parse_qs(urlsplit(value).query).get("id")
-        if ids and _ID_VALUE.match(ids[0]):
-            return ids[0], None
-    return None
-
-
 def _id_only_post(status_id: str, user: str | None) -> SocialPost:
     posted_at = x_snowflake_time(status_id)
     return SocialPost(
@@ -122,11 +104,11 @@ def read_id_attribute(element: Tag) -> SocialPost:
     still hold the text, read as a pasted blockquote."""
     found = None
     for name, value in element.attrs.items():
-        if "tweet" in name.lower() and isinstance(value, str) and (found := _status_from_value(value)):
+        if "tweet" in name.lower() and isinstance(value, str) and (found := x_status_from_value(value)):
             break
     if found is None:
         for name in ("src", "data-src"):
-            if isinstance(element.get(name), str) and (found := _status_from_value(element[name])):
+            if isinstance(element.get(name), str) and (found := x_status_from_value(element[name])):
                 break
     if found is None:
         raise EmbedError("no status id in the element's attributes")
