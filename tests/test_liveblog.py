@@ -77,10 +77,12 @@ def test_json_ld_entries_merge_with_html_entries_on_the_url_fragment_and_html_ke
         '<div class="live-event-entry" id="9" data-post-time="1734616800000">'
         '<div class="entry-info"><time>15:00</time><mark>Ann Reporter</mark></div>'
         '<div class="entry-content"><h3>Only in the HTML</h3><p>A new update.</p></div></div>'
+        '<div class="live-event-entry" id="8" data-post-time="1734616700000">'
+        '<div class="entry-content"><h3>Also only in the HTML</h3><p>Another one.</p></div></div>'
         "</div>"
     )
     page = _page(head=_ld({"@type": "LiveBlogPosting", "liveBlogUpdate": updates}), body=body).page
-    assert [(e.position, e.native_id) for e in page.entries] == [(1, "3"), (2, "9"), (3, "2"), (4, "1")]
+    assert [(e.position, e.native_id) for e in page.entries] == [(1, "3"), (2, "9"), (3, "8"), (4, "2"), (5, "1")]
     first = page.entries[0]
     assert (first.text, first.is_key_event) == ("Text of update 3, as the page shows it.", True)  # no tweet text
     assert first.published_at == datetime(2024, 12, 19, 13, 0, tzinfo=timezone.utc)  # JSON-LD's time is trusted

@@ -134,32 +134,22 @@ def _merge(json_entries: list[RawEntry], html_entries: list[RawEntry]) -> tuple[
                 pairs[index] = target
     for index, target in pairs.items():
         merged[target] = _combine(merged[target], html_entries[index])
-    # HTML entries no JSON-LD entry names go in after the entry that precedes them on the page.
-    result_order: list[RawEntry] = list(merged)
-    inserted = 0
-    last_target = -1
+    # HTML entries no JSON-LD entry names go in right after the entry that precedes them on the page.
+    result: list[RawEntry] = list(merged)
+    previous: RawEntry | None = None  # what the HTML entry before this one became in `result`
     for index, entry in enumerate(html_entries):
         if index in pairs:
-            last_target = pairs[index]
+            previous = merged[pairs[index]]
             continue
-        insert_at = _position_after(result_order, merged, last_target) if last_target >= 0 else inserted
-        result_order.insert(insert_at, entry)
-        inserted += 1
-    # Resolve every HTML entry to its place in the final order by identity.
-    final = {}
-    positions = {id(entry): number for number, entry in enumerate(result_order)}
-    for index, entry in enumerate(html_entries):
-        target = merged[pairs[index]] if index in pairs else entry
-        final[index] = positions[id(target)]
-    return result_order, final
-
-
-def _position_after(order: list[RawEntry], merged: list[RawEntry], target: int) -> int:
-    wanted = merged[target]
-    for number, entry in enumerate(order):
-        if entry is wanted:
-            return number + 1
-    return len(order)
+        at = next(number for number, item in enumerate(result) if item is previous) + 1 if previous is not None else 0
+        result.insert(at, entry)
+        previous = entry
+    positions = {id(entry): number for number, entry in enumerate(result)}
+    final = {
+        index: positions[id(merged[pairs[index]] if index in pairs else entry)]
+        for index, entry in enumerate(html_entries)
+    }
+    return result, final
 
 
 def _combine(from_json: RawEntry, from_html: RawEntry) -> RawEntry:
