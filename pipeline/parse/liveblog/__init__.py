@@ -58,7 +58,7 @@ def find_live_blog(root, json_ld: list[dict], clock: PageClock, warnings: list[s
             if len(elements) >= MIN_ENTRIES:
                 html_entries, blog.source = adapter.entries(elements, clock), adapter.NAME
                 break
-    if not html_entries and declared and not blog.json_entries:
+    if not html_entries and declared:  # JSON-LD may list the entries, but only HTML blocks hold their embeds
         elements = FALLBACK.find(root)
         if elements:
             html_entries, blog.source = FALLBACK.entries(elements, clock), FALLBACK.NAME
