@@ -15,7 +15,7 @@ import lxml.html
 from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import ParseError
 from pipeline.parse.embeds import find_embed_elements, read_embed
-from pipeline.parse.chrome import CHROME_TAGS, CHROME_WORDS, is_chrome_by_name, readable_text, run_text
+from pipeline.parse.chrome import CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS, is_chrome_by_name, readable_text, run_text
 from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
@@ -116,12 +116,16 @@ def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> No
     outside: list = []
     blog = None
     try:
-        blog, outside = _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page, warnings)
+        blog, outside, content = _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page, warnings)
     except Exception as exc:
         warnings.append(f"live-blog entries and embeds could not be read: {type(exc).__name__}: {exc}"[:300])
 
     try:
-        _remove_chrome(content)
+        entries = blog.entry_elements() if blog is not None else []
+        for element in blog.entry_chrome() if blog is not None else ():
+            if element.getparent() is not None:
+                element.drop_tree()
+        _remove_chrome(content, entries)
         blocks = _blocks(content)
     except RecursionError:
         warnings.append("markup nested too deeply to split into blocks; the body is read as plain text")
@@ -143,11 +147,17 @@ def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> No
 
 def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Page, warnings: list[str]):
     """Live-blog entries (`page.entries`) and embedded posts (`page.embeds`, each placed in its entry); the embed
-    elements are then removed from the tree. Returns the live blog and its entry elements outside the content."""
+    elements are then removed from the tree. Returns the live blog, its entry elements outside the content, and the
+    content element (the entries' stream instead, when the element found first is smaller than that)."""
     clock = make_clock(_page_zone(root, meta, article_ld), page.published_at, page.modified_at)
     blog = find_live_blog(root, json_ld, clock, warnings)
     page.is_liveblog = blog.is_liveblog
     outside = _outside(blog.entry_elements(), content)
+    if outside and (stream := _common_ancestor(outside)) is not None and stream.tag not in ("body", "html") \
+            and len(content.text_content()) < len(stream.text_content()):
+        # The element found as the content is smaller than the stream of entries: the stream is the article.
+        content = stream
+        outside = _outside(blog.entry_elements(), content)
 
     found = find_embed_elements(content)
     for element in outside:
@@ -173,7 +183,7 @@ def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Pag
     for _, element in found:
         if element.getparent() is not None:
             element.drop_tree()
-    return blog, outside
+    return blog, outside, content
 
 
 def _parse_tree(document: Document, warnings: list[str]) -> lxml.html.HtmlElement:
@@ -615,6 +625,17 @@ def _outside(elements: list, content) -> list:
     return result
 
 
+def _common_ancestor(elements: list):
+    """The innermost element holding all the elements (None when they share none)."""
+    if not elements:
+        return None
+    shared = [elements[0], *elements[0].iterancestors()]
+    for element in elements[1:]:
+        lineage = {element, *element.iterancestors()}
+        shared = [candidate for candidate in shared if candidate in lineage]
+    return shared[0] if shared else None
+
+
 def _inside_any(element, elements: list) -> bool:
     wanted = set(elements)
     return any(ancestor in wanted for ancestor in element.iterancestors())
@@ -657,11 +678,16 @@ def _page_zone(root, meta, article_ld):
     return None
 
 
-def _remove_chrome(content) -> None:
+def _remove_chrome(content, entries: list = ()) -> None:
     """Drop navigation, share and newsletter boxes, related links, comments, captions and scripts.
 
     An element named like furniture ("js-ad-section") that holds most of the content's text is the article's
-    own wrapper with an unlucky class, and stays."""
+    own wrapper with an unlucky class, and stays; so do live-blog entries and the elements around them, and inside
+    an entry only the entry's own furniture words count ("live-match-comment" is no reader comment)."""
+    keep = set(entries)
+    for element in entries:
+        keep.update(element.iterancestors())
+    inside_entries = {node for element in entries for node in element.iterdescendants()}
     total = len(content.text_content())
     chrome = []
     for element in content.iterdescendants():
@@ -669,7 +695,10 @@ def _remove_chrome(content) -> None:
             continue
         if element.tag in CHROME_TAGS or element.get("hidden") is not None or _is_link_only_paragraph(element):
             chrome.append(element)
-        elif is_chrome_by_name(element) and len(element.text_content()) < _WRAPPER_SHARE * total:
+        elif element in keep:
+            continue
+        elif is_chrome_by_name(element, ENTRY_CHROME_WORDS if element in inside_entries else CHROME_WORDS) \
+                and len(element.text_content()) < _WRAPPER_SHARE * total:
             chrome.append(element)
     for element in chrome:
         if element.getparent() is not None:

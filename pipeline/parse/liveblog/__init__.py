@@ -37,6 +37,9 @@ class LiveBlog:
     def entry_elements(self) -> list:
         return [element for entry in self.html_entries for element in entry.elements]
 
+    def entry_chrome(self) -> list:
+        return [element for entry in self.html_entries for element in entry.chrome]
+
 
 def make_clock(zone: tzinfo | None, published: datetime | None, modified: datetime | None) -> PageClock:
     zone = zone or timezone.utc
@@ -75,7 +78,7 @@ def finish_entries(blog: LiveBlog, skip: set) -> tuple[list[UpdateItem], dict[in
     `skip` holds elements (embeds) whose text is not the entries' text."""
     for entry in blog.html_entries:
         if entry.text is None:
-            entry.text = readable_text(entry.elements, skip | set(entry.skip))
+            entry.text = readable_text(entry.elements, skip | set(entry.skip) | set(entry.chrome))
             if entry.headline and entry.text.startswith(entry.headline):
                 entry.text = entry.text[len(entry.headline):].lstrip()
     blog.json_entries = _unique_ids(blog.json_entries)
@@ -165,6 +168,7 @@ def _combine(from_json: RawEntry, from_html: RawEntry) -> RawEntry:
         is_key_event=from_json.is_key_event or from_html.is_key_event,
         elements=from_html.elements,
         skip=from_html.skip,
+        chrome=from_html.chrome,
     )
 
 

@@ -25,9 +25,12 @@ def entries(root, clock: PageClock) -> list[RawEntry]:
             if node.tag != "meta"
         ]
         # The visible date line and headline repeat what the properties say.
+        chrome = []
         for node in element.xpath(".//time | .//*[not(*)]"):
             text = " ".join((node.text_content() or "").split())
-            if node.tag == "time" or clock_time(text) and len(text) < 25 or (headline and text == " ".join(headline.split())):
+            if node.tag == "time" or clock_time(text) and len(text) < 25:
+                chrome.append(node)
+            elif headline and text == " ".join(headline.split()):
                 skip.append(node)
         found.append(
             RawEntry(
@@ -39,6 +42,7 @@ def entries(root, clock: PageClock) -> list[RawEntry]:
                 author=props.get("author.name"),
                 elements=[element],
                 skip=skip,
+                chrome=chrome,
             )
         )
     return found

@@ -17,4 +17,5 @@ class RawEntry:
     is_pinned: bool = False
     is_key_event: bool = False
     elements: list = field(default_factory=list)  # HTML entries: the element(s) holding the entry, in order
-    skip: list = field(default_factory=list)  # elements inside those that are not the entry's text (headline, info)
+    skip: list = field(default_factory=list)  # elements inside those that are not the entry's text: its headline
+    chrome: list = field(default_factory=list)  # … and its furniture (time, author line, match minute): not page text

@@ -20,5 +20,5 @@ def entries(elements, clock: PageClock) -> list[RawEntry]:
         title = element.xpath(f".//*[{has_class('live-match-comment-title')}]")
         minute = element.xpath(f".//*[{has_class('live-match-comment-time')}]")
         headline = clean_text(title[0].text_content()) if title else ""
-        found.append(RawEntry(headline=headline or None, elements=[element], skip=title + minute))
+        found.append(RawEntry(headline=headline or None, elements=[element], skip=title, chrome=minute))
     return found

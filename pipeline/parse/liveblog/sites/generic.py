@@ -40,7 +40,8 @@ def entries(elements, clock: PageClock) -> list[RawEntry]:
                 headline=clean_text(heading[0].text_content()) or None if heading else None,
                 published_at=stamp,
                 elements=[element],
-                skip=heading[:1] + time[:1],
+                skip=heading[:1],
+                chrome=time[:1],
             )
         )
     return found

@@ -33,7 +33,8 @@ def entries(elements, clock: PageClock) -> list[RawEntry]:
                 published_at=read_time(time[0].get("datetime"), clock) if time else None,
                 is_key_event="key-event" in classes or "is-key-event" in classes,
                 elements=[element],
-                skip=heading[:1] + time[:1] + element.xpath(".//a[contains(@href, '#block-')]"),
+                skip=heading[:1],
+                chrome=time[:1] + element.xpath(".//a[contains(@href, '#block-')]"),
             )
         )
     return found

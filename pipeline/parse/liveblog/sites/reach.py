@@ -41,7 +41,8 @@ def entries(elements, clock: PageClock) -> list[RawEntry]:
                 is_key_event=is_key,
                 is_pinned="pinned" in (element.get("class") or "") or element.get("data-type") == "pinned",
                 elements=[element],
-                skip=headline[:1] + info,
+                skip=headline[:1],
+                chrome=info,
             )
         )
     return found

@@ -18,7 +18,8 @@ def find(root) -> list:
 def entries(elements, clock: PageClock) -> list[RawEntry]:
     found = []
     for element in elements:
-        skip = element.xpath(f".//*[{has_class('liveblog__post__pubdate')}] | .//time")
+        chrome = element.xpath(f".//*[{has_class('liveblog__post__pubdate')}] | .//time")
+        skip = []
         title = element.xpath(f".//*[{has_class('liveblog__post__title')}]")
         headline = clean_text(title[0].text_content()) if title else ""
         skip += title[:1]
@@ -36,6 +37,7 @@ def entries(elements, clock: PageClock) -> list[RawEntry]:
                 published_at=read_time(time[0].get("datetime"), clock) if time else None,
                 elements=[element],
                 skip=skip,
+                chrome=chrome,
             )
         )
     return found
