@@ -693,7 +693,8 @@ def _remove_chrome(content, entries: list = ()) -> None:
     for element in content.iterdescendants():
         if not isinstance(element.tag, str):
             continue
-        if element.tag in CHROME_TAGS or element.get("hidden") is not None or _is_link_only_paragraph(element):
+        if element.tag in CHROME_TAGS or element.get("hidden") is not None or _is_link_only_paragraph(element) \
+                or _is_link_list(element) or (element not in keep and _is_link_block(element)):
             chrome.append(element)
         elif element in keep:
             continue
@@ -727,6 +728,43 @@ def _is_link_only_paragraph(element) -> bool:
     rest = text.replace(link_text, "", 1).strip() if len(links) == 1 else text
     return (rest == "" and len(links) == 1 and len(text) < 200) or (len(links) == 1 and bool(_POINTER.match(rest)) and
                                                                     len(_POINTER.sub("", rest).strip()) == 0)
+
+
+_LINK_BLOCK_TAGS = frozenset(("div", "section", "ul", "ol"))
+_LINK_BLOCK_MAX_CHARS = 1500
+_LINK_BLOCK_DENSITY = 0.7
+
+
+def _is_link_block(element) -> bool:
+    """A short block that is mostly links to other pages (topic tags, "more from this section"): furniture."""
+    if element.tag not in _LINK_BLOCK_TAGS:
+        return False
+    text = "".join(element.text_content().split())
+    if not text or len(text) > _LINK_BLOCK_MAX_CHARS:
+        return False
+    links = [link for link in element.iter("a") if not (link.get("href") or "#").startswith("#")]
+    if len(links) < 2:
+        return False
+    link_chars = sum(len("".join(link.text_content().split())) for link in links)
+    return link_chars / len(text) >= _LINK_BLOCK_DENSITY
+
+
+def _is_link_list(element) -> bool:
+    """A list whose every item is just a link to another page: related stories, topic tags, navigation. (Links to
+    anchors on the page are a table of contents, such as a live blog's key points, and stay.)"""
+    if element.tag not in ("ul", "ol"):
+        return False
+    items = element.findall("li")
+    if len(items) < 2:
+        return False
+    for item in items:
+        links = item.xpath(".//a[@href]")
+        text = "".join(item.text_content().split())
+        if not links or not text or any(link.get("href", "").startswith("#") for link in links):
+            return False
+        if "".join("".join(link.text_content().split()) for link in links) != text:
+            return False
+    return True
 
 
 @dataclass(slots=True)
@@ -776,7 +814,7 @@ def _collect_lxml_blocks(element, blocks: list[_Block]) -> None:
 
 
 def _add_paragraph(text: str, blocks: list[_Block]) -> None:
-    if text:
+    if text and any(char.isalpha() for char in text):  # "1.", "4419915": what is left of a list of embeds, ids
         blocks.append(_Block("paragraph", text=text))
 
 
