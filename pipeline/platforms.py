@@ -175,3 +175,48 @@ def facebook_post(url: str) -> tuple[str | None, str] | None:
 
 def facebook_post_url(page: str | None, post_id: str) -> str:
     return f"https://www.facebook.com/{page}/posts/{post_id}" if page else f"https://www.facebook.com/{post_id}"
+
+
+# --- what other platforms' ids encode ------------------------------------------------------------------------
+# A time decoded from an id is trusted only inside this window (older ids are sequential, not time-based).
+_ID_TIME_FROM = datetime(2010, 1, 1, tzinfo=timezone.utc)
+_ID_TIME_UNTIL = datetime(2100, 1, 1, tzinfo=timezone.utc)
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def _plausible(moment: datetime) -> datetime | None:
+    return moment if _ID_TIME_FROM <= moment < _ID_TIME_UNTIL else None
+
+
+def bluesky_tid_time(rkey: str) -> datetime | None:
+    """When a Bluesky post was created, from its record key: a TID (13 base32-sortable characters holding
+    microseconds since 1970 above a 10-bit clock id). None when the key is not a TID."""
+    if len(rkey) != 13 or any(char not in _TID_ALPHABET for char in rkey):
+        return None
+    value = 0
+    for char in rkey:
+        value = value * 32 + _TID_ALPHABET.index(char)
+    try:
+        return _plausible(datetime.fromtimestamp((value >> 10) / 1e6, tz=timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def mastodon_id_time(status_id: str) -> datetime | None:
+    """When a Mastodon status was created: its id (Mastodon 2.0+) is milliseconds since 1970 shifted left 16 bits."""
+    if not status_id.isdigit():
+        return None
+    try:
+        return _plausible(datetime.fromtimestamp((int(status_id) >> 16) / 1000, tz=timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def tiktok_id_time(video_id: str) -> datetime | None:
+    """When a TikTok video was posted: the top 32 bits of its 64-bit id are seconds since 1970."""
+    if not video_id.isdigit() or int(video_id) >= 1 << 64:
+        return None
+    try:
+        return _plausible(datetime.fromtimestamp(int(video_id) >> 32, tz=timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None

@@ -38,7 +38,9 @@ def test_every_platform_of_the_documented_embed_codes():
     bluesky = embeds[0].post
     assert (bluesky.author_name, bluesky.author_handle, bluesky.language) == ("Colin ➡️ GDC", "jearil.bsky.social", "en")
     assert bluesky.text.startswith("I sometimes hesitate to call myself a #gamedev")
-    assert bluesky.posted_at.date().isoformat() == "2025-03-17" and bluesky.posted_at_precision == "day"
+    # From the record key (a TID): the written "March 17, 2025 at 6:17 PM" was US Pacific time.
+    assert bluesky.posted_at.isoformat() == "2025-03-18T01:17:33.346000+00:00"
+    assert bluesky.posted_at_precision == "millisecond"
     assert embeds[2].post.author_handle == "dragonhoards@mastodon.social" and embeds[2].post.text is None
     assert embeds[4].post.url == "https://www.threads.com/@alex_wang.ai/post/DXnWnLSEuMH"
     assert embeds[6].post.author_handle == "formip"

@@ -59,3 +59,16 @@ def test_other_platforms_native_ids():
     assert facebook_post("https://www.facebook.com/WPDeveloperNet/posts/964388203581391") == ("WPDeveloperNet", "964388203581391")
     assert facebook_post("https://www.facebook.com/permalink.php?story_fbid=pfbid02abc&id=100064") == (None, "pfbid02abc")
     assert facebook_post("https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2FPage%2Fvideos%2F123")[1] == "123"
+
+
+def test_times_that_ids_encode():
+    from datetime import datetime, timezone
+
+    from pipeline.platforms import bluesky_tid_time, mastodon_id_time, tiktok_id_time
+
+    # The embed says "March 17, 2025 at 6:17 PM" in the viewer's zone (US Pacific): 01:17 UTC the next day.
+    assert bluesky_tid_time("3lkmippmnak2b") == datetime(2025, 3, 18, 1, 17, 33, 346000, tzinfo=timezone.utc)
+    assert bluesky_tid_time("not-a-tid") is None
+    assert mastodon_id_time("109683757201594015") == datetime(2023, 1, 13, 20, 21, 54, 721000, tzinfo=timezone.utc)
+    assert mastodon_id_time("12345") is None  # pre-2.0 sequential ids carry no time
+    assert tiktok_id_time("7295627671319383328") == datetime(2023, 10, 30, 6, 1, 26, tzinfo=timezone.utc)

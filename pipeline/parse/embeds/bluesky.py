@@ -1,6 +1,7 @@
 """Bluesky embeds: `blockquote.bluesky-embed[data-bluesky-uri]` (text, name, handle, date) and the embed iframe.
 
-Native id `<did>/<rkey>`: the record key is unique only within its author's repository.
+Native id `<did>/<rkey>`: the record key is unique only within its author's repository. The key is a TID, which
+holds the creation time; the written date ("March 17, 2025 at 6:17 PM") has no time zone.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import day_time, first_attribute, links, name_and_handle
 from pipeline.parse.entities import entities_from_text
 from pipeline.parse.html_text import element_text, nodes_text
-from pipeline.platforms import bluesky_post, bluesky_post_url
+from pipeline.platforms import bluesky_post, bluesky_post_url, bluesky_tid_time
 
 
 def read(element: Tag) -> SocialPost:
@@ -25,8 +26,10 @@ def read(element: Tag) -> SocialPost:
     text = text.removesuffix("[image or embed]").strip()
     after = nodes_text(paragraph.next_siblings) if paragraph else ""
     name, handle = name_and_handle(after)
-    date_link = next((a for a in reversed(element.find_all("a", href=True)) if "/post/" in a["href"]), None)
-    posted_at, precision = day_time(date_link.get_text()) if date_link is not None else (None, None)
+    posted_at, precision = bluesky_tid_time(rkey), "millisecond"
+    if posted_at is None:  # a key that is not a TID: the written date (no time zone) gives the day
+        date_link = next((a for a in reversed(element.find_all("a", href=True)) if "/post/" in a["href"]), None)
+        posted_at, precision = day_time(date_link.get_text()) if date_link is not None else (None, None)
     language = paragraph.get("lang") if paragraph else None
     return SocialPost(
         platform="bluesky",

@@ -7,7 +7,7 @@ from bs4 import Tag
 from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import first_attribute, links
-from pipeline.platforms import mastodon_status, mastodon_status_url
+from pipeline.platforms import mastodon_id_time, mastodon_status, mastodon_status_url
 
 
 def read(element: Tag) -> SocialPost:
@@ -16,11 +16,14 @@ def read(element: Tag) -> SocialPost:
     if not found:
         raise EmbedError("no Mastodon status URL")
     host, user, status_id = found
+    posted_at = mastodon_id_time(status_id)
     return SocialPost(
         platform="mastodon",
         native_id=f"{host}/{status_id}",
         url=mastodon_status_url(host, user, status_id),
         author_handle=f"{user}@{host}",
+        posted_at=posted_at,
+        posted_at_precision="millisecond" if posted_at else None,
     )
 
 

@@ -8,7 +8,7 @@ from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.entities import entities_from_text
 from pipeline.parse.html_text import element_text
-from pipeline.platforms import tiktok_post_url, tiktok_video
+from pipeline.platforms import tiktok_id_time, tiktok_post_url, tiktok_video
 
 
 def read(element: Tag) -> SocialPost:
@@ -20,11 +20,14 @@ def read(element: Tag) -> SocialPost:
     handle = author["title"].lstrip("@") if author is not None else (found[0] if found else None)
     paragraph = element.find("p")
     text = element_text(paragraph) if paragraph else ""
+    posted_at = tiktok_id_time(video_id.strip())
     return SocialPost(
         platform="tiktok",
         native_id=video_id.strip(),
         url=tiktok_post_url(handle, video_id.strip()),
         author_handle=handle,
+        posted_at=posted_at,
+        posted_at_precision="second" if posted_at else None,
         text=text or None,
         entities=entities_from_text(text),
     )
