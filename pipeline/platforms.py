@@ -220,3 +220,23 @@ def tiktok_id_time(video_id: str) -> datetime | None:
         return _plausible(datetime.fromtimestamp(int(video_id) >> 32, tz=timezone.utc))
     except (OverflowError, OSError, ValueError):
         return None
+
+
+_SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+# Instagram's id epoch (ms); Threads posts share Instagram's media ids and shortcodes.
+_INSTAGRAM_EPOCH_MS = 1314220021721
+
+
+def instagram_shortcode_time(shortcode: str) -> datetime | None:
+    """When an Instagram (or Threads) post was created: its shortcode is its media id in base64, whose bits above
+    the lowest 23 count milliseconds since Instagram's epoch. Only for 11-character shortcodes (longer ones are
+    private-link forms)."""
+    if len(shortcode) != 11 or any(char not in _SHORTCODE_ALPHABET for char in shortcode):
+        return None
+    value = 0
+    for char in shortcode:
+        value = value * 64 + _SHORTCODE_ALPHABET.index(char)
+    try:
+        return _plausible(datetime.fromtimestamp(((value >> 23) + _INSTAGRAM_EPOCH_MS) / 1000, tz=timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None

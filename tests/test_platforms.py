@@ -64,7 +64,7 @@ def test_other_platforms_native_ids():
 def test_times_that_ids_encode():
     from datetime import datetime, timezone
 
-    from pipeline.platforms import bluesky_tid_time, mastodon_id_time, tiktok_id_time
+    from pipeline.platforms import bluesky_tid_time, instagram_shortcode_time, mastodon_id_time, tiktok_id_time
 
     # The embed says "March 17, 2025 at 6:17 PM" in the viewer's zone (US Pacific): 01:17 UTC the next day.
     assert bluesky_tid_time("3lkmippmnak2b") == datetime(2025, 3, 18, 1, 17, 33, 346000, tzinfo=timezone.utc)
@@ -72,3 +72,7 @@ def test_times_that_ids_encode():
     assert mastodon_id_time("109683757201594015") == datetime(2023, 1, 13, 20, 21, 54, 721000, tzinfo=timezone.utc)
     assert mastodon_id_time("12345") is None  # pre-2.0 sequential ids carry no time
     assert tiktok_id_time("7295627671319383328") == datetime(2023, 10, 30, 6, 1, 26, tzinfo=timezone.utc)
+    # The Threads post TechCrunch embedded in its 2024-02-16 story, and an Instagram post of 2022-10-16.
+    assert instagram_shortcode_time("C3Z6gi_rJ4S") == datetime(2024, 2, 16, 10, 24, 25, 432000, tzinfo=timezone.utc)
+    assert instagram_shortcode_time("CjxGJJLOpCq").date().isoformat() == "2022-10-16"
+    assert instagram_shortcode_time("short") is None

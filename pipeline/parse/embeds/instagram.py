@@ -10,7 +10,7 @@ from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import first_attribute, iso_time, links, name_and_handle
 from pipeline.parse.entities import entities_from_text
 from pipeline.parse.html_text import element_text
-from pipeline.platforms import instagram_post_url, instagram_shortcode
+from pipeline.platforms import instagram_post_url, instagram_shortcode, instagram_shortcode_time
 
 _PLACEHOLDER_TEXTS = ("view this post on instagram", "sieh dir diesen beitrag auf instagram an", "instagram")
 
@@ -37,6 +37,8 @@ def read(element: Tag) -> SocialPost:
     text = "\n".join(caption_parts)
     time = element.find("time")
     posted_at, precision = iso_time(time.get("datetime") if time is not None else None)
+    if posted_at is None and (posted_at := instagram_shortcode_time(shortcode)):
+        precision = "millisecond"
     return SocialPost(
         platform="instagram",
         native_id=shortcode,

@@ -11,12 +11,15 @@ from pipeline.parse.embeds.base import EmbedError, EmbedKind
 from pipeline.platforms import (
     bluesky_post,
     bluesky_post_url,
+    bluesky_tid_time,
     facebook_post,
     facebook_post_url,
     instagram_post_url,
     instagram_shortcode,
+    instagram_shortcode_time,
     threads_post,
     threads_post_url,
+    tiktok_id_time,
     tiktok_post_url,
     tiktok_video,
     x_post_url,
@@ -48,18 +51,26 @@ def post_from_url(value: str) -> SocialPost | None:
         return SocialPost("x", status_id, x_post_url(status_id), author_handle=user, posted_at=moment,
                           posted_at_precision="millisecond" if moment else None)
     if code := instagram_shortcode(value):
-        return SocialPost("instagram", code, instagram_post_url(code))
+        return _timed(SocialPost("instagram", code, instagram_post_url(code)), instagram_shortcode_time(code))
     if found := threads_post(value):
-        return SocialPost("threads", found[1], threads_post_url(*found), author_handle=found[0])
+        return _timed(SocialPost("threads", found[1], threads_post_url(*found), author_handle=found[0]),
+                      instagram_shortcode_time(found[1]))
     if found := tiktok_video(value):
-        return SocialPost("tiktok", found[1], tiktok_post_url(*found), author_handle=found[0])
+        return _timed(SocialPost("tiktok", found[1], tiktok_post_url(*found), author_handle=found[0]),
+                      tiktok_id_time(found[1]), "second")
     if found := bluesky_post(value):
-        return SocialPost("bluesky", f"{found[0]}/{found[1]}", bluesky_post_url(*found))
+        return _timed(SocialPost("bluesky", f"{found[0]}/{found[1]}", bluesky_post_url(*found)), bluesky_tid_time(found[1]))
     if ("youtube" in value or "youtu.be" in value) and (video_id := youtube_video_id(value)):
         return SocialPost("youtube", video_id, youtube_post_url(video_id))
     if found := facebook_post(value):
         return SocialPost("facebook", found[1], facebook_post_url(*found), author_handle=found[0])
     return None
+
+
+def _timed(post: SocialPost, moment, precision: str = "millisecond") -> SocialPost:
+    if moment is not None:
+        post.posted_at, post.posted_at_precision = moment, precision
+    return post
 
 
 def read(element: Tag) -> SocialPost:

@@ -7,7 +7,7 @@ from bs4 import Tag
 from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import first_attribute, links
-from pipeline.platforms import threads_post, threads_post_url
+from pipeline.platforms import instagram_shortcode_time, threads_post, threads_post_url
 
 
 def read(element: Tag) -> SocialPost:
@@ -16,7 +16,9 @@ def read(element: Tag) -> SocialPost:
     if not found:
         raise EmbedError("no Threads post URL")
     user, shortcode = found
-    return SocialPost(platform="threads", native_id=shortcode, url=threads_post_url(user, shortcode), author_handle=user)
+    posted_at = instagram_shortcode_time(shortcode)  # Threads posts are Instagram media: same id scheme
+    return SocialPost(platform="threads", native_id=shortcode, url=threads_post_url(user, shortcode), author_handle=user,
+                      posted_at=posted_at, posted_at_precision="millisecond" if posted_at else None)
 
 
 KINDS = (
