@@ -46,6 +46,7 @@ def test_every_platform_of_the_documented_embed_codes():
     assert embeds[6].post.author_handle == "formip"
     assert (embeds[7].post.author_name, embeds[7].post.author_handle) == ("The Westgate Hotel", "westgatehotel")
     assert embeds[8].post.author_name == "WPDeveloper"
+    assert (embeds[8].post.posted_at.date().isoformat(), embeds[8].post.posted_at_precision) == ("2015-07-04", "day")
     amp = embeds[9]
     assert amp.form == "amp" and amp.post.text.startswith("I hate to say but @Twitter")
     assert [e.form for e in embeds[:3]] == ["blockquote", "blockquote", "blockquote"]

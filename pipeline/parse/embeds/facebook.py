@@ -3,15 +3,20 @@
 gives the text and "Posted by <a>Page</a>". Native id: the post's id from its URL."""
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from bs4 import Tag
 
 from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+from pipeline.parse.embeds.common import day_time
 from pipeline.parse.entities import entities_from_text
 from pipeline.parse.html_text import element_text
 from pipeline.platforms import facebook_post, facebook_post_url
+
+
+_WEEKDAY = re.compile(r"^\s*(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*", re.IGNORECASE)
 
 
 def read(element: Tag) -> SocialPost:
@@ -27,15 +32,20 @@ def read(element: Tag) -> SocialPost:
     paragraph = quote.find("p") if quote is not None else None
     text = element_text(paragraph) if paragraph else ""
     author = None
+    posted_at = precision = None
     if quote is not None and "Posted by" in quote.get_text():
         link = quote.find_all("a")
         author = link[0].get_text(strip=True) if link else None
+        if len(link) > 1:  # "Posted by <a>Page</a> on <a>Saturday, July 4, 2015</a>"
+            posted_at, precision = day_time(_WEEKDAY.sub("", link[-1].get_text(" ", strip=True)))
     return SocialPost(
         platform="facebook",
         native_id=post_id,
         url=facebook_post_url(page, post_id),
         author_name=author or None,
         author_handle=page,
+        posted_at=posted_at,
+        posted_at_precision=precision,
         text=text or None,
         entities=entities_from_text(text),
     )
