@@ -14,7 +14,7 @@ CHROME_WORDS = frozenset(
     "ad ads advert advertisement adsbygoogle bio breadcrumb breadcrumbs byline caption comment comments cookie"
     " copyright credit gallery lightbox meta modal newsletter paywall popup promo related relatedposts recommended"
     " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
-    " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred notify navnotify notification notifications".split()
+    " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred loading correction corrections footer player pagination pager shariff notify navnotify notification notifications".split()
 )
 _WORD_SEPARATORS = re.compile(r"[\s_-]+")
 BLOCK_TAGS = frozenset(
