@@ -104,3 +104,17 @@ def test_publisher_placeholders_found_by_what_their_data_attributes_hold():
         ("placeholder", "x:1581661660728950784"),
         ("blockquote", "x:1129040592930070530"),  # the wrapper is not a second embed
     ]
+
+
+def test_an_x_embed_without_status_link_takes_its_day_from_a_localised_date():
+    markup = """
+    <blockquote class="twitter-tweet" data-lang="de"><p lang="de">Guten Morgen aus Berlin</p>&mdash; Ein Konto (@ein_konto)
+      <a href="https://twitter.com/ein_konto">19. Dezember 2024</a></blockquote>
+    <blockquote class="twitter-tweet" data-lang="ja"><p lang="ja">おはよう</p>&mdash; アカウント (@acct_jp)
+      <a href="https://twitter.com/acct_jp">2016年11月25日</a></blockquote>
+    """
+    posts = [embed.post for embed in _embeds(markup)]
+    assert [(p.author_handle, p.posted_at.date().isoformat(), p.posted_at_precision) for p in posts] == [
+        ("ein_konto", "2024-12-19", "day"),
+        ("acct_jp", "2016-11-25", "day"),
+    ]

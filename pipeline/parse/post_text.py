@@ -20,9 +20,32 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+# Month names of the languages X renders embed dates in for our sources (data-lang="de", "es", "fr", "it", "pt", "nl").
+for _number, _names in enumerate(
+    (
+        ("januar", "jänner", "enero", "janvier", "gennaio", "janeiro", "januari", "ene", "janv", "gen"),
+        ("februar", "febrero", "février", "fevrier", "febbraio", "fevereiro", "februari", "feb", "févr", "fev"),
+        ("märz", "marzo", "mars", "março", "maart", "mär", "mrz"),
+        ("abril", "avril", "aprile", "abr", "avr"),
+        ("mai", "mayo", "maggio", "maio", "mei", "mag"),
+        ("juni", "junio", "juin", "giugno", "junho"),
+        ("juli", "julio", "juillet", "luglio", "julho", "juil"),
+        ("august", "agosto", "août", "aout", "augustus", "ago"),
+        ("september", "septiembre", "septembre", "settembre", "setembro", "sept", "set"),
+        ("oktober", "octubre", "octobre", "ottobre", "outubro", "okt", "ott", "out"),
+        ("november", "noviembre", "novembre", "novembro", "nov"),
+        ("dezember", "diciembre", "décembre", "decembre", "dicembre", "dezembro", "december", "dez", "dic", "déc"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _MONTHS.setdefault(_name, _number)
+_MONTH = r"(?P<month>[^\W\d_]{3,10})\.?"
 _MONTH_DAY_YEAR = re.compile(rf"^{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$")
-_DAY_MONTH_YEAR = re.compile(rf"^(?P<day>\d{{1,2}})\s+{_MONTH}\s+(?P<year>\d{{4}})$")
+# "19 December 2024", "19. Dezember 2024", "19 de diciembre de 2024", "19 dic. 2024"
+_DAY_MONTH_YEAR = re.compile(rf"^(?P<day>\d{{1,2}})\.?\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?(?P<year>\d{{4}})$")
+# "2024年12月19日" (Japanese, Chinese), "2024. 12. 19." (Korean)
+_YEAR_MONTH_DAY = re.compile(r"^(?P<year>\d{4})(?:年|\.\s?)(?P<month>\d{1,2})(?:月|\.\s?)(?P<day>\d{1,2})(?:日|\.)?$")
 
 # `— Name (@handle) Date`: the line an X embed ends with. Dashes as flattenings write them; the date is optional.
 _SIGNATURE = re.compile(
@@ -65,8 +88,14 @@ def parse_signature(line: str) -> Signature | None:
 
 
 def parse_day(text: str) -> date | None:
-    """A date written `Month D, YYYY` or `D Month YYYY` (English month names, full or short), else None."""
+    """A date written `Month D, YYYY`, `D Month YYYY` (also `D. Monat YYYY`, `D de mes de YYYY`; English, German,
+    Spanish, French, Italian, Portuguese and Dutch month names, full or short) or `YYYY年M月D日`, else None."""
     text = " ".join(text.split())
+    if numeric := _YEAR_MONTH_DAY.match(text):
+        try:
+            return date(int(numeric.group("year")), int(numeric.group("month")), int(numeric.group("day")))
+        except ValueError:
+            return None
     match = _MONTH_DAY_YEAR.match(text) or _DAY_MONTH_YEAR.match(text)
     if not match:
         return None
