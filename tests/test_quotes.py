@@ -57,3 +57,18 @@ def test_unattributed_quotation_marks_are_not_quotes():
 def test_never_fails(paragraphs):
     for number, quote in enumerate(find_quotes(paragraphs), start=1):
         assert quote.position == number and quote.text
+
+
+def test_quotes_in_german_spanish_french_and_italian_marks():
+    paragraphs = [
+        "„Wir werden das prüfen“, sagte Scholz am Montag.",
+        "«Es una decisión histórica», dijo Sánchez.",
+        "« Nous ne céderons pas », a déclaré Macron.",
+        "„Das reicht nicht“, sagte sie.",
+    ]
+    assert [(q.speaker, q.text) for q in find_quotes(paragraphs)] == [
+        ("Scholz", "Wir werden das prüfen"),
+        ("Sánchez", "Es una decisión histórica"),
+        ("Macron", "Nous ne céderons pas"),
+        ("Macron", "Das reicht nicht"),  # "sie" stands for the last named speaker
+    ]

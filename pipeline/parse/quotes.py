@@ -6,12 +6,20 @@ import re
 from pipeline.keys import clean_text
 from pipeline.model import Quote
 
-# A quoted span: curly quotes, or a pair of straight double quotes.
-_QUOTED = re.compile(r"“(?P<curly>[^“”]+)”|\"(?P<straight>[^\"]+)\"")
+# A quoted span: curly quotes, a pair of straight double quotes, German „…“ and guillemets «…» / »…«.
+_QUOTED = re.compile(
+    r"“(?P<curly>[^“”]+)”|\"(?P<straight>[^\"]+)\"|„(?P<german>[^„“”]+)[“”]|«\s?(?P<guillemet>[^«»]+?)\s?»"
+    r"|»(?P<reversed>[^«»]+)«"
+)
 _VERBS = (
     r"said|says|say|told|tells|added|adds|asked|asks|wrote|writes|stated|states|explained|explains|warned|warns"
     r"|insisted|insists|noted|notes|replied|replies|claimed|claims|declared|declares|argued|argues|continued"
     r"|tweeted|posted|announced|announces|acknowledged|acknowledges|remarked|urged|urges|reported|reports"
+    # German, Spanish, French, Italian: the forms that follow a quote ("…", sagte Scholz / dijo Sánchez).
+    r"|sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|warnte|warnt|so"
+    r"|dijo|dice|afirmó|afirma|declaró|señaló|explicó|aseguró|añadió|escribió"
+    r"|a déclaré|a dit|déclare|dit|a affirmé|affirme|a expliqué|explique|a ajouté|ajoute|a écrit|selon"
+    r"|ha detto|dice|ha dichiarato|dichiara|ha affermato|afferma|ha spiegato|spiega|ha aggiunto|ha scritto|secondo"
 )
 # After the closing quote: `, Putin said`, `, he said`, `, said Putin`, `, according to (the) Kremlin`.
 _WORD = r"[^\s,.;:!?“”\"]+"
@@ -20,7 +28,7 @@ _AFTER_VERB_SPEAKER = re.compile(rf"^[\s,]*(?:{_VERBS})\s+(?P<speaker>[^,.;:!?�
 _AFTER_ACCORDING_TO = re.compile(r"^[\s,]*according\s+to\s+(?:the\s+)?(?P<speaker>[^,.;:!?“”\"]+)", re.IGNORECASE)
 # Before the opening quote: `Putin said: “`, `Putin told reporters, “` (the speaker is read off the words before).
 _BEFORE_VERB = re.compile(rf"\b(?:{_VERBS})\b[^“”\".!?]{{0,60}}[:,]\s*$")
-_PRONOUNS = {"he", "she", "they"}
+_PRONOUNS = {"he", "she", "they", "er", "sie", "él", "ella", "ellos", "il", "elle", "ils", "lui", "lei", "loro"}
 # Lower-case words that may sit inside a name: "Bashar al-Assad", "Ursula von der Leyen".
 _NAME_PARTICLES = {"al", "bin", "ibn", "de", "da", "del", "der", "di", "du", "la", "le", "van", "von"}
 _NAME_WORD_LIMIT = 5
@@ -45,7 +53,8 @@ def find_quotes(paragraphs: list[str]) -> list[Quote]:
                 speaker = last_named_speaker
             elif speaker:
                 last_named_speaker = speaker
-            text = clean_text(match.group("curly") or match.group("straight")).rstrip(",").rstrip()
+            quoted = next(group for group in match.groups() if group)
+            text = clean_text(quoted).rstrip(",").rstrip()
             if text:
                 quotes.append(Quote(text=text, speaker=speaker, position=len(quotes) + 1))
     return quotes
