@@ -1,4 +1,4 @@
-"""Statements quoted in an article's own paragraphs, with who said them (`“…,” Putin said`)."""
+"""Statements quoted in an article's own paragraphs, with who said them (`“…,” Putin said`, `„…“, sagte Scholz`)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +16,7 @@ _VERBS = (
     r"|insisted|insists|noted|notes|replied|replies|claimed|claims|declared|declares|argued|argues|continued"
     r"|tweeted|posted|announced|announces|acknowledged|acknowledges|remarked|urged|urges|reported|reports"
     # German, Spanish, French, Italian: the forms that follow a quote ("…", sagte Scholz / dijo Sánchez).
-    r"|sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|warnte|warnt|so"
+    r"|sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|warnte|warnt"
     r"|dijo|dice|afirmó|afirma|declaró|señaló|explicó|aseguró|añadió|escribió"
     r"|a déclaré|a dit|déclare|dit|a affirmé|affirme|a expliqué|explique|a ajouté|ajoute|a écrit|selon"
     r"|ha detto|dice|ha dichiarato|dichiara|ha affermato|afferma|ha spiegato|spiega|ha aggiunto|ha scritto|secondo"
