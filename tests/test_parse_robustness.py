@@ -24,6 +24,9 @@ PAGES = {
         "liveblog__trafilatura__sports.fr.lorient",
     )
 }
+# The built page with every embed kind (labelled set), so mutations hit each platform's reader.
+PAGES["documented_embed_codes"] = (Path(__file__).parent / "fixtures" / "embed_pages" / "documented_embed_codes.html").read_text(
+    encoding="utf-8")
 JUNK = st.sampled_from(["\x00\x01\x02", "\ufffd\ufffe", "<div", "</p></div></article>", "<![CDATA[", "<!--",
                         '<script type="application/ld+json">{"@type": "LiveBlogPosting", "liveBlogUpdate": [{,]',
                         "&#0;&#xD800;", "<blockquote class=\"twitter-tweet\"><a href=\"https://x.com/a/status/1\">",
