@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
-SEED_HTML = ROOT / "tests" / "fixtures" / "seed_article_putin_syria.html"
+SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 
 
 def pipeline(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
