@@ -338,6 +338,11 @@ class Fetcher:
                 self._robots_settings.value = settings
                 verdict = self.robots.verdict(hop_url, settings.robots_token, settings.robots_ttl,
                                               settings.robots_error_ttl)
+                if verdict.unreachable:
+                    if "address guard" in (verdict.cause or ""):
+                        return done("refused", verdict.cause)
+                    raise _Retry(done("error", f"could not connect to {host_key(hop_url)} to read robots.txt "
+                                               f"({verdict.cause})"), connect_failure=True)
                 if not verdict.allowed:
                     return done("blocked_by_robots", verdict.cause)
                 if verdict.crawl_delay:

@@ -19,7 +19,13 @@ def host_key(url: str) -> str:
     """`host[:port]`, lower-case: the unit of politeness."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
 
 
 @dataclass
@@ -96,6 +102,7 @@ class RobotsVerdict:
     allowed: bool
     crawl_delay: float | None = None
     cause: str | None = None  # why it is disallowed, for the fetch log
+    unreachable: bool = False  # robots.txt could not be read because the host could not be reached at all
 
 
 @dataclass
@@ -104,6 +111,7 @@ class _Robots:
     disallow_all: bool
     expires: float
     note: str  # how the rules were obtained, for causes
+    unreachable: bool = False
 
 
 class RobotsCache:
@@ -130,6 +138,10 @@ class RobotsCache:
             if robots is None or robots.expires <= self._clock():
                 robots = self._load(origin, ttl, error_ttl)
                 self._cache[origin] = robots
+        if robots.unreachable:
+            with lock:
+                self._cache.pop(origin, None)  # a network failure is not remembered: the next attempt asks again
+            return RobotsVerdict(False, None, robots.note, unreachable=True)
         if robots.disallow_all:
             return RobotsVerdict(False, None, f"{robots.note}, so the whole site is treated as disallowed (RFC 9309); "
                                              "it is asked again later")
@@ -146,7 +158,7 @@ class RobotsCache:
         status, text, error = self._loader(robots_url)
         now = self._clock()
         if error is not None or status is None:
-            return _Robots(None, True, now + error_ttl, f"{robots_url} could not be read ({error})")
+            return _Robots(None, True, now + error_ttl, f"{robots_url} could not be read ({error})", unreachable=True)
         if 200 <= status < 300:
             return _Robots(Protego.parse(text), False, now + ttl, f"{robots_url}")
         if status == 429 or status >= 500:
