@@ -87,7 +87,8 @@ class FetchResult:
     url: str  # as requested
     records: list[FetchRecord] = field(default_factory=list)
     document: Document | None = None  # for expect="html" and outcome ok
-    body: bytes | None = None  # the decoded-from-gzip body, for outcome ok (any kind)
+    body: bytes | None = None  # the body (decompressed): whole for outcome ok; the first 64 KiB of an HTTP error page
+    # (APIs explain themselves there). Check `ok` before treating it as content.
     text: str | None = None  # the body decoded to text, for outcome ok
     final_url: str | None = None
     content_type: str | None = None
@@ -316,6 +317,7 @@ class Fetcher:
                  settings: FetchSettings, expect: str, source_name: str | None, obey_robots: bool) -> FetchRecord:
         started = time.monotonic()
         record = FetchRecord(url=url, outcome="error", fetched_at=_now(), attempt=attempt)
+        result.body = result.text = result.document = None
 
         def done(outcome: str, cause: str | None = None) -> FetchRecord:
             record.outcome, record.cause = outcome, cause
@@ -420,6 +422,7 @@ class Fetcher:
             elif wait:
                 self.gate.pause(key, wait)
             body = self._read_quietly(response, settings, started)
+            result.body = body
             self._archive(response, record, body, False, settings, source_name, chain)
             asked = f", Retry-After {response.headers['Retry-After']}" if response.headers.get("Retry-After") else ""
             raise _Retry(done("error", f"HTTP {status} {response.reason or ''}".rstrip() + f" from {key}{asked}"),
@@ -427,6 +430,7 @@ class Fetcher:
 
         if status >= 400 or status < 200 or status in _REDIRECTS:
             body = self._read_quietly(response, settings, started)
+            result.body = body
             self._archive(response, record, body, False, settings, source_name, chain)
             return done("error", _status_cause(status, response.reason, final_url))
 
