@@ -35,6 +35,7 @@ def test_fetched_pages_are_archived_and_read_back(server, settings, tmp_path):
     assert responses[0].body == PAGE and responses[1].body == PAGE + b"<!-- b -->"  # stored decompressed
     assert responses[0].date == ra.fetched_at  # WARC/1.1 keeps microseconds
 
+    assert [d.url for d in iter_warc_documents(tmp_path / "warc", source_names=["test-source"])] == [server.url("/a")]
     docs = list(iter_warc_documents(tmp_path / "warc"))
     assert [d.url for d in docs] == [server.url("/a"), server.url("/b")]  # the 404 is not a document
     assert docs[0].source == f"{ra.archive_path}#{ra.archive_offset}"

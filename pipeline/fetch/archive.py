@@ -161,6 +161,7 @@ class ArchivedResponse:
     content_type: str | None
     body: bytes
     truncated: bool
+    record_id: str | None = None  # WARC-Record-ID
 
 
 def warc_files(location: str | os.PathLike) -> list[Path]:
@@ -193,7 +194,25 @@ def iter_responses(path: str | os.PathLike) -> Iterator[ArchivedResponse]:
                 content_type=record.http_headers.get_header("Content-Type"),
                 body=body,
                 truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
+                record_id=record.rec_headers.get_header("WARC-Record-ID"),
             )
+
+
+def responses_of_sources(path: str | os.PathLike, source_names: frozenset[str]) -> set[str]:
+    """Record ids of the responses our metadata records attribute to one of `source_names` (our archives only)."""
+    ids: set[str] = set()
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type != "metadata":
+                continue
+            refers_to = record.rec_headers.get_header("WARC-Refers-To")
+            try:
+                facts = json.loads(record.content_stream().read())
+            except ValueError:
+                continue
+            if refers_to and isinstance(facts, dict) and facts.get("source_name") in source_names:
+                ids.add(refers_to)
+    return ids
 
 
 def _host_matches(url: str, hosts: frozenset[str]) -> bool:
@@ -206,17 +225,23 @@ def iter_warc_documents(
     since: datetime | None = None,
     until: datetime | None = None,
     hosts: Iterable[str] | None = None,
+    source_names: Iterable[str] | None = None,
 ) -> Iterator[Document]:
     """HTML documents from WARC files, fetched in [since, until) and, when `hosts` is given, from those hosts
-    (a host matches itself and its subdomains). Only 2xx responses with an HTML type (or none) and an untruncated
-    body are yielded. `source` is `<path>#<offset>`, `fetched_at` the record's WARC-Date."""
+    (a host matches itself and its subdomains); `source_names` keeps only responses our own metadata records
+    attribute to those sources (files without our metadata then yield nothing). Only 2xx responses with an HTML
+    type (or none) and an untruncated body are yielded. `source` is `<path>#<offset>`, `fetched_at` the WARC-Date."""
     if isinstance(locations, (str, os.PathLike)):
         locations = [locations]
     wanted = frozenset(h.lower().removeprefix("www.") for h in hosts) if hosts else None
+    names = frozenset(source_names) if source_names is not None else None
     for location in locations:
         for path in warc_files(location):
+            of_sources = responses_of_sources(path, names) if names is not None else None
             for resp in iter_responses(path):
                 if not 200 <= resp.status < 300 or resp.truncated:
+                    continue
+                if of_sources is not None and resp.record_id not in of_sources:
                     continue
                 if since is not None and resp.date < since or until is not None and resp.date >= until:
                     continue
