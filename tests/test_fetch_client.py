@@ -302,3 +302,25 @@ def test_fetch_many_returns_every_result(server, settings):
         results = list(fetcher.fetch_many([server.url(f"/p{n}") for n in range(6)], max_workers=3))
     assert sorted(r.url for r in results) == sorted(server.url(f"/p{n}") for n in range(6))
     assert all(r.outcome == "ok" for r in results)
+
+
+def test_unknown_host_name_is_an_error_not_retried(settings, monkeypatch):
+    import socket
+
+    def no_such_host(*_args, **_kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    with Fetcher(dataclasses.replace(settings, obey_robots=False)) as fetcher:
+        result = fetcher.fetch("http://no-such-host.example/page")
+    [record] = result.records
+    assert record.outcome == "error" and "does not resolve" in record.cause
+
+
+def test_decode_body_rules():
+    from pipeline.fetch.decode import decode_body
+
+    assert decode_body("\ufeffcafé".encode("utf-8"), "iso-8859-1").text == "café"  # BOM wins
+    assert decode_body(b"plain ascii", "shift_jis").encoding == "ascii"
+    utf8 = decode_body("Grüße".encode("utf-8"), "iso-8859-1")
+    assert utf8.text == "Grüße" and "UTF-8" in utf8.note  # valid UTF-8 beats a latin-1 label
