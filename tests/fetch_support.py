@@ -1,4 +1,5 @@
-"""Test HTTP servers of our own on 127.0.0.1: each test registers handlers for the paths it needs.
+"""Test HTTP servers of our own on 127.0.0.1 for the fetch-layer tests (imported, not a conftest, so other test
+suites keep their own fixtures): each test registers handlers for the paths it needs.
 
 A handler gets the request (`Req`) and returns a `Reply`; a body may be bytes or an iterator of bytes (sent with
 chunked transfer encoding, so the client cannot know the size in advance). Unknown paths answer 404, which for
