@@ -150,7 +150,8 @@ def test_page_liveblog_and_file_sources_pass_through():
 
 def test_source_lists_load(tmp_path):
     offline = load_sources(ROOT / "seeds" / "sources.csv")
-    assert [(s.kind, Path(s.location).name) for s in offline] == [("file", "seed_article_putin_syria.txt")]
+    assert [(s.kind, Path(s.location).name) for s in offline] == [
+        ("file", "seed_article_putin_syria.txt"), ("file", "seed_article_putin_syria.html")]
     assert Path(offline[0].location).is_file()
     production = load_sources(ROOT / "seeds" / "sources.production.csv")
     assert {s.kind for s in production} >= {"feed", "sitemap", "liveblog"}
