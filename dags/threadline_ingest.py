@@ -40,7 +40,8 @@ def threadline_ingest():
         context = get_current_context()
         run_folder = context["run_id"].replace(":", "_").replace("+", "_")
         batch = context["ti"].map_index
-        return stage_sources(sources, settings.data_dir() / "staging" / run_folder / f"batch-{batch:04d}")
+        folder = settings.data_dir() / "staging" / run_folder / f"batch-{batch:04d}"
+        return stage_sources(sources, folder, settings.warehouse_path())
 
     @task(max_active_tis_per_dag=1)  # one writer: DuckDB admits a single writing process (plus the store's lock)
     def load(staged: list[dict]) -> dict:

@@ -5,6 +5,8 @@ import argparse
 import logging
 import os
 import sys
+from datetime import datetime, timezone
+from pathlib import Path
 
 DEFAULT_DB = "data/warehouse.duckdb"
 
@@ -23,8 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="parse sources and load them into the warehouse")
     ingest.add_argument("sources", nargs="+", metavar="SOURCE",
-                        help="an http(s):// URL, a local .html/.htm/.txt file, or a folder of them")
+                        help="an http(s):// URL, a local .html/.htm/.txt file, a .warc/.warc.gz file, or a folder")
     ingest.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+
+    reparse = commands.add_parser("reparse", help="parse archived responses again with today's parser and reload "
+                                                  "them; no network")
+    reparse.add_argument("--since", type=_day, required=True, metavar="DATE",
+                         help="first fetch day (YYYY-MM-DD or an ISO time, UTC)")
+    reparse.add_argument("--until", type=_day, metavar="DATE", help="end of the range, exclusive (default: now)")
+    reparse.add_argument("--source", action="append", dest="source_names", metavar="NAME",
+                         help="only responses fetched for this source of the source list (repeatable)")
+    reparse.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
 
     stats = commands.add_parser("stats", help="row counts per table, and the last run with its outcome")
     stats.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
@@ -41,7 +52,18 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "reparse":
+        return _reparse(args)
     return _stats(args)
+
+
+def _day(text: str) -> datetime:
+    """A day or an ISO time; naive values are UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _ingest(args) -> int:
@@ -53,6 +75,24 @@ def _ingest(args) -> int:
     except WarehouseBusy as exc:
         print(f"pipeline ingest: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    return _print_report(report)
+
+
+def _reparse(args) -> int:
+    from pipeline.ingest import reparse
+    from pipeline.store import WarehouseBusy
+
+    try:
+        report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names)
+    except WarehouseBusy as exc:
+        print(f"pipeline reparse: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if not report.sources:
+        print(f"no archived responses fetched in that range under {Path(db_path(args.db)).parent / 'archive'}")
+    return _print_report(report)
+
+
+def _print_report(report) -> int:
     for source in report.sources:
         print(source.line())
     loaded = len(report.sources) - len(report.failed)

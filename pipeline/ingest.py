@@ -15,11 +15,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import keys
+from pipeline.fetch import FetchSettings, Validators
+from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
-from pipeline.sources import SourceError, expand, is_url, read_local
+from pipeline.sources import Read, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
-from pipeline.store import TableCounts, Writer
+from pipeline.store import TableCounts, Writer, fetch_validators
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,14 @@ class SourceReport:
     title: str | None = None
     counts: dict[str, int] = field(default_factory=dict)  # parsed parts: key_points, entries, posts, quotes …
     warnings: list[str] = field(default_factory=list)
+    note: str | None = None  # "not modified" / "unchanged": fetched, nothing new to parse
 
     def line(self) -> str:
         """One summary line for people."""
         if not self.ok:
             return f"FAILED {self.source}: {self.stage}: {self.cause}"
+        if self.note:
+            return f"ok     {self.source}: {self.note}, not parsed again"
         parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts.items() if n)
         warned = f" ({len(self.warnings)} warnings)" if self.warnings else ""
         return f"ok     {self.source}: {parts or 'no items'}{warned}"
@@ -63,28 +68,25 @@ class RunReport:
         return [s for s in self.sources if not s.ok]
 
 
-def read_and_parse(source: str) -> tuple[ParseResult | None, FetchRecord, SourceReport]:
-    """Read one source and parse it; never raises for a bad source."""
-    started = time.monotonic()
-    fetched_at = datetime.now(timezone.utc)
+def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
+    """Parse what was read from a source; a failure at any stage becomes the source's report, never an exception."""
+    if read.error is not None:
+        log.error("%s: %s: %s", read.source, read.error.stage, read.error.cause)
+        return None, SourceReport(read.source, ok=False, stage=read.error.stage, cause=read.error.cause)
+    if read.unchanged:
+        return None, SourceReport(read.source, ok=True, note=read.unchanged.replace("_", " "))
     try:
-        if is_url(source):
-            raise SourceError(source, "fetch", "fetching URLs is not available in this build", outcome="error")
-        document, size = read_local(source)
-        result = parse(document)
-    except (SourceError, ParseError) as exc:
-        stage, cause, outcome = (exc.stage, exc.cause, exc.outcome) if isinstance(exc, SourceError) \
-            else ("parse", str(exc), "error")
-        record = FetchRecord(url=source, outcome=outcome, fetched_at=fetched_at, stage=stage, cause=cause,
-                             elapsed_ms=round((time.monotonic() - started) * 1000))
-        log.error("%s: %s: %s", source, stage, cause)
-        return None, record, SourceReport(source, ok=False, stage=stage, cause=cause)
+        result = parse(read.document)
+    except ParseError as exc:
+        cause = str(exc).removeprefix(f"{read.source}: ")
+        log.error("%s: parse: %s", read.source, cause)
+        last = read.records[-1]
+        last.outcome, last.stage, last.cause = "error", "parse", cause
+        return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
-        log.warning("%s: parse: %s", source, warning)
-    record = FetchRecord(url=source, outcome="ok", fetched_at=fetched_at, bytes=size,
-                         elapsed_ms=round((time.monotonic() - started) * 1000))
-    return result, record, SourceReport(source, ok=True, title=result.page.title, counts=_part_counts(result),
-                                        warnings=list(result.warnings))
+        log.warning("%s: parse: %s", read.source, warning)
+    return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
+                                warnings=list(result.warnings))
 
 
 def _part_counts(result: ParseResult) -> dict[str, int]:
@@ -100,25 +102,27 @@ def _part_counts(result: ParseResult) -> dict[str, int]:
     }
 
 
-def parse_batches(sources: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE, progress_total: int = 0,
                   reports: list[SourceReport] | None = None) -> Iterator[Batch]:
-    """Read and parse sources, yielding a batch every `batch_size` sources; appends each source's report."""
+    """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report.
+
+    With `progress_total` (the number of reads expected) a progress bar shows on stderr when it is a terminal.
+    """
     reports = reports if reports is not None else []
-    bar = _progress(len(sources)) if progress else None
+    bar = _progress(progress_total)
     results: list[ParseResult] = []
     records: list[FetchRecord] = []
     failed = 0
-    for source in sources:
-        result, record, report = read_and_parse(source)
+    for read in reads:
+        result, report = parse_read(read)
         reports.append(report)
-        records.append(record)
-        if result is None:
-            failed += 1
-        else:
+        records += read.records
+        if result is not None:
             results.append(result)
+        failed += not report.ok
         if bar:
             bar.update(1)
-        if len(records) >= batch_size:
+        if len(results) + failed >= batch_size:
             yield build_batch(results, records, sources_failed=failed)
             results, records, failed = [], [], 0
     if bar:
@@ -148,18 +152,46 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
     return run_id, status, totals
 
 
-def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False) -> RunReport:
-    """`pipeline ingest`: every source read, parsed and loaded as one run."""
+def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None = None) -> SourceReader:
+    """A reader for a run into `db`: the warehouse's validators for the URLs, the raw archive beside the warehouse."""
+    urls = [source for source in sources if is_url(source)]
+    known = {url: Validators(*fields) for url, fields in fetch_validators(db, urls).items()}
+    return SourceReader(archive_dir=archive_dir(db), settings=settings or settings_from_environment(),
+                        validators=known)
+
+
+def archive_dir(db: str) -> Path:
+    """Where raw responses are archived: `archive/` beside the warehouse file."""
+    return Path(db).parent / "archive"
+
+
+def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+           settings: FetchSettings | None = None) -> RunReport:
+    """`pipeline ingest`: every source read (fetched), parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
-    batches = parse_batches(expanded, batch_size=batch_size, progress=progress, reports=reports)
-    run_id, status, counts = load_batches(db, batches, command="ingest")
+    with open_reader_for(db, expanded, settings) as reader:
+        reads = (read for source in expanded for read in reader.read(source))
+        batches = parse_batches(reads, batch_size=batch_size, reports=reports,
+                                progress_total=len(expanded) if progress else 0)
+        run_id, status, counts = load_batches(db, batches, command="ingest")
+    return RunReport(run_id, status, reports, counts)
+
+
+def reparse(db: str, *, since: datetime | None = None, until: datetime | None = None,
+            source_names: list[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> RunReport:
+    """`pipeline reparse`: archived responses fetched in [since, until) parsed again with today's parser and
+    reloaded; touches no network."""
+    reports: list[SourceReport] = []
+    reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names)
+    batches = parse_batches(reads, batch_size=batch_size, reports=reports)
+    run_id, status, counts = load_batches(db, batches, command="reparse")
     return RunReport(run_id, status, reports, counts)
 
 
 def _progress(total: int):
     """A progress bar on stderr when it is a terminal and the work is long enough to want one."""
-    if total < 2 or not sys.stderr.isatty():
+    if total < 10 or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
@@ -191,10 +223,12 @@ def group_into_batches(sources: list[str], batch_size: int = DEFAULT_BATCH_SIZE)
             for i in range(0, len(group), batch_size)]
 
 
-def stage_sources(sources: list[str], folder: Path) -> dict:
-    """Parse sources into one batch written as Parquet under `folder`; returns what a load needs to know."""
+def stage_sources(sources: list[str], folder: Path, db: str) -> dict:
+    """Read and parse sources into one batch written as Parquet under `folder`; returns what a load needs to know."""
     reports: list[SourceReport] = []
-    batches = list(parse_batches(expand(sources), batch_size=max(len(sources), 1), reports=reports))
+    with open_reader_for(db, sources) as reader:
+        reads = (read for source in expand(sources) for read in reader.read(source))
+        batches = list(parse_batches(reads, batch_size=10**9, reports=reports))
     write_batch(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}

@@ -50,7 +50,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     "fetch_log": pa.schema([
         ("url", pa.string()), ("attempt", pa.int32()), ("fetched_at", _TS), ("http_status", pa.int32()),
         ("outcome", pa.string()), ("bytes", pa.int64()), ("elapsed_ms", pa.int64()), ("stage", pa.string()),
-        ("cause", pa.string()),
+        ("cause", pa.string()), ("final_url", pa.string()), ("content_type", pa.string()), ("etag", pa.string()),
+        ("last_modified", pa.string()), ("content_hash", pa.string()), ("archive_path", pa.string()),
+        ("archive_offset", pa.int64()),
     ]),
 }
 
@@ -81,9 +83,7 @@ def build_batch(results: list[ParseResult], fetches: list[FetchRecord] = (), *, 
     for result in results:
         _add_page(rows, result.page)
     for record in fetches:
-        rows.add("fetch_log", url=record.url, attempt=record.attempt, fetched_at=record.fetched_at,
-                 http_status=record.http_status, outcome=record.outcome, bytes=record.bytes,
-                 elapsed_ms=record.elapsed_ms, stage=record.stage, cause=record.cause)
+        rows.add("fetch_log", **{name: getattr(record, name) for name in SCHEMAS["fetch_log"].names})
     tables = {name: pa.Table.from_pylist(rows.by_table[name], schema=schema) for name, schema in SCHEMAS.items()}
     return Batch(tables, sources_ok=len(results), sources_failed=sources_failed)
 
@@ -131,7 +131,7 @@ def _add_post(rows: _Rows, post: SocialPost, seen_at) -> str:
              author_name=post.author_name, author_handle=post.author_handle, posted_at=post.posted_at,
              posted_at_precision=post.posted_at_precision, text=post.text,
              text_key=keys.text_key(post.text) if post.text else None, url=post.url, language=post.language,
-             status=post.status, checked_at=None, seen_at=seen_at)
+             status=post.status, checked_at=post.checked_at, seen_at=seen_at)
     for entity in post.entities:
         rows.add("post_entities", post_id=post_key, kind=entity.kind, value=entity.value, seen_at=seen_at)
     for item in post.thread:

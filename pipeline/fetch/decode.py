@@ -40,6 +40,7 @@ class Decoded:
     encoding: str  # Python codec name actually used
     declared: str | None  # what the header said, if anything
     note: str | None  # set when the declaration was overruled, for the fetch log
+    lossy: bool = False  # no charset fitted: undecodable bytes were replaced by U+FFFD
 
 
 def codec_name(label: str | None) -> str | None:
@@ -96,4 +97,5 @@ def decode_body(body: bytes, header_charset: str | None = None) -> Decoded:
         note = f"labelled {label} but the bytes read as {best.encoding}; read as {best.encoding}" if label else None
         return Decoded(str(best), best.encoding, header_charset, note)
     fallback = declared[0] if declared else "cp1252"
-    return Decoded(body.decode(fallback, errors="replace"), fallback, header_charset, "no charset fits the bytes; undecodable bytes replaced")
+    return Decoded(body.decode(fallback, errors="replace"), fallback, header_charset,
+                   "no charset fits the bytes; undecodable bytes replaced", lossy=True)

@@ -146,3 +146,14 @@ def _convert(name: str, value: Any, current: Any) -> Any:
     except ValueError:
         raise ValueError(f"fetch setting {name}={value!r} is not a valid {type(current).__name__}") from None
     return text
+
+
+ENV_PREFIX = "THREADLINE_FETCH_"
+
+
+def settings_from_environment(environ: Mapping[str, str] | None = None) -> FetchSettings:
+    """The defaults with any `THREADLINE_FETCH_<FIELD>` variable applied (e.g. THREADLINE_FETCH_MIN_DELAY=1,
+    THREADLINE_FETCH_ALLOW_NETWORKS=127.0.0.1/32): how an operator, or a test, sets the fetcher for a whole run."""
+    environ = os.environ if environ is None else environ
+    overrides = {key[len(ENV_PREFIX):].lower(): value for key, value in environ.items() if key.startswith(ENV_PREFIX)}
+    return FetchSettings().with_overrides(overrides)

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
 
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql
 from pipeline.store.warehouse import WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, open_reader
 
-__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "open_reader",
-           "read_stats"]
+__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "fetch_validators",
+           "open_reader", "read_stats"]
 
 
 @dataclass
@@ -31,3 +34,19 @@ def read_stats(db: str | os.PathLike) -> Stats:
     finally:
         con.close()
     return Stats(counts, last_run)
+
+
+def fetch_validators(db: str | os.PathLike, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """(etag, last_modified, content_hash) of each URL's latest fetch that had any, from the published warehouse.
+
+    Read-only, so parse tasks may ask while the writer loads; an empty dict when there is no warehouse yet.
+    """
+    if not urls or not Path(db).exists():
+        return {}
+    con = open_reader(db)
+    try:
+        con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        return {url: (etag, modified, digest)
+                for url, etag, modified, digest in con.execute(sql("fetch/validators")).fetchall()}
+    finally:
+        con.close()
