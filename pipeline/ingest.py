@@ -4,7 +4,6 @@ A source that fails at any stage is reported (source, stage, cause) and logged i
 """
 from __future__ import annotations
 
-import csv
 import logging
 import sys
 import time
@@ -15,7 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import keys
-from pipeline.fetch import FetchSettings, Validators
+from pipeline.discover import discover, load_sources
+from pipeline.fetch import Fetcher, FetchSettings, Validators
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
@@ -200,17 +200,35 @@ def _progress(total: int):
 
 # --- The DAG's stages: the same calls as the CLI, split where Airflow hands data between tasks. ---
 
-def read_source_list(csv_path: Path) -> list[str]:
-    """Sources named in a sources CSV (columns name, kind, location); relative locations are relative to the CSV."""
-    with open(csv_path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    located = []
-    for row in rows:
-        location = row["location"].strip()
-        if not is_url(location) and not Path(location).is_absolute():
-            location = str((csv_path.parent / location).resolve())
-        located.append(location)
-    return located
+def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
+                     end: datetime | None = None, names: list[str] | None = None,
+                     max_pages: int | None = None) -> dict:
+    """The source list → what to read in [start, end), grouped by host into batches.
+
+    Feeds and sitemaps are read (their own fetch attempts are staged under `folder` for the load); pages, live blogs
+    and files pass through. `names` picks sources by name (an unknown name is an error); `max_pages` caps the total.
+    """
+    sources = load_sources(csv_path)
+    if names:
+        unknown = sorted(set(names) - {source.name for source in sources})
+        if unknown:
+            raise ValueError(f"{csv_path}: no source named {', '.join(unknown)}; "
+                             f"known: {', '.join(source.name for source in sources)}")
+        sources = [source for source in sources if source.name in names]
+    remote = [source.location for source in sources if source.kind in ("feed", "sitemap") and source.is_remote]
+    known = {url: Validators(*fields) for url, fields in fetch_validators(db, remote).items()}
+    records: list[FetchRecord] = []
+    problems: list[str] = []
+    locations: list[str] = []
+    with Fetcher(settings_from_environment()) as fetcher:
+        for source in sources:
+            found = discover(source, fetcher, start, end, validators=known)
+            records += found.records
+            problems += [f"{source.name}: {problem}" for problem in found.problems]
+            locations += [entry.url for entry in found.entries]
+    locations = list(dict.fromkeys(locations))[:max_pages]
+    write_batch(build_batch([], records), folder)
+    return {"batches": group_into_batches(locations), "staged": str(folder), "problems": problems}
 
 
 def group_into_batches(sources: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[str]]:
