@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="only responses fetched for this source of the source list (repeatable)")
     reparse.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
 
+    enrich = commands.add_parser("enrich", help="ask the platforms about posts the pages left incomplete "
+                                                "(text, author, time, whether the post is still there)")
+    enrich.add_argument("--limit", type=int, default=500, help="posts to ask about in this run (default 500)")
+    enrich.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+
     stats = commands.add_parser("stats", help="row counts per table, and the last run with its outcome")
     stats.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
     return parser
@@ -54,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "reparse":
         return _reparse(args)
+    if args.command == "enrich":
+        return _enrich(args)
     return _stats(args)
 
 
@@ -89,6 +96,18 @@ def _reparse(args) -> int:
         return EXIT_FAILED
     if not report.sources:
         print(f"no archived responses fetched in that range under {Path(db_path(args.db)).parent / 'archive'}")
+    return _print_report(report)
+
+
+def _enrich(args) -> int:
+    from pipeline.ingest import enrich
+    from pipeline.store import WarehouseBusy
+
+    try:
+        report = enrich(db_path(args.db), limit=args.limit)
+    except WarehouseBusy as exc:
+        print(f"pipeline enrich: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return _print_report(report)
 
 

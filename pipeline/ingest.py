@@ -9,19 +9,20 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import keys
 from pipeline.discover import discover, load_sources
-from pipeline.fetch import Fetcher, FetchSettings, Validators
+from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
+from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
 from pipeline.sources import Read, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
-from pipeline.store import TableCounts, Writer, fetch_validators
+from pipeline.store import TableCounts, Writer, fetch_validators, posts_to_enrich
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class SourceReport:
         if not self.ok:
             return f"FAILED {self.source}: {self.stage}: {self.cause}"
         if self.note:
-            return f"ok     {self.source}: {self.note}, not parsed again"
+            return f"ok     {self.source}: {self.note}"
         parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts.items() if n)
         warned = f" ({len(self.warnings)} warnings)" if self.warnings else ""
         return f"ok     {self.source}: {parts or 'no items'}{warned}"
@@ -74,7 +75,7 @@ def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
         log.error("%s: %s: %s", read.source, read.error.stage, read.error.cause)
         return None, SourceReport(read.source, ok=False, stage=read.error.stage, cause=read.error.cause)
     if read.unchanged:
-        return None, SourceReport(read.source, ok=True, note=read.unchanged.replace("_", " "))
+        return None, SourceReport(read.source, ok=True, note=read.unchanged.replace("_", " ") + ", not parsed again")
     try:
         result = parse(read.document)
     except ParseError as exc:
@@ -186,6 +187,38 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
     reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names)
     batches = parse_batches(reads, batch_size=batch_size, reports=reports)
     run_id, status, counts = load_batches(db, batches, command="reparse")
+    return RunReport(run_id, status, reports, counts)
+
+
+# A post found gone is asked again after a week: deletions are nearly always final, but suspended accounts and
+# protected posts come back, and a weekly check of a few posts is cheap.
+RECHECK_UNAVAILABLE = timedelta(days=7)
+# Posts asked about per run: at 1 request/s per endpoint host this bounds a run's enrichment to minutes.
+DEFAULT_ENRICH_LIMIT = 500
+
+
+def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettings | None = None,
+           now: datetime | None = None) -> RunReport:
+    """`pipeline enrich`: ask the platforms about posts the pages left incomplete, then load what they said.
+
+    The platforms are asked before the writer lock is taken, so enrichment never holds up loading pages. A post
+    found gone becomes `unavailable` with the time checked (never deleted) and is asked again a week later.
+    """
+    now = now or datetime.now(timezone.utc)
+    posts = posts_to_enrich(db, recheck_before=now - RECHECK_UNAVAILABLE, limit=limit)
+    settings = settings or enrich_settings_from_environment()
+    enriched, records, reports = [], [], []
+    with Fetcher(settings.fetch, archive=WarcArchive(archive_dir(db))) as fetcher, \
+            Enricher(fetcher, settings, cache_path=archive_dir(db).parent / "enrichment-cache.json") as enricher:
+        for result in enricher.enrich_many(posts, now=now):
+            post = result.post
+            records += result.records
+            if post.checked_at is not None:
+                enriched.append(post)
+            reports.append(SourceReport(f"{post.platform}:{post.native_id}", ok=True,
+                                        note=post.status if post.checked_at else (result.note or "not asked")))
+    batch = build_batch([], records, posts=enriched)
+    run_id, status, counts = load_batches(db, [batch], command="enrich")
     return RunReport(run_id, status, reports, counts)
 
 

@@ -77,11 +77,15 @@ class _Rows:
         self.by_table[table].append(row)
 
 
-def build_batch(results: list[ParseResult], fetches: list[FetchRecord] = (), *, sources_failed: int = 0) -> Batch:
-    """Key and flatten parsed pages (plus the fetch attempts behind them) into one batch."""
+def build_batch(results: list[ParseResult], fetches: list[FetchRecord] = (), *, sources_failed: int = 0,
+                posts: list[SocialPost] = ()) -> Batch:
+    """Key and flatten parsed pages (plus the fetch attempts behind them, and posts on their own, as enrichment
+    gives them) into one batch."""
     rows = _Rows()
     for result in results:
         _add_page(rows, result.page)
+    for post in posts:
+        _add_post(rows, post, post.checked_at or datetime.now(timezone.utc))
     for record in fetches:
         rows.add("fetch_log", **{name: getattr(record, name) for name in SCHEMAS["fetch_log"].names})
     tables = {name: pa.Table.from_pylist(rows.by_table[name], schema=schema) for name, schema in SCHEMAS.items()}

@@ -435,3 +435,18 @@ def _merge(post: SocialPost, found: dict[str, Any]) -> SocialPost:
             merged.entities.append(entity)
             have.add(entity)
     return merged
+
+
+ENV_PREFIX = "THREADLINE_ENRICH_"
+
+
+def enrich_settings_from_environment(environ: dict[str, str] | None = None) -> EnrichSettings:
+    """Endpoints from `THREADLINE_ENRICH_<FIELD>` variables (e.g. THREADLINE_ENRICH_X_OEMBED_URL), and the API fetch
+    settings with any `THREADLINE_FETCH_<FIELD>` override applied, as for page fetches."""
+    from pipeline.fetch.settings import ENV_PREFIX as FETCH_PREFIX
+
+    environ = dict(os.environ if environ is None else environ)
+    endpoints = {f.name: environ[ENV_PREFIX + f.name.upper()] for f in dataclasses.fields(EnrichSettings)
+                 if f.type in ("str", "str | None") and ENV_PREFIX + f.name.upper() in environ}
+    fetch_overrides = {k[len(FETCH_PREFIX):].lower(): v for k, v in environ.items() if k.startswith(FETCH_PREFIX)}
+    return EnrichSettings(**endpoints, fetch=_api_fetch_settings().with_overrides(fetch_overrides))

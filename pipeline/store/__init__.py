@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline.model import SocialPost
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql
 from pipeline.store.warehouse import WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, open_reader
 
 __all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "fetch_validators",
-           "open_reader", "read_stats"]
+           "open_reader", "posts_to_enrich", "read_stats"]
 
 
 @dataclass
@@ -48,5 +50,18 @@ def fetch_validators(db: str | os.PathLike, urls: list[str]) -> dict[str, tuple[
         con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
         return {url: (etag, modified, digest)
                 for url, etag, modified, digest in con.execute(sql("fetch/validators")).fetchall()}
+    finally:
+        con.close()
+
+
+def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: int) -> list[SocialPost]:
+    """Posts with a native id that no platform was asked about yet, then those found gone before `recheck_before`."""
+    if not Path(db).exists():
+        return []
+    con = open_reader(db)
+    try:
+        cursor = con.execute(sql("enrich/due_posts"), [recheck_before, limit])
+        names = [d[0] for d in cursor.description]
+        return [SocialPost(**dict(zip(names, row))) for row in cursor.fetchall()]
     finally:
         con.close()
