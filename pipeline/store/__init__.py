@@ -5,11 +5,12 @@ import os
 from dataclasses import dataclass
 
 from pipeline.store.load import TableCounts
-from pipeline.store.sqlfiles import sql
-from pipeline.store.warehouse import WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, open_reader
+from pipeline.store.sqlfiles import sql, sql_files
+from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, copy_published,
+                                      open_reader)
 
-__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "open_reader",
-           "read_stats"]
+__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "copy_published",
+           "open_reader", "read_stats", "sql", "sql_files"]
 
 
 @dataclass
