@@ -88,6 +88,10 @@ def test_post_reach_first_embedder_and_lags(db):
         (ANADOLU, 3, 3, 3, "Live Desk", at(14, 50), 33.1),  # 14:50 − 14:16:52.091
     ]
     assert rows(db, "SELECT count(*), sum(embeds), max(outlets) FROM report_post_reach") == [(14, 19, 3)]
+    # first embedded in a live-blog entry: the 3 Live Desk posts; on a dated page: FreiePresse's 3; else our first
+    # read: the 7 blockquote-variant posts and the trafilatura one
+    assert rows(db, "SELECT first_embedded_at_basis, count(*) FROM report_post_reach GROUP BY 1 ORDER BY 1") == [
+        ("entry", 3), ("first_seen", 8), ("page", 3)]
     assert rows(db, "SELECT post_id, embeds, pages FROM report_post_reach WHERE embeds > pages") == [
         ("x:704420904437043200", 2, 1)]  # @andyserkis, twice on one page
     # each embed of The New Arab's post: the entry's time, the page's time, and for the undated text the read time

@@ -18,7 +18,7 @@ QUERIES = ["summary", "chart_volume", "chart_outlets", "chart_top_accounts", "ch
            "chart_liveblog_cadence", "chart_liveblogs", "chart_edits", "chart_unavailable", "list_unavailable",
            "chart_hashtags", "chart_duplicates"]
 LAG_BUCKETS = {0: "before the post", 1: "< 1 h", 2: "1–6 h", 3: "6–24 h", 4: "1–7 days", 5: "> 7 days",
-               9: "unknown (day-only or no page time)"}
+               9: "time unknown"}
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 800px; color: #222; line-height: 1.4; }
@@ -135,8 +135,9 @@ def _reach(data) -> str:
     lag = data["chart_embed_lag"].dicts()
     return _section(
         "reach", "Post reach across outlets", "report_post_reach, report_post_embeds",
-        "Posts embedded by most outlets, the first outlet to embed each and how long after the post it did; then "
-        "every embed by its lag from the post.",
+        "Posts embedded by most outlets, the first outlet to embed each and how long after the post it did (blank "
+        "when the page gives no time); then every embed by its lag from the post (\"time unknown\": the page gives "
+        "no time, or the post only a day).",
         svg.bars("post_reach", labels, [r["outlets"] for r in rows], value_label="outlets embedding the post",
                  description="Posts by outlets embedding them"),
         _table(rows, [("author_handle", "author"), ("posted_at", "posted (UTC)"), ("outlets", "outlets"),

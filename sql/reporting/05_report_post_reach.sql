@@ -16,6 +16,7 @@ SELECT
     any_value(r.article_id) FILTER (WHERE r.nth = 1) AS first_article_id,
     min(r.embedded_at) AS first_embedded_at,
     max(r.embedded_at) AS last_embedded_at,
+    any_value(r.embedded_at_basis) FILTER (WHERE r.nth = 1) AS first_embedded_at_basis,
     any_value(r.lag_minutes) FILTER (WHERE r.nth = 1) AS first_lag_minutes,
     median(r.lag_minutes) AS median_lag_minutes
 FROM ranked r
@@ -32,5 +33,6 @@ COMMENT ON COLUMN report_post_reach.first_outlet IS 'The outlet of the earliest 
 COMMENT ON COLUMN report_post_reach.first_article_id IS 'The page of the earliest embed.';
 COMMENT ON COLUMN report_post_reach.first_embedded_at IS 'When the post was first embedded (UTC).';
 COMMENT ON COLUMN report_post_reach.last_embedded_at IS 'When the post was last embedded (UTC).';
+COMMENT ON COLUMN report_post_reach.first_embedded_at_basis IS 'Which time first_embedded_at is: entry, page, or first_seen (the page gives no time; the lag is then only an upper bound).';
 COMMENT ON COLUMN report_post_reach.first_lag_minutes IS 'Minutes from the post to its first embed.';
 COMMENT ON COLUMN report_post_reach.median_lag_minutes IS 'Median minutes from the post to each of its embeds.';
