@@ -16,7 +16,7 @@ def _nice_max(value: float) -> tuple[float, float]:
         return 1.0, 1.0
     raw = value / 4
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     if step < 1 and float(value).is_integer():
         step = 1.0
     return step * math.ceil(value / step), step
