@@ -71,3 +71,16 @@ def test_every_chart_renders_in_headless_chromium(page_path):
     assert dict((name, bars) for name, _, bars in drawn)["top_accounts"] == 13  # 13 distinct accounts (of 14 posts)
     assert requests == [page_path.as_uri()]  # the page itself and nothing else
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
+
+
+def test_an_empty_warehouse_gives_a_page_saying_so(tmp_path):
+    from pipeline.store import Writer
+
+    db = tmp_path / "empty.duckdb"
+    with Writer(db):
+        pass  # migrated, no run yet
+    assert main(["report", "--db", str(db), "--out", str(tmp_path / "out")]) == 0
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<svg class='chart'" not in html
+    assert html.count("<svg class='chart empty'") == len(CHARTS)
+    assert "no run finished yet" in html

@@ -164,3 +164,22 @@ def test_duplicates_prevented_per_run(db):
     assert ("test", "update_items", 0, 2, 6, 8, 100.0) in runs[3]  # entries 1 and 2 edited
     assert ("test", "item_revisions", 2, 0, 0, 0, 0.0) in runs[3]
     assert ("test", "update_items", 0, 1, 7, 8, 100.0) in runs[4]  # entry 2 again
+
+
+def test_days_and_hours_are_utc_whatever_the_session_time_zone(db):
+    queries = ["SELECT * FROM report_daily_volume ORDER BY ALL", "SELECT * FROM report_liveblog_cadence ORDER BY ALL",
+               "SELECT * FROM report_hashtags_daily ORDER BY ALL", "SELECT * FROM report_top_accounts ORDER BY ALL"]
+    utc = [rows(db, q) for q in queries]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'Pacific/Kiritimati'")  # UTC+14: every 2024-12-19 UTC time is the 20th there
+        assert [con.execute(q).fetchall() for q in queries] == utc
+    finally:
+        con.close()
+
+
+def test_the_views_apply_to_an_empty_warehouse_and_return_no_rows(tmp_path):
+    db = tmp_path / "empty.duckdb"
+    apply_views(db)
+    for name in view_files():
+        assert rows(db, f"SELECT count(*) FROM {name.split('_', 1)[1]}") == [(0,)]

@@ -23,6 +23,7 @@ from pipeline.store import copy_published, open_reader
 FORMATS = ("parquet", "duckdb")
 DUCKDB_NAME = "threadline.duckdb"
 PARTITION_COLUMN = "date"
+BATCH_ROWS = 100_000
 
 # Each exported relation and the column whose UTC day partitions it (None: not partitioned). Tables go by the day
 # the warehouse first saw the row (never null); reporting views by the day an analyst would filter on.
@@ -71,25 +72,43 @@ def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", 
 
 
 def _export_parquet(db, out: Path) -> dict[str, int]:
+    """Stream each relation in record batches (memory stays bounded by a batch and the open files)."""
     counts = {}
     con = open_reader(db)
     try:
         for name, column in PARTITION_BY.items():
-            table = con.table(name).to_arrow_table()
-            counts[name] = table.num_rows
+            reader = con.table(name).to_arrow_reader(BATCH_ROWS)
             folder = out / name
             if folder.exists():
                 shutil.rmtree(folder)  # stale days from an earlier export must not linger
             folder.mkdir(parents=True)
+            counted = _Counted(reader)
             if column is None:
-                pq.write_table(table, folder / "part-0.parquet")
-                continue
-            day = pc.cast(table[column], pa.date32())
-            table = table.append_column(PARTITION_COLUMN, day)
-            ds.write_dataset(table, folder, format="parquet", basename_template="part-{i}.parquet",
-                             partitioning=ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.date32())]),
-                                                          flavor="hive"),
-                             existing_data_behavior="overwrite_or_ignore")
+                with pq.ParquetWriter(folder / "part-0.parquet", reader.schema) as writer:
+                    for batch in counted:
+                        writer.write_batch(batch)
+            else:
+                schema = reader.schema.append(pa.field(PARTITION_COLUMN, pa.date32()))
+                batches = (batch.append_column(PARTITION_COLUMN, pc.cast(batch.column(column), pa.date32()))
+                           for batch in counted)
+                ds.write_dataset(batches, folder, schema=schema, format="parquet",
+                                 basename_template="part-{i}.parquet",
+                                 partitioning=ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.date32())]),
+                                                              flavor="hive"),
+                                 existing_data_behavior="overwrite_or_ignore")
+            counts[name] = counted.rows
     finally:
         con.close()
     return counts
+
+
+class _Counted:
+    """Record batches passed through, counting their rows."""
+
+    def __init__(self, reader: pa.RecordBatchReader):
+        self.reader, self.rows = reader, 0
+
+    def __iter__(self):
+        for batch in self.reader:
+            self.rows += batch.num_rows
+            yield batch

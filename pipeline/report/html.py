@@ -62,14 +62,15 @@ def render(data: dict[str, Rows], *, db: str, generated_at: datetime) -> str:
     figures = "".join(f"<div class='figure'><b>{plain(summary[key])}</b>{label}</div>" for key, label in [
         ("pages", "pages"), ("liveblogs", "live blogs"), ("outlets", "outlets"), ("posts", "posts"),
         ("embeds", "embeds"), ("unavailable_posts", "unavailable posts")])
-    last_run = plain(summary["last_run_finished_at"]) or "none finished"
+    finished = plain(summary["last_run_finished_at"])
+    last_run = f"last run finished {finished} UTC" if finished else "no run finished yet"
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>Threadline report</title>"
         f"<style>{CSS}</style></head><body>"
         "<h1>Threadline report</h1>"
-        f"<p class='meta'>Warehouse <code>{escape(db)}</code> · last run finished {escape(last_run)} UTC · "
+        f"<p class='meta'>Warehouse <code>{escape(db)}</code> · {escape(last_run)} · "
         f"page written {generated_at:%Y-%m-%d %H:%M} UTC. Every chart is a query on a <code>report_*</code> view "
         "(see docs/reporting.md); times are UTC.</p>"
         f"<div class='figures'>{figures}</div>"
