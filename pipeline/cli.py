@@ -9,6 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 DEFAULT_DB = "data/warehouse.duckdb"
+DEFAULT_REPORT_DIR = "data/report"
+DEFAULT_EXPORT_DIR = "data/export"
+DEFAULT_DICTIONARY = "docs/data-dictionary.md"
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +47,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="row counts per table, and the last run with its outcome")
     stats.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+
+    report = commands.add_parser("report", help="write a static HTML page with charts of the reporting views")
+    report.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    report.add_argument("--out", default=DEFAULT_REPORT_DIR,
+                        help=f"folder for index.html (default: {DEFAULT_REPORT_DIR})")
+
+    export = commands.add_parser("export", help="export tables and reporting views for BI tools")
+    export.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    export.add_argument("--out", default=DEFAULT_EXPORT_DIR, help=f"target folder (default: {DEFAULT_EXPORT_DIR})")
+    export.add_argument("--format", choices=["parquet", "duckdb"], default="parquet",
+                        help="parquet: one folder per table/view, partitioned by date (default); "
+                             "duckdb: one DuckDB file")
+
+    dictionary = commands.add_parser("dictionary", help="write the data dictionary from the schema's comments")
+    dictionary.add_argument("--db", help="describe this warehouse (default: the schema the project's SQL builds)")
+    dictionary.add_argument("--out", default=DEFAULT_DICTIONARY,
+                            help=f"Markdown file to write (default: {DEFAULT_DICTIONARY})")
     return parser
 
 
@@ -61,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return _reparse(args)
     if args.command == "enrich":
         return _enrich(args)
+    if args.command in ("report", "export", "dictionary"):
+        return _reporting(args)
     return _stats(args)
 
 
@@ -141,3 +163,43 @@ def _stats(args) -> int:
         print(f"last run: {run['run_id']} ({run['command']}{airflow}) started {run['started_at'].isoformat()}, "
               f"{finished}: {run['status']}, {run['sources_ok']} sources ok, {run['sources_failed']} failed")
     return EXIT_OK
+
+
+def _reporting(args) -> int:
+    """`report`, `export` and `dictionary` (pipeline/report/)."""
+    from pipeline.store import WarehouseBusy, WarehouseMissing
+
+    try:
+        if args.command == "report":
+            from pipeline.report.html import write_report
+
+            print(f"report written to {write_report(_existing(args.db), args.out)}")
+        elif args.command == "export":
+            from pipeline.report.export import export
+
+            counts = export(_existing(args.db), args.out, args.format)
+            print(f"exported {len(counts)} tables and views to {args.out} ({args.format})")
+            for name, rows in counts.items():
+                print(f"  {name:<28} {rows:>9} rows")
+        else:
+            from pipeline.report.dictionary import MissingComments, write_dictionary
+
+            try:
+                print(f"data dictionary written to {write_dictionary(args.out, args.db and _existing(args.db))}")
+            except MissingComments as exc:
+                print(f"pipeline dictionary: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+    except (WarehouseMissing, WarehouseBusy) as exc:
+        print(f"pipeline {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _existing(arg: str | None) -> str:
+    """The warehouse path, which must exist (the writer would otherwise create an empty warehouse there)."""
+    from pipeline.store import WarehouseMissing
+
+    path = db_path(arg)
+    if not os.path.exists(path):
+        raise WarehouseMissing(f"no warehouse at {path}: run `pipeline ingest` first")
+    return path

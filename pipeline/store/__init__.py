@@ -10,11 +10,12 @@ import pyarrow as pa
 
 from pipeline.model import SocialPost
 from pipeline.store.load import TableCounts
-from pipeline.store.sqlfiles import sql
-from pipeline.store.warehouse import WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, open_reader
+from pipeline.store.sqlfiles import sql, sql_files
+from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, copy_published,
+                                      open_reader)
 
-__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "fetch_validators",
-           "open_reader", "posts_to_enrich", "read_stats"]
+__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "copy_published",
+           "fetch_validators", "open_reader", "posts_to_enrich", "read_stats", "sql", "sql_files"]
 
 
 @dataclass
