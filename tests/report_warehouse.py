@@ -1,6 +1,7 @@
 """The warehouse the reporting tests count by hand: the bundled pages, ingested twice, plus one live blog.
 
-Run 1 ingests seeds/ and tests/fixtures/ (six files, five pages: the seed HTML is in both folders); run 2 ingests
+Run 1 ingests seeds/, three pages of tests/fixtures/ and a second copy of the seed HTML (six files, five pages);
+run 2 ingests
 seeds/ again (everything seen again). No bundled page is a live blog and no parser reads live-blog entries yet, and
 nothing marks a post unavailable without the enrichment step, so runs 3–5 load one live blog built by hand (as
 tests/test_store.py does): four entries on 2024-12-19, two of them embedding the seed's two X posts (the very posts
@@ -10,6 +11,7 @@ through the store's writer: staging always leaves a post unchecked.
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,8 +25,10 @@ from pipeline.store import Writer
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = str(ROOT / "seeds")
-FIXTURES = str(ROOT / "tests" / "fixtures")
-SEED_HTML = str(ROOT / "tests" / "fixtures" / "seed_article_putin_syria.html")
+FIXTURES = [str(ROOT / "tests" / "fixtures" / name) for name in
+            ("tweet-embed__fundus__FreiePresse_2024_11_29.html", "twitter_blockquote_variants.html",
+             "trafilatura_flattenings.txt")]
+SEED_HTML = str(ROOT / "seeds" / "seed_article_putin_syria.html")
 LIVEBLOG_URL = "https://live.example/2024/12/19/syria-live"
 
 
@@ -69,7 +73,9 @@ def liveblog(seen: datetime, *, edits: int) -> ParseResult:
 
 def build(db: Path) -> Path:
     """Build the warehouse at `db` (five runs, in order); returns `db`."""
-    assert ingest([SEEDS, FIXTURES], str(db)).status == "ok"
+    second_copy = db.parent / "seed_article_putin_syria.html"  # the seed HTML read from two places in run 1
+    shutil.copy(SEED_HTML, second_copy)
+    assert ingest([SEEDS, *FIXTURES, str(second_copy)], str(db)).status == "ok"
     assert ingest([SEEDS], str(db)).status == "ok"
     for seen, edits in [(at(15, 15), 0), (at(16), 1), (at(17), 2)]:
         result = liveblog(seen, edits=edits)
