@@ -35,13 +35,13 @@ def threadline_ingest():
                                 start=context.get("data_interval_start"), end=context.get("data_interval_end"))
 
     @task
-    def batches_of(discovered: dict) -> list[list[str]]:
+    def batches_of(discovered: dict) -> list[list[dict]]:
         for problem in discovered["problems"]:
             print(f"discovery: {problem}")
         return discovered["batches"]
 
     @task
-    def parse_and_stage(sources: list[str]) -> dict:
+    def parse_and_stage(sources: list[dict]) -> dict:
         from pipeline import settings
         from pipeline.ingest import stage_sources
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import keys
-from pipeline.discover import discover, load_sources
+from pipeline.discover import discover, load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.settings import settings_from_environment
@@ -22,7 +22,7 @@ from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
 from pipeline.sources import Read, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
-from pipeline.store import TableCounts, Writer, fetch_validators, posts_to_enrich
+from pipeline.store import TableCounts, Writer, fetch_validators, liveblog_facts, posts_to_enrich
 
 log = logging.getLogger(__name__)
 
@@ -234,12 +234,14 @@ def _progress(total: int):
 # --- The DAG's stages: the same calls as the CLI, split where Airflow hands data between tasks. ---
 
 def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
-                     end: datetime | None = None, names: list[str] | None = None,
-                     max_pages: int | None = None) -> dict:
-    """The source list → what to read in [start, end), grouped by host into batches.
+                     end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
+                     now: datetime | None = None) -> dict:
+    """The source list → what to read in [start, end), grouped by host into batches of entries
+    (`{"location", "source", "settings"}`: where, for which source, with that source's fetch settings).
 
-    Feeds and sitemaps are read (their own fetch attempts are staged under `folder` for the load); pages, live blogs
-    and files pass through. `names` picks sources by name (an unknown name is an error); `max_pages` caps the total.
+    Feeds and sitemaps are read (their own fetch attempts are staged under `folder` for the load); pages and files
+    pass through; a live blog passes while it is live (until its coverage end, or a quiet period). `names` picks
+    sources by name (an unknown name is an error); `max_pages` caps the total.
     """
     sources = load_sources(csv_path)
     if names:
@@ -250,35 +252,55 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
         sources = [source for source in sources if source.name in names]
     remote = [source.location for source in sources if source.kind in ("feed", "sitemap") and source.is_remote]
     known = {url: Validators(*fields) for url, fields in fetch_validators(db, remote).items()}
+    live = liveblog_facts(db, [source.location for source in sources if source.kind == "liveblog"])
+    now = now or datetime.now(timezone.utc)
     records: list[FetchRecord] = []
-    problems: list[str] = []
-    locations: list[str] = []
+    notes: list[str] = []
+    entries: dict[str, dict] = {}
     with Fetcher(settings_from_environment()) as fetcher:
         for source in sources:
+            if source.kind == "liveblog" and source.location in live:
+                facts = live[source.location]
+                decision = still_live(now=now, is_liveblog=facts["is_liveblog"],
+                                      coverage_end=facts["coverage_end_at"], last_change=facts["last_change"],
+                                      first_seen=facts["first_seen_at"], **_quiet(source))
+                if not decision.refetch:
+                    notes.append(f"{source.name}: not refetched: {decision.reason}")
+                    continue
             found = discover(source, fetcher, start, end, validators=known)
             records += found.records
-            problems += [f"{source.name}: {problem}" for problem in found.problems]
-            locations += [entry.url for entry in found.entries]
-    locations = list(dict.fromkeys(locations))[:max_pages]
+            notes += [f"{source.name}: {problem}" for problem in found.problems]
+            for entry in found.entries:
+                entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
+                                               "settings": dict(source.settings_overrides)})
+    chosen = list(entries.values())[:max_pages]
     write_batch(build_batch([], records), folder)
-    return {"batches": group_into_batches(locations), "staged": str(folder), "problems": problems}
+    return {"batches": group_into_batches(chosen), "staged": str(folder), "problems": notes}
 
 
-def group_into_batches(sources: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[str]]:
-    """Sources grouped by host (local files together), each group cut to at most `batch_size` sources."""
-    by_host: dict[str, list[str]] = {}
-    for source in sources:
-        host = urlsplit(source).hostname if is_url(source) else ""
-        by_host.setdefault(host or "", []).append(source)
+def _quiet(source) -> dict:
+    return {"quiet": timedelta(minutes=source.quiet_minutes)} if source.quiet_minutes else {}
+
+
+def group_into_batches(entries: list[dict], batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[dict]]:
+    """Entries grouped by host (local files together), each group cut to at most `batch_size` entries: one host's
+    pages in one task, so its politeness delay is kept by one fetcher."""
+    by_host: dict[str, list[dict]] = {}
+    for entry in entries:
+        host = urlsplit(entry["location"]).hostname if is_url(entry["location"]) else ""
+        by_host.setdefault(host or "", []).append(entry)
     return [group[i:i + batch_size] for _, group in sorted(by_host.items())
             for i in range(0, len(group), batch_size)]
 
 
-def stage_sources(sources: list[str], folder: Path, db: str) -> dict:
-    """Read and parse sources into one batch written as Parquet under `folder`; returns what a load needs to know."""
+def stage_sources(entries: list[dict], folder: Path, db: str) -> dict:
+    """Read and parse discovered entries into one batch written as Parquet under `folder`; returns what a load
+    needs to know. Each entry is fetched with its source's settings and archived under its source's name."""
     reports: list[SourceReport] = []
-    with open_reader_for(db, sources) as reader:
-        reads = (read for source in expand(sources) for read in reader.read(source))
+    with open_reader_for(db, [entry["location"] for entry in entries]) as reader:
+        reads = (read for entry in entries
+                 for read in reader.read(entry["location"], source_name=entry.get("source"),
+                                         overrides=entry.get("settings")))
         batches = list(parse_batches(reads, batch_size=10**9, reports=reports))
     write_batch(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),

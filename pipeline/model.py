@@ -105,6 +105,7 @@ class Page:
     modified_at: datetime | None = None
     language: str | None = None
     is_liveblog: bool = False
+    coverage_end_at: datetime | None = None  # a live blog's announced end of coverage (JSON-LD coverageEndTime)
     headings: list[str] = field(default_factory=list)
     body_text: str = ""
     key_points: list[UpdateItem] = field(default_factory=list)

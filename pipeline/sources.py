@@ -79,20 +79,24 @@ class SourceReader:
         if self._fetcher is not None:
             self._fetcher.close()
 
-    def read(self, source: str) -> Iterator[Read]:
-        """The documents of one source: one for a file or URL, one per HTML response for a WARC file."""
+    def read(self, source: str, *, source_name: str | None = None,
+             overrides: dict[str, str] | None = None) -> Iterator[Read]:
+        """The documents of one source: one for a file or URL, one per HTML response for a WARC file. A URL is
+        fetched with `overrides` on the run's settings (a source's own settings) and archived under `source_name`."""
         if is_url(source):
-            yield self._fetch(source)
+            yield self._fetch(source, source_name, overrides)
         elif is_warc(source):
             yield from _read_warc(source)
         else:
             yield _read_local(source)
 
-    def _fetch(self, url: str) -> Read:
+    def _fetch(self, url: str, source_name: str | None, overrides: dict[str, str] | None) -> Read:
         if self._fetcher is None:
             archive = WarcArchive(self.archive_dir) if self.archive_dir else None
             self._fetcher = Fetcher(self.settings, archive=archive)
-        result = self._fetcher.fetch(url, validators=self.validators.get(url))
+        settings = self._fetcher.settings.with_overrides(overrides) if overrides else None
+        result = self._fetcher.fetch(url, validators=self.validators.get(url), settings=settings,
+                                     source_name=source_name)
         read = Read(url, records=list(result.records))
         if result.outcome in ("not_modified", "unchanged"):
             read.unchanged = result.outcome

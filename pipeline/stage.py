@@ -21,7 +21,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema([
         ("article_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()), ("site", pa.string()),
         ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", _TS), ("modified_at", _TS),
-        ("language", pa.string()), ("is_liveblog", pa.bool_()), ("headings", pa.list_(pa.string())),
+        ("language", pa.string()), ("is_liveblog", pa.bool_()), ("coverage_end_at", _TS),
+        ("headings", pa.list_(pa.string())),
         ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
     ]),
     "social_posts": pa.schema([
@@ -98,6 +99,7 @@ def _add_page(rows: _Rows, page: Page) -> None:
     rows.add("articles", article_id=article, url=page.url, canonical_url=page.canonical_url, site=page.site,
              title=page.title, authors=list(page.authors), published_at=page.published_at,
              modified_at=page.modified_at, language=page.language, is_liveblog=page.is_liveblog,
+             coverage_end_at=page.coverage_end_at,
              headings=list(page.headings), body_text=page.body_text,
              content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at)
     for item in page.key_points:

@@ -15,7 +15,7 @@ from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, Warehouse
                                       open_reader)
 
 __all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "copy_published",
-           "fetch_validators", "open_reader", "posts_to_enrich", "read_stats", "sql", "sql_files"]
+           "fetch_validators", "liveblog_facts", "open_reader", "posts_to_enrich", "read_stats", "sql", "sql_files"]
 
 
 @dataclass
@@ -64,5 +64,19 @@ def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: i
         cursor = con.execute(sql("enrich/due_posts"), [recheck_before, limit])
         names = [d[0] for d in cursor.description]
         return [SocialPost(**dict(zip(names, row))) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def liveblog_facts(db: str | os.PathLike, urls: list[str]) -> dict[str, dict]:
+    """For pages named by URL: is_liveblog, coverage_end_at, last_change, first_seen_at (read-only, published copy)."""
+    if not urls or not Path(db).exists():
+        return {}
+    con = open_reader(db)
+    try:
+        con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        cursor = con.execute(sql("fetch/liveblog_facts"))
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names[1:], row[1:])) for row in cursor.fetchall()}
     finally:
         con.close()
