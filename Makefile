@@ -6,7 +6,16 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install run test lock bench clean
 
-install: $(STAMP)
+# Headless Chromium for the report page's browser test (tests/test_report_page.py), from Debian's package: Playwright
+# drives it, but its own browser download cannot run here. Installed only when /usr/bin/chromium is missing.
+CHROMIUM := /usr/bin/chromium
+APT := $(shell [ "$$(id -u)" = 0 ] || echo sudo) apt-get
+
+install: $(STAMP) $(CHROMIUM)
+
+$(CHROMIUM):
+	$(APT) update
+	$(APT) install -y chromium
 
 # The venv is rebuilt only when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -14,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[airflow,dev]'
 	touch $@
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest
 
 # Re-freeze constraints.txt from a clean resolve of pyproject.toml (run after changing dependencies).

@@ -26,24 +26,31 @@ DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(seconds=30), "retry_expon
 )
 def threadline_ingest():
     @task
-    def discover() -> list[list[str]]:
+    def discover() -> dict:
         from pipeline import settings
-        from pipeline.ingest import group_into_batches, read_source_list
+        from pipeline.ingest import discover_sources
 
-        return group_into_batches(read_source_list(settings.sources_csv()))
+        context = get_current_context()
+        return discover_sources(settings.sources_csv(), _staging(context) / "discovery", settings.warehouse_path(),
+                                start=context.get("data_interval_start"), end=context.get("data_interval_end"))
 
     @task
-    def parse_and_stage(sources: list[str]) -> dict:
+    def batches_of(discovered: dict) -> list[list[dict]]:
+        for problem in discovered["problems"]:
+            print(f"discovery: {problem}")
+        return discovered["batches"]
+
+    @task
+    def parse_and_stage(sources: list[dict]) -> dict:
         from pipeline import settings
         from pipeline.ingest import stage_sources
 
         context = get_current_context()
-        run_folder = context["run_id"].replace(":", "_").replace("+", "_")
-        batch = context["ti"].map_index
-        return stage_sources(sources, settings.data_dir() / "staging" / run_folder / f"batch-{batch:04d}")
+        folder = _staging(context) / f"batch-{context['ti'].map_index:04d}"
+        return stage_sources(sources, folder, settings.warehouse_path())
 
     @task(max_active_tis_per_dag=1)  # one writer: DuckDB admits a single writing process (plus the store's lock)
-    def load(staged: list[dict]) -> dict:
+    def load(discovered: dict, staged: list[dict]) -> dict:
         from pipeline import settings
         from pipeline.ingest import load_staged
 
@@ -51,7 +58,8 @@ def threadline_ingest():
         for batch in staged:
             for line in batch["failed"]:
                 print(line)
-        return load_staged(settings.warehouse_path(), [batch["folder"] for batch in staged], command="airflow",
+        folders = [discovered["staged"]] + [batch["folder"] for batch in staged]
+        return load_staged(settings.warehouse_path(), folders, command="airflow",
                            airflow_run_id=context["run_id"], airflow_try=context["ti"].try_number)
 
     @task(retries=0)  # a run that loaded nothing will not load on a retry of its check
@@ -62,7 +70,15 @@ def threadline_ingest():
         if report["status"] == "failed":
             raise RuntimeError(f"run {report['run_id']} loaded no source; see fetch_log for the causes")
 
-    check(load(parse_and_stage.expand(sources=discover())))
+    discovered = discover()
+    check(load(discovered, parse_and_stage.expand(sources=batches_of(discovered))))
+
+
+def _staging(context):
+    """This run's staging folder (Parquet batches between tasks)."""
+    from pipeline import settings
+
+    return settings.data_dir() / "staging" / context["run_id"].replace(":", "_").replace("+", "_")
 
 
 threadline_ingest()

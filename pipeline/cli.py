@@ -5,8 +5,13 @@ import argparse
 import logging
 import os
 import sys
+from datetime import datetime, timezone
+from pathlib import Path
 
 DEFAULT_DB = "data/warehouse.duckdb"
+DEFAULT_REPORT_DIR = "data/report"
+DEFAULT_EXPORT_DIR = "data/export"
+DEFAULT_DICTIONARY = "docs/data-dictionary.md"
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -23,11 +28,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="parse sources and load them into the warehouse")
     ingest.add_argument("sources", nargs="+", metavar="SOURCE",
-                        help="an http(s):// URL, a local .html/.htm/.txt file, or a folder of them")
+                        help="an http(s):// URL, a local .html/.htm/.txt file, a .warc/.warc.gz file, or a folder")
     ingest.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+
+    reparse = commands.add_parser("reparse", help="parse archived responses again with today's parser and reload "
+                                                  "them; no network")
+    reparse.add_argument("--since", type=_day, required=True, metavar="DATE",
+                         help="first fetch day (YYYY-MM-DD or an ISO time, UTC)")
+    reparse.add_argument("--until", type=_day, metavar="DATE", help="end of the range, exclusive (default: now)")
+    reparse.add_argument("--source", action="append", dest="source_names", metavar="NAME",
+                         help="only responses fetched for this source of the source list (repeatable)")
+    reparse.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+
+    enrich = commands.add_parser("enrich", help="ask the platforms about posts the pages left incomplete "
+                                                "(text, author, time, whether the post is still there)")
+    enrich.add_argument("--limit", type=int, default=500, help="posts to ask about in this run (default 500)")
+    enrich.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
 
     stats = commands.add_parser("stats", help="row counts per table, and the last run with its outcome")
     stats.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+
+    report = commands.add_parser("report", help="write a static HTML page with charts of the reporting views")
+    report.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    report.add_argument("--out", default=DEFAULT_REPORT_DIR,
+                        help=f"folder for index.html (default: {DEFAULT_REPORT_DIR})")
+
+    export = commands.add_parser("export", help="export tables and reporting views for BI tools")
+    export.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    export.add_argument("--out", default=DEFAULT_EXPORT_DIR, help=f"target folder (default: {DEFAULT_EXPORT_DIR})")
+    export.add_argument("--format", choices=["parquet", "duckdb"], default="parquet",
+                        help="parquet: one folder per table/view, partitioned by date (default); "
+                             "duckdb: one DuckDB file")
+
+    dictionary = commands.add_parser("dictionary", help="write the data dictionary from the schema's comments")
+    dictionary.add_argument("--db", help="describe this warehouse (default: the schema the project's SQL builds)")
+    dictionary.add_argument("--out", default=DEFAULT_DICTIONARY,
+                            help=f"Markdown file to write (default: {DEFAULT_DICTIONARY})")
     return parser
 
 
@@ -41,7 +77,22 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "reparse":
+        return _reparse(args)
+    if args.command == "enrich":
+        return _enrich(args)
+    if args.command in ("report", "export", "dictionary"):
+        return _reporting(args)
     return _stats(args)
+
+
+def _day(text: str) -> datetime:
+    """A day or an ISO time; naive values are UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _ingest(args) -> int:
@@ -53,6 +104,36 @@ def _ingest(args) -> int:
     except WarehouseBusy as exc:
         print(f"pipeline ingest: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    return _print_report(report)
+
+
+def _reparse(args) -> int:
+    from pipeline.ingest import reparse
+    from pipeline.store import WarehouseBusy
+
+    try:
+        report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names)
+    except WarehouseBusy as exc:
+        print(f"pipeline reparse: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if not report.sources:
+        print(f"no archived responses fetched in that range under {Path(db_path(args.db)).parent / 'archive'}")
+    return _print_report(report)
+
+
+def _enrich(args) -> int:
+    from pipeline.ingest import enrich
+    from pipeline.store import WarehouseBusy
+
+    try:
+        report = enrich(db_path(args.db), limit=args.limit)
+    except WarehouseBusy as exc:
+        print(f"pipeline enrich: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return _print_report(report)
+
+
+def _print_report(report) -> int:
     for source in report.sources:
         print(source.line())
     loaded = len(report.sources) - len(report.failed)
@@ -82,3 +163,43 @@ def _stats(args) -> int:
         print(f"last run: {run['run_id']} ({run['command']}{airflow}) started {run['started_at'].isoformat()}, "
               f"{finished}: {run['status']}, {run['sources_ok']} sources ok, {run['sources_failed']} failed")
     return EXIT_OK
+
+
+def _reporting(args) -> int:
+    """`report`, `export` and `dictionary` (pipeline/report/)."""
+    from pipeline.store import WarehouseBusy, WarehouseMissing
+
+    try:
+        if args.command == "report":
+            from pipeline.report.html import write_report
+
+            print(f"report written to {write_report(_existing(args.db), args.out)}")
+        elif args.command == "export":
+            from pipeline.report.export import export
+
+            counts = export(_existing(args.db), args.out, args.format)
+            print(f"exported {len(counts)} tables and views to {args.out} ({args.format})")
+            for name, rows in counts.items():
+                print(f"  {name:<28} {rows:>9} rows")
+        else:
+            from pipeline.report.dictionary import MissingComments, write_dictionary
+
+            try:
+                print(f"data dictionary written to {write_dictionary(args.out, args.db and _existing(args.db))}")
+            except MissingComments as exc:
+                print(f"pipeline dictionary: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+    except (WarehouseMissing, WarehouseBusy) as exc:
+        print(f"pipeline {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _existing(arg: str | None) -> str:
+    """The warehouse path, which must exist (the writer would otherwise create an empty warehouse there)."""
+    from pipeline.store import WarehouseMissing
+
+    path = db_path(arg)
+    if not os.path.exists(path):
+        raise WarehouseMissing(f"no warehouse at {path}: run `pipeline ingest` first")
+    return path

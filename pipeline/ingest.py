@@ -4,22 +4,25 @@ A source that fails at any stage is reported (source, stage, cause) and logged i
 """
 from __future__ import annotations
 
-import csv
 import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import keys
+from pipeline.discover import discover, load_sources, still_live
+from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
+from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
+from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
-from pipeline.sources import SourceError, expand, is_url, read_local
+from pipeline.sources import Read, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
-from pipeline.store import TableCounts, Writer
+from pipeline.store import TableCounts, Writer, fetch_validators, liveblog_facts, posts_to_enrich
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +42,14 @@ class SourceReport:
     title: str | None = None
     counts: dict[str, int] = field(default_factory=dict)  # parsed parts: key_points, entries, posts, quotes …
     warnings: list[str] = field(default_factory=list)
+    note: str | None = None  # "not modified" / "unchanged": fetched, nothing new to parse
 
     def line(self) -> str:
         """One summary line for people."""
         if not self.ok:
             return f"FAILED {self.source}: {self.stage}: {self.cause}"
+        if self.note:
+            return f"ok     {self.source}: {self.note}"
         parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts.items() if n)
         warned = f" ({len(self.warnings)} warnings)" if self.warnings else ""
         return f"ok     {self.source}: {parts or 'no items'}{warned}"
@@ -63,28 +69,25 @@ class RunReport:
         return [s for s in self.sources if not s.ok]
 
 
-def read_and_parse(source: str) -> tuple[ParseResult | None, FetchRecord, SourceReport]:
-    """Read one source and parse it; never raises for a bad source."""
-    started = time.monotonic()
-    fetched_at = datetime.now(timezone.utc)
+def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
+    """Parse what was read from a source; a failure at any stage becomes the source's report, never an exception."""
+    if read.error is not None:
+        log.error("%s: %s: %s", read.source, read.error.stage, read.error.cause)
+        return None, SourceReport(read.source, ok=False, stage=read.error.stage, cause=read.error.cause)
+    if read.unchanged:
+        return None, SourceReport(read.source, ok=True, note=read.unchanged.replace("_", " ") + ", not parsed again")
     try:
-        if is_url(source):
-            raise SourceError(source, "fetch", "fetching URLs is not available in this build", outcome="error")
-        document, size = read_local(source)
-        result = parse(document)
-    except (SourceError, ParseError) as exc:
-        stage, cause, outcome = (exc.stage, exc.cause, exc.outcome) if isinstance(exc, SourceError) \
-            else ("parse", str(exc), "error")
-        record = FetchRecord(url=source, outcome=outcome, fetched_at=fetched_at, stage=stage, cause=cause,
-                             elapsed_ms=round((time.monotonic() - started) * 1000))
-        log.error("%s: %s: %s", source, stage, cause)
-        return None, record, SourceReport(source, ok=False, stage=stage, cause=cause)
+        result = parse(read.document)
+    except ParseError as exc:
+        cause = str(exc).removeprefix(f"{read.source}: ")
+        log.error("%s: parse: %s", read.source, cause)
+        last = read.records[-1]
+        last.outcome, last.stage, last.cause = "error", "parse", cause
+        return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
-        log.warning("%s: parse: %s", source, warning)
-    record = FetchRecord(url=source, outcome="ok", fetched_at=fetched_at, bytes=size,
-                         elapsed_ms=round((time.monotonic() - started) * 1000))
-    return result, record, SourceReport(source, ok=True, title=result.page.title, counts=_part_counts(result),
-                                        warnings=list(result.warnings))
+        log.warning("%s: parse: %s", read.source, warning)
+    return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
+                                warnings=list(result.warnings))
 
 
 def _part_counts(result: ParseResult) -> dict[str, int]:
@@ -100,25 +103,27 @@ def _part_counts(result: ParseResult) -> dict[str, int]:
     }
 
 
-def parse_batches(sources: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE, progress_total: int = 0,
                   reports: list[SourceReport] | None = None) -> Iterator[Batch]:
-    """Read and parse sources, yielding a batch every `batch_size` sources; appends each source's report."""
+    """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report.
+
+    With `progress_total` (the number of reads expected) a progress bar shows on stderr when it is a terminal.
+    """
     reports = reports if reports is not None else []
-    bar = _progress(len(sources)) if progress else None
+    bar = _progress(progress_total)
     results: list[ParseResult] = []
     records: list[FetchRecord] = []
     failed = 0
-    for source in sources:
-        result, record, report = read_and_parse(source)
+    for read in reads:
+        result, report = parse_read(read)
         reports.append(report)
-        records.append(record)
-        if result is None:
-            failed += 1
-        else:
+        records += read.records
+        if result is not None:
             results.append(result)
+        failed += not report.ok
         if bar:
             bar.update(1)
-        if len(records) >= batch_size:
+        if len(results) + failed >= batch_size:
             yield build_batch(results, records, sources_failed=failed)
             results, records, failed = [], [], 0
     if bar:
@@ -148,18 +153,78 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
     return run_id, status, totals
 
 
-def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False) -> RunReport:
-    """`pipeline ingest`: every source read, parsed and loaded as one run."""
+def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None = None) -> SourceReader:
+    """A reader for a run into `db`: the warehouse's validators for the URLs, the raw archive beside the warehouse."""
+    urls = [source for source in sources if is_url(source)]
+    known = {url: Validators(*fields) for url, fields in fetch_validators(db, urls).items()}
+    return SourceReader(archive_dir=archive_dir(db), settings=settings or settings_from_environment(),
+                        validators=known)
+
+
+def archive_dir(db: str) -> Path:
+    """Where raw responses are archived: `archive/` beside the warehouse file."""
+    return Path(db).parent / "archive"
+
+
+def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+           settings: FetchSettings | None = None) -> RunReport:
+    """`pipeline ingest`: every source read (fetched), parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
-    batches = parse_batches(expanded, batch_size=batch_size, progress=progress, reports=reports)
-    run_id, status, counts = load_batches(db, batches, command="ingest")
+    with open_reader_for(db, expanded, settings) as reader:
+        reads = (read for source in expanded for read in reader.read(source))
+        batches = parse_batches(reads, batch_size=batch_size, reports=reports,
+                                progress_total=len(expanded) if progress else 0)
+        run_id, status, counts = load_batches(db, batches, command="ingest")
+    return RunReport(run_id, status, reports, counts)
+
+
+def reparse(db: str, *, since: datetime | None = None, until: datetime | None = None,
+            source_names: list[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> RunReport:
+    """`pipeline reparse`: archived responses fetched in [since, until) parsed again with today's parser and
+    reloaded; touches no network."""
+    reports: list[SourceReport] = []
+    reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names)
+    batches = parse_batches(reads, batch_size=batch_size, reports=reports)
+    run_id, status, counts = load_batches(db, batches, command="reparse")
+    return RunReport(run_id, status, reports, counts)
+
+
+# A post found gone is asked again after a week: deletions are nearly always final, but suspended accounts and
+# protected posts come back, and a weekly check of a few posts is cheap.
+RECHECK_UNAVAILABLE = timedelta(days=7)
+# Posts asked about per run: at 1 request/s per endpoint host this bounds a run's enrichment to minutes.
+DEFAULT_ENRICH_LIMIT = 500
+
+
+def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettings | None = None,
+           now: datetime | None = None) -> RunReport:
+    """`pipeline enrich`: ask the platforms about posts the pages left incomplete, then load what they said.
+
+    The platforms are asked before the writer lock is taken, so enrichment never holds up loading pages. A post
+    found gone becomes `unavailable` with the time checked (never deleted) and is asked again a week later.
+    """
+    now = now or datetime.now(timezone.utc)
+    posts = posts_to_enrich(db, recheck_before=now - RECHECK_UNAVAILABLE, limit=limit)
+    settings = settings or enrich_settings_from_environment()
+    enriched, records, reports = [], [], []
+    with Fetcher(settings.fetch, archive=WarcArchive(archive_dir(db))) as fetcher, \
+            Enricher(fetcher, settings, cache_path=archive_dir(db).parent / "enrichment-cache.json") as enricher:
+        for result in enricher.enrich_many(posts, now=now):
+            post = result.post
+            records += result.records
+            if post.checked_at is not None:
+                enriched.append(post)
+            reports.append(SourceReport(f"{post.platform}:{post.native_id}", ok=True,
+                                        note=post.status if post.checked_at else (result.note or "not asked")))
+    batch = build_batch([], records, posts=enriched)
+    run_id, status, counts = load_batches(db, [batch], command="enrich")
     return RunReport(run_id, status, reports, counts)
 
 
 def _progress(total: int):
     """A progress bar on stderr when it is a terminal and the work is long enough to want one."""
-    if total < 2 or not sys.stderr.isatty():
+    if total < 10 or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
@@ -168,33 +233,75 @@ def _progress(total: int):
 
 # --- The DAG's stages: the same calls as the CLI, split where Airflow hands data between tasks. ---
 
-def read_source_list(csv_path: Path) -> list[str]:
-    """Sources named in a sources CSV (columns name, kind, location); relative locations are relative to the CSV."""
-    with open(csv_path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    located = []
-    for row in rows:
-        location = row["location"].strip()
-        if not is_url(location) and not Path(location).is_absolute():
-            location = str((csv_path.parent / location).resolve())
-        located.append(location)
-    return located
+def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
+                     end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
+                     now: datetime | None = None) -> dict:
+    """The source list → what to read in [start, end), grouped by host into batches of entries
+    (`{"location", "source", "settings"}`: where, for which source, with that source's fetch settings).
+
+    Feeds and sitemaps are read (their own fetch attempts are staged under `folder` for the load); pages and files
+    pass through; a live blog passes while it is live (until its coverage end, or a quiet period). `names` picks
+    sources by name (an unknown name is an error); `max_pages` caps the total.
+    """
+    sources = load_sources(csv_path)
+    if names:
+        unknown = sorted(set(names) - {source.name for source in sources})
+        if unknown:
+            raise ValueError(f"{csv_path}: no source named {', '.join(unknown)}; "
+                             f"known: {', '.join(source.name for source in sources)}")
+        sources = [source for source in sources if source.name in names]
+    remote = [source.location for source in sources if source.kind in ("feed", "sitemap") and source.is_remote]
+    known = {url: Validators(*fields) for url, fields in fetch_validators(db, remote).items()}
+    live = liveblog_facts(db, [source.location for source in sources if source.kind == "liveblog"])
+    now = now or datetime.now(timezone.utc)
+    records: list[FetchRecord] = []
+    notes: list[str] = []
+    entries: dict[str, dict] = {}
+    with Fetcher(settings_from_environment()) as fetcher:
+        for source in sources:
+            if source.kind == "liveblog" and source.location in live:
+                facts = live[source.location]
+                decision = still_live(now=now, is_liveblog=facts["is_liveblog"],
+                                      coverage_end=facts["coverage_end_at"], last_change=facts["last_change"],
+                                      first_seen=facts["first_seen_at"], **_quiet(source))
+                if not decision.refetch:
+                    notes.append(f"{source.name}: not refetched: {decision.reason}")
+                    continue
+            found = discover(source, fetcher, start, end, validators=known)
+            records += found.records
+            notes += [f"{source.name}: {problem}" for problem in found.problems]
+            for entry in found.entries:
+                entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
+                                               "settings": dict(source.settings_overrides)})
+    chosen = list(entries.values())[:max_pages]
+    write_batch(build_batch([], records), folder)
+    return {"batches": group_into_batches(chosen), "staged": str(folder), "problems": notes}
 
 
-def group_into_batches(sources: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[str]]:
-    """Sources grouped by host (local files together), each group cut to at most `batch_size` sources."""
-    by_host: dict[str, list[str]] = {}
-    for source in sources:
-        host = urlsplit(source).hostname if is_url(source) else ""
-        by_host.setdefault(host or "", []).append(source)
+def _quiet(source) -> dict:
+    return {"quiet": timedelta(minutes=source.quiet_minutes)} if source.quiet_minutes else {}
+
+
+def group_into_batches(entries: list[dict], batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[dict]]:
+    """Entries grouped by host (local files together), each group cut to at most `batch_size` entries: one host's
+    pages in one task, so its politeness delay is kept by one fetcher."""
+    by_host: dict[str, list[dict]] = {}
+    for entry in entries:
+        host = urlsplit(entry["location"]).hostname if is_url(entry["location"]) else ""
+        by_host.setdefault(host or "", []).append(entry)
     return [group[i:i + batch_size] for _, group in sorted(by_host.items())
             for i in range(0, len(group), batch_size)]
 
 
-def stage_sources(sources: list[str], folder: Path) -> dict:
-    """Parse sources into one batch written as Parquet under `folder`; returns what a load needs to know."""
+def stage_sources(entries: list[dict], folder: Path, db: str) -> dict:
+    """Read and parse discovered entries into one batch written as Parquet under `folder`; returns what a load
+    needs to know. Each entry is fetched with its source's settings and archived under its source's name."""
     reports: list[SourceReport] = []
-    batches = list(parse_batches(expand(sources), batch_size=max(len(sources), 1), reports=reports))
+    with open_reader_for(db, [entry["location"] for entry in entries]) as reader:
+        reads = (read for entry in entries
+                 for read in reader.read(entry["location"], source_name=entry.get("source"),
+                                         overrides=entry.get("settings")))
+        batches = list(parse_batches(reads, batch_size=10**9, reports=reports))
     write_batch(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}

@@ -50,6 +50,11 @@ def content_hash(*parts: str | None) -> str:
     return digest(*(clean_text(p) if p else "" for p in parts))
 
 
+def body_hash(body: bytes) -> str:
+    """SHA-256 of a fetched body exactly as received (after decompression): "unchanged" means equal hashes."""
+    return hashlib.sha256(body).hexdigest()
+
+
 def article_id(canonical_url: str | None, url: str | None, body_text: str) -> str:
     """A page by its canonical URL, else its URL, else (a local file with neither) its normalised content."""
     if canonical_url:

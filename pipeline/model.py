@@ -69,6 +69,7 @@ class SocialPost:
     status: str = "unchecked"
     entities: list[Entity] = field(default_factory=list)
     thread: list[UpdateItem] = field(default_factory=list)
+    checked_at: datetime | None = None  # when enrichment last asked the platform (set with status ok/unavailable)
 
 
 @dataclass(slots=True)
@@ -104,6 +105,7 @@ class Page:
     modified_at: datetime | None = None
     language: str | None = None
     is_liveblog: bool = False
+    coverage_end_at: datetime | None = None  # a live blog's announced end of coverage (JSON-LD coverageEndTime)
     headings: list[str] = field(default_factory=list)
     body_text: str = ""
     key_points: list[UpdateItem] = field(default_factory=list)
@@ -134,3 +136,11 @@ class FetchRecord:
     elapsed_ms: int | None = None
     stage: str | None = None  # where it failed: read, fetch, decode, parse, load; None when all went well
     cause: str | None = None  # a sentence a person can act on; None when all went well
+    # Added by the fetch layer (pipeline/fetch); all optional, so other readers can ignore them.
+    final_url: str | None = None  # where the redirects led, when the response came from another URL
+    content_type: str | None = None  # the response's Content-Type header, as sent
+    etag: str | None = None  # validators to send next time (If-None-Match / If-Modified-Since)
+    last_modified: str | None = None
+    content_hash: str | None = None  # keys.body_hash of the decoded body: "unchanged" compares it
+    archive_path: str | None = None  # the .warc.gz holding this response, and the response record's offset
+    archive_offset: int | None = None

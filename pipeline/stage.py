@@ -21,7 +21,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema([
         ("article_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()), ("site", pa.string()),
         ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", _TS), ("modified_at", _TS),
-        ("language", pa.string()), ("is_liveblog", pa.bool_()), ("headings", pa.list_(pa.string())),
+        ("language", pa.string()), ("is_liveblog", pa.bool_()), ("coverage_end_at", _TS),
+        ("headings", pa.list_(pa.string())),
         ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
     ]),
     "social_posts": pa.schema([
@@ -50,7 +51,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     "fetch_log": pa.schema([
         ("url", pa.string()), ("attempt", pa.int32()), ("fetched_at", _TS), ("http_status", pa.int32()),
         ("outcome", pa.string()), ("bytes", pa.int64()), ("elapsed_ms", pa.int64()), ("stage", pa.string()),
-        ("cause", pa.string()),
+        ("cause", pa.string()), ("final_url", pa.string()), ("content_type", pa.string()), ("etag", pa.string()),
+        ("last_modified", pa.string()), ("content_hash", pa.string()), ("archive_path", pa.string()),
+        ("archive_offset", pa.int64()),
     ]),
 }
 
@@ -75,15 +78,17 @@ class _Rows:
         self.by_table[table].append(row)
 
 
-def build_batch(results: list[ParseResult], fetches: list[FetchRecord] = (), *, sources_failed: int = 0) -> Batch:
-    """Key and flatten parsed pages (plus the fetch attempts behind them) into one batch."""
+def build_batch(results: list[ParseResult], fetches: list[FetchRecord] = (), *, sources_failed: int = 0,
+                posts: list[SocialPost] = ()) -> Batch:
+    """Key and flatten parsed pages (plus the fetch attempts behind them, and posts on their own, as enrichment
+    gives them) into one batch."""
     rows = _Rows()
     for result in results:
         _add_page(rows, result.page)
+    for post in posts:
+        _add_post(rows, post, post.checked_at or datetime.now(timezone.utc))
     for record in fetches:
-        rows.add("fetch_log", url=record.url, attempt=record.attempt, fetched_at=record.fetched_at,
-                 http_status=record.http_status, outcome=record.outcome, bytes=record.bytes,
-                 elapsed_ms=record.elapsed_ms, stage=record.stage, cause=record.cause)
+        rows.add("fetch_log", **{name: getattr(record, name) for name in SCHEMAS["fetch_log"].names})
     tables = {name: pa.Table.from_pylist(rows.by_table[name], schema=schema) for name, schema in SCHEMAS.items()}
     return Batch(tables, sources_ok=len(results), sources_failed=sources_failed)
 
@@ -94,6 +99,7 @@ def _add_page(rows: _Rows, page: Page) -> None:
     rows.add("articles", article_id=article, url=page.url, canonical_url=page.canonical_url, site=page.site,
              title=page.title, authors=list(page.authors), published_at=page.published_at,
              modified_at=page.modified_at, language=page.language, is_liveblog=page.is_liveblog,
+             coverage_end_at=page.coverage_end_at,
              headings=list(page.headings), body_text=page.body_text,
              content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at)
     for item in page.key_points:
@@ -131,7 +137,7 @@ def _add_post(rows: _Rows, post: SocialPost, seen_at) -> str:
              author_name=post.author_name, author_handle=post.author_handle, posted_at=post.posted_at,
              posted_at_precision=post.posted_at_precision, text=post.text,
              text_key=keys.text_key(post.text) if post.text else None, url=post.url, language=post.language,
-             status=post.status, checked_at=None, seen_at=seen_at)
+             status=post.status, checked_at=post.checked_at, seen_at=seen_at)
     for entity in post.entities:
         rows.add("post_entities", post_id=post_key, kind=entity.kind, value=entity.value, seen_at=seen_at)
     for item in post.thread:

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
-SEED_HTML = ROOT / "tests" / "fixtures" / "seed_article_putin_syria.html"
+SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 
 
 def pipeline(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -66,18 +66,22 @@ def test_failing_sources_get_one_clear_line_each_and_the_rest_still_loads(tmp_pa
     failed = {line.split(":")[0].split()[-1]: line for line in result.stdout.splitlines() if line.startswith("FAILED")}
     assert "the file is empty" in failed[str(bad / "empty.html")]
     assert "looks binary" in failed[str(bad / "junk.html")]
-    assert "not valid in utf-8" in failed[str(bad / "latin1.txt")]
-    assert "not a .html, .htm or .txt file" in failed[str(bad / "report.pdf")]
+    assert "not a .html, .htm, .txt or .warc(.gz) file" in failed[str(bad / "report.pdf")]
     assert "no such file" in failed[str(tmp_path / "missing.txt")]
-    assert "6 sources: 1 loaded, 5 failed" in result.stdout
-    assert count(db, "social_posts") == 2  # the good source loaded
+    assert "6 sources: 2 loaded, 4 failed" in result.stdout
+    assert count(db, "social_posts") == 2  # the good sources loaded
+    assert str(bad / "latin1.txt") not in failed  # Latin-1 without a declaration is detected, not refused
     con = duckdb.connect(str(db), read_only=True)
     outcomes = dict(con.execute("SELECT url, outcome FROM fetch_log").fetchall())
     status = con.execute("SELECT status, sources_ok, sources_failed FROM ingest_runs").fetchall()
     con.close()
     assert outcomes[str(bad / "junk.html")] == "not_html"
     assert outcomes[str(SEED_TEXT)] == "ok"
-    assert status == [("partial", 1, 5)]
+    assert status == [("partial", 2, 4)]
+    con = duckdb.connect(str(db), read_only=True)
+    bodies = [row[0] for row in con.execute("SELECT body_text FROM articles").fetchall()]
+    con.close()
+    assert any("Café au lait" in body for body in bodies)
 
 
 def test_a_folder_is_every_page_inside_it(tmp_path):

@@ -46,3 +46,8 @@ def test_every_value_is_in_the_text(text):
     for entity in entities_from_text(text):
         if entity.kind in ("hashtag", "mention", "cashtag"):
             assert entity.value in text
+
+
+def test_a_hashtag_followed_by_a_hash_or_a_scheme_is_none():
+    assert entities_from_text("mov ntdll:NtOpenProcess, #31C0C21000#") == []
+    assert [e.value for e in entities_from_text("#Oscars! #ok")] == ["Oscars", "ok"]

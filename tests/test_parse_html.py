@@ -25,9 +25,13 @@ def parse_markup(markup: str):
     return parse_html(Document(source="test.html", content=markup, kind="html"))
 
 
+SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
+
+
 @pytest.fixture(scope="module")
 def seed_html():
-    return parse(html_document("seed_article_putin_syria.html", url="https://www.example-news.com/?p=48213"))
+    content = SEED_HTML.read_text(encoding="utf-8")
+    return parse(Document(source=str(SEED_HTML), content=content, kind="html", url="https://www.example-news.com/?p=48213"))
 
 
 @pytest.fixture(scope="module")
@@ -316,7 +320,7 @@ def test_empty_embed_is_a_warning_and_the_others_are_kept():
 
 
 def test_truncated_page_still_parses():
-    content = (FIXTURES / "seed_article_putin_syria.html").read_text(encoding="utf-8")
+    content = SEED_HTML.read_text(encoding="utf-8")
     cut = content[: content.index("Meanwhile in Syria")]
     page = parse_html(Document(source="cut.html", content=cut, kind="html")).page
     assert page.title == "Putin urges Israel to withdraw from Syria as Russia regroups"

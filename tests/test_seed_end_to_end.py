@@ -11,7 +11,7 @@ from pipeline.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = str(ROOT / "seeds" / "seed_article_putin_syria.txt")
-SEED_HTML = str(ROOT / "tests" / "fixtures" / "seed_article_putin_syria.html")
+SEED_HTML = str(ROOT / "seeds" / "seed_article_putin_syria.html")
 
 
 def query(db, sql: str) -> list[tuple]:

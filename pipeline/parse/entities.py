@@ -15,9 +15,10 @@ _URL = re.compile(
 )
 # Punctuation that ends a sentence rather than a link.
 _URL_TRAILING = ".,;:!?)]}'…"
-# X's rules: a hashtag is letters, digits and underscores with at least one non-digit; a user name is 1-15 of
-# [A-Za-z0-9_]; a cashtag is 1-6 letters with an optional ".X" or "_X" suffix.
-_HASHTAG = re.compile(r"(?<![\w&#])#(?P<value>\w*[^\W\d]\w*)")
+# X's rules: a hashtag is letters, digits and underscores with at least one non-digit, not followed by "#" or
+# "://" (twitter-text: "#31C0C21000#" is none); a user name is 1-15 of [A-Za-z0-9_]; a cashtag is 1-6 letters
+# with an optional ".X" or "_X" suffix.
+_HASHTAG = re.compile(r"(?<![\w&#])#(?P<value>\w*[^\W\d]\w*)(?![\w#＃]|://)")
 _MENTION = re.compile(r"(?<![\w@])@(?P<value>[A-Za-z0-9_]{1,15})(?![\w@])")
 _CASHTAG = re.compile(r"(?<![\w$])\$(?P<value>[A-Za-z]{1,6}(?:[._][A-Za-z]{1,2})?)(?![\w$])")
 

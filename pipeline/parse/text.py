@@ -59,12 +59,13 @@ def parse_text(document: Document) -> ParseResult:
 
     page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at)
     if document.url:
+        canonical = canonical_url(document.url)
         try:
-            page.canonical_url = canonical_url(document.url)
-            host = urlsplit(page.canonical_url).hostname
+            host = urlsplit(canonical).hostname
         except ValueError as exc:
             warnings.append(f"the document's URL is not a URL: {exc}")
         else:
+            page.canonical_url = canonical
             page.site = host.removeprefix("www.") if host else None
     page.embeds = [
         Embed(post=_social_post(post), position=number, form="text_signature")

@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
+import pyarrow as pa
+
+from pipeline.model import SocialPost
 from pipeline.store.load import TableCounts
-from pipeline.store.sqlfiles import sql
-from pipeline.store.warehouse import WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, open_reader
+from pipeline.store.sqlfiles import sql, sql_files
+from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, copy_published,
+                                      open_reader)
 
-__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "open_reader",
-           "read_stats"]
+__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "copy_published",
+           "fetch_validators", "liveblog_facts", "open_reader", "posts_to_enrich", "read_stats", "sql", "sql_files"]
 
 
 @dataclass
@@ -31,3 +37,46 @@ def read_stats(db: str | os.PathLike) -> Stats:
     finally:
         con.close()
     return Stats(counts, last_run)
+
+
+def fetch_validators(db: str | os.PathLike, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """(etag, last_modified, content_hash) of each URL's latest fetch that had any, from the published warehouse.
+
+    Read-only, so parse tasks may ask while the writer loads; an empty dict when there is no warehouse yet.
+    """
+    if not urls or not Path(db).exists():
+        return {}
+    con = open_reader(db)
+    try:
+        con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        return {url: (etag, modified, digest)
+                for url, etag, modified, digest in con.execute(sql("fetch/validators")).fetchall()}
+    finally:
+        con.close()
+
+
+def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: int) -> list[SocialPost]:
+    """Posts with a native id that no platform was asked about yet, then those found gone before `recheck_before`."""
+    if not Path(db).exists():
+        return []
+    con = open_reader(db)
+    try:
+        cursor = con.execute(sql("enrich/due_posts"), [recheck_before, limit])
+        names = [d[0] for d in cursor.description]
+        return [SocialPost(**dict(zip(names, row))) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def liveblog_facts(db: str | os.PathLike, urls: list[str]) -> dict[str, dict]:
+    """For pages named by URL: is_liveblog, coverage_end_at, last_change, first_seen_at (read-only, published copy)."""
+    if not urls or not Path(db).exists():
+        return {}
+    con = open_reader(db)
+    try:
+        con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        cursor = con.execute(sql("fetch/liveblog_facts"))
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names[1:], row[1:])) for row in cursor.fetchall()}
+    finally:
+        con.close()

@@ -22,7 +22,7 @@ import duckdb
 from pipeline.stage import Batch
 from pipeline.store.load import TableCounts, load_batch, set_variable
 from pipeline.store.migrate import migrate
-from pipeline.store.sqlfiles import sql
+from pipeline.store.sqlfiles import sql, sql_files
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,23 @@ class Writer:
         self.con.execute(sql("runs/finish"))
         return self.con.execute(sql("runs/status"), [run_id]).fetchone()[0]
 
+    def apply_sql_folder(self, folder: str) -> list[str]:
+        """Run every `sql/<folder>/*.sql` file, in name order, in one transaction; returns the names run.
+
+        For idempotent definitions kept outside the versioned migrations (`sql/reporting/` views): either every
+        file applies or none does.
+        """
+        files = sql_files(folder)
+        self.con.begin()
+        try:
+            for _, text in files:
+                self.con.execute(text)
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        return [name for name, _ in files]
+
     def _acquire_lock(self) -> None:
         self._lock_file = open(self.paths.lock, "a+")
         deadline = time.monotonic() + self.lock_timeout_s
@@ -161,6 +178,23 @@ class Writer:
             os.fsync(handle.fileno())
         os.replace(temporary, self.paths.published)
         log.info("published %s", self.paths.published)
+
+
+def copy_published(db: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """A standalone copy of the published warehouse at `target` (replaced if present); returns its path.
+
+    The published file is only ever replaced by a rename, never written in place, so copying it gives one
+    consistent snapshot even while a writer runs.
+    """
+    source = Path(db)
+    if not source.exists():
+        raise WarehouseMissing(f"no warehouse at {source}: run `pipeline ingest` first")
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{target.name}.copying-{os.getpid()}")
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+    return target
 
 
 def open_reader(db: str | os.PathLike) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,15 @@
+"""The fetch layer: polite HTTP (`Fetcher`), the address guard, charset decoding and the WARC archive.
+
+Plain Python, no DuckDB, no Airflow: callers pass validators in and store the `FetchRecord`s that come out.
+"""
+from pipeline.fetch.archive import ArchivedResponse, WarcArchive, iter_responses, iter_warc_documents, warc_files
+from pipeline.fetch.client import FetchRequest, FetchResult, Fetcher, Validators, retry_after_seconds
+from pipeline.fetch.decode import Decoded, decode_body
+from pipeline.fetch.guard import AddressPolicy, url_refusal
+from pipeline.fetch.settings import FetchSettings
+
+__all__ = [
+    "AddressPolicy", "ArchivedResponse", "Decoded", "FetchRequest", "FetchResult", "FetchSettings", "Fetcher",
+    "Validators", "WarcArchive", "decode_body", "iter_responses", "iter_warc_documents", "retry_after_seconds",
+    "url_refusal", "warc_files",
+]

@@ -1,0 +1,114 @@
+"""`pipeline export`: the warehouse for BI tools, as Parquet partitioned by day (default) or as one DuckDB file.
+
+Parquet: one folder per table and reporting view, `<out>/<name>/date=YYYY-MM-DD/*.parquet` (Hive partitioning, which
+DuckDB, Spark, Trino, pandas/pyarrow and most BI tools read as a `date` column). `date` is the UTC day of the column
+named in `PARTITION_BY` below; rows where it is null go to `date=__HIVE_DEFAULT_PARTITION__`. A relation without a
+time column is one unpartitioned file. DuckDB: a standalone copy of the published warehouse (tables, reporting views,
+comments) at `<out>/threadline.duckdb`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from pipeline.report.views import apply_views
+from pipeline.store import copy_published, open_reader
+
+FORMATS = ("parquet", "duckdb")
+DUCKDB_NAME = "threadline.duckdb"
+PARTITION_COLUMN = "date"
+BATCH_ROWS = 100_000
+
+# Each exported relation and the column whose UTC day partitions it (None: not partitioned). Tables go by the day
+# the warehouse first saw the row (never null); reporting views by the day an analyst would filter on.
+PARTITION_BY: dict[str, str | None] = {
+    "articles": "first_seen_at",
+    "update_items": "first_seen_at",
+    "item_revisions": "first_seen_at",
+    "social_posts": "first_seen_at",
+    "article_posts": "first_seen_at",
+    "post_entities": "first_seen_at",
+    "quotes": "first_seen_at",
+    "fetch_log": "fetched_at",
+    "ingest_runs": "started_at",
+    "run_table_counts": None,
+    "report_pages": "page_date",
+    "report_daily_volume": "page_date",
+    "report_top_accounts": "period_start",
+    "report_post_embeds": "embedded_at",
+    "report_post_reach": "first_embedded_at",
+    "report_liveblog_entries": "entry_at",
+    "report_liveblog_cadence": "entry_hour",
+    "report_item_edits": "published_at",
+    "report_unavailable_posts": "posted_at",
+    "report_hashtags_daily": "post_date",
+    "report_duplicates_prevented": "started_at",
+}
+
+
+def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", *,
+           refresh_views: bool = True) -> dict[str, int]:
+    """Export the warehouse at `db` under `out`; returns rows per relation (for duckdb: the file's relations)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if refresh_views:
+        apply_views(db)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt == "duckdb":
+        target = copy_published(db, out / DUCKDB_NAME)
+        con = open_reader(target)
+        try:
+            return {name: con.table(name).count("*").fetchone()[0] for name in PARTITION_BY}
+        finally:
+            con.close()
+    return _export_parquet(db, out)
+
+
+def _export_parquet(db, out: Path) -> dict[str, int]:
+    """Stream each relation in record batches (memory stays bounded by a batch and the open files)."""
+    counts = {}
+    con = open_reader(db)
+    try:
+        for name, column in PARTITION_BY.items():
+            reader = con.table(name).to_arrow_reader(BATCH_ROWS)
+            folder = out / name
+            if folder.exists():
+                shutil.rmtree(folder)  # stale days from an earlier export must not linger
+            folder.mkdir(parents=True)
+            counted = _Counted(reader)
+            if column is None:
+                with pq.ParquetWriter(folder / "part-0.parquet", reader.schema) as writer:
+                    for batch in counted:
+                        writer.write_batch(batch)
+            else:
+                schema = reader.schema.append(pa.field(PARTITION_COLUMN, pa.date32()))
+                batches = (batch.append_column(PARTITION_COLUMN, pc.cast(batch.column(column), pa.date32()))
+                           for batch in counted)
+                ds.write_dataset(batches, folder, schema=schema, format="parquet",
+                                 basename_template="part-{i}.parquet",
+                                 partitioning=ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.date32())]),
+                                                              flavor="hive"),
+                                 existing_data_behavior="overwrite_or_ignore")
+            counts[name] = counted.rows
+    finally:
+        con.close()
+    return counts
+
+
+class _Counted:
+    """Record batches passed through, counting their rows."""
+
+    def __init__(self, reader: pa.RecordBatchReader):
+        self.reader, self.rows = reader, 0
+
+    def __iter__(self):
+        for batch in self.reader:
+            self.rows += batch.num_rows
+            yield batch

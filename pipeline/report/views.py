@@ -1,0 +1,64 @@
+"""The reporting views: every `sql/reporting/NN_name.sql` file, applied through the store's writer."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pipeline.store import Writer, open_reader, sql, sql_files
+
+# The folder under sql/ holding one idempotent `CREATE OR REPLACE VIEW` (with its comments) per file.
+VIEWS_FOLDER = "reporting"
+
+
+def view_files() -> list[str]:
+    """Names of the view files, in the order they apply (a view may build on an earlier one)."""
+    return [name for name, _ in sql_files(VIEWS_FOLDER)]
+
+
+def apply_views(db: str | os.PathLike) -> list[str]:
+    """(Re)create every reporting view in the warehouse and publish it; returns the files applied.
+
+    Goes through the writer (lock, working copy, publish), so readers keep their snapshot meanwhile.
+    """
+    with Writer(db) as writer:
+        return writer.apply_sql_folder(VIEWS_FOLDER)
+
+
+@dataclass
+class Rows:
+    """A query's result: column names and rows of plain Python values."""
+
+    columns: list[str]
+    rows: list[tuple]
+
+    def dicts(self) -> list[dict]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def read_queries(db: str | os.PathLike, names: list[str]) -> dict[str, Rows]:
+    """Run `sql/<name>.sql` queries in one read-only session on the published warehouse."""
+    con = open_reader(db)
+    try:
+        results = {}
+        for name in names:
+            cursor = con.execute(sql(name))
+            results[name] = Rows([d[0] for d in cursor.description], cursor.fetchall())
+        return results
+    finally:
+        con.close()
+
+
+def plain(value):
+    """A value as text for a page or a table cell."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)

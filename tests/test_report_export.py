@@ -1,0 +1,79 @@
+"""`pipeline export`: Parquet partitioned by day for BI tools, or one DuckDB file; and the commands' errors."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow.dataset as ds
+import pytest
+
+from pipeline.cli import main
+from pipeline.report.export import PARTITION_BY
+from report_warehouse import build
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("export") / "warehouse.duckdb")
+
+
+def test_parquet_export_is_partitioned_by_day(db, tmp_path, capsys):
+    out = tmp_path / "export"
+    assert main(["export", "--db", str(db), "--out", str(out)]) == 0
+    assert "exported 21 tables and views" in capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == sorted(PARTITION_BY)
+
+    days = sorted(p.name for p in (out / "report_daily_volume").iterdir())
+    assert days[:2] == ["date=2024-11-29", "date=2024-12-19"] and len(days) == 3  # + the run day of undated pages
+    assert sorted(p.name for p in (out / "item_revisions").iterdir()) == ["date=2024-12-19"]
+    assert [p.name for p in (out / "run_table_counts").iterdir()] == ["part-0.parquet"]
+
+    # read back as a BI tool would: the day comes back as a column
+    volume = ds.dataset(out / "report_daily_volume", format="parquet", partitioning="hive").to_table()
+    assert volume.num_rows == 5
+    assert sorted(volume.column_names) == sorted(["page_date", "outlet", "platform", "pages", "embeds", "posts",
+                                                   "date"])
+    con = duckdb.connect()
+    assert con.execute(f"""
+        SELECT date, outlet, platform, embeds FROM read_parquet('{out}/report_daily_volume/*/*.parquet',
+                                                                 hive_partitioning = true)
+        WHERE date = DATE '2024-12-19' ORDER BY ALL""").fetchall() == [
+        (date(2024, 12, 19), "Example News", "x", 2), (date(2024, 12, 19), "Live Desk", "bluesky", 1),
+        (date(2024, 12, 19), "Live Desk", "x", 2)]
+    assert con.execute(f"SELECT count(*) FROM read_parquet('{out}/article_posts/*/*.parquet')").fetchone() == (19,)
+
+
+def test_exporting_again_leaves_no_stale_files(db, tmp_path):
+    out = tmp_path / "export"
+    stale = out / "articles" / "date=1999-01-01"
+    stale.mkdir(parents=True)
+    (stale / "part-0.parquet").write_bytes(b"old")
+    assert main(["export", "--db", str(db), "--out", str(out)]) == 0
+    assert not stale.exists()
+
+
+def test_duckdb_export_is_one_file_with_tables_and_views(db, tmp_path):
+    out = tmp_path / "export"
+    assert main(["export", "--db", str(db), "--out", str(out), "--format", "duckdb"]) == 0
+    assert [p.name for p in out.iterdir()] == ["threadline.duckdb"]
+    con = duckdb.connect(str(out / "threadline.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (6,)
+        assert con.execute("SELECT outlets FROM report_post_reach WHERE post_id = 'x:1869739994848011185'"
+                           ).fetchone() == (3,)
+        assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'report_post_reach'").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("command", [["report"], ["export"], ["export", "--format", "duckdb"]])
+def test_a_missing_warehouse_is_an_error_not_a_new_empty_one(tmp_path, capsys, command):
+    db = tmp_path / "nothing.duckdb"
+    assert main([*command, "--db", str(db), "--out", str(tmp_path / "out")]) == 1
+    assert "no warehouse at" in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_an_unknown_format_is_a_usage_error(db, tmp_path):
+    assert main(["export", "--db", str(db), "--out", str(tmp_path), "--format", "csv"]) == 2
