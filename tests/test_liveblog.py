@@ -119,6 +119,12 @@ def test_a_sidebar_live_widget_does_not_make_an_article_a_live_blog():
     assert (page.is_liveblog, page.entries) == (False, [])
 
 
+def test_a_live_blog_announcing_its_end_of_coverage():
+    label = next(label for label in load_labels() if "Express" in label["id"])
+    page = parse(document(label)).page
+    assert page.coverage_end_at.isoformat() == "2024-07-19T10:48:00+00:00"  # JSON-LD coverageEndTime
+
+
 def test_every_mirror_key_event_is_flagged():
     label = next(label for label in load_labels() if "TheMirror" in label["id"])
     page = parse(document(label)).page

@@ -112,6 +112,9 @@ def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> No
         [article_ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time"),
          *_microdata_times(root, "dateModified")], warnings
     )
+    page.coverage_end_at = _time(  # a live blog's announced end of coverage: discovery stops refetching after it
+        [item.get("coverageEndTime") for item in json_ld if "LiveBlogPosting" in _types(item)][:1], warnings
+    )
 
     outside: list = []
     blog = None
