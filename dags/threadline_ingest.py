@@ -1,16 +1,65 @@
 """threadline_ingest: nightly, read the listed sources, parse them, load the warehouse, publish it for analysts.
 
 discover → parse_and_stage (one mapped task per batch of sources, grouped by host) → load (one writer) → check.
-The work is in `pipeline.ingest`; this file only wires it to Airflow, so it imports nothing heavy at parse time.
+A scheduled run or backfill day covers its data interval [start, end); a manual run without one reads everything.
+Params (the Trigger form): `sources` (names from the sources CSV; none = all), `mode` (`fetch`, or `reparse` from
+the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.ingest`; this file only
+wires it to Airflow, so it imports nothing heavy at parse time.
 """
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
-from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
 
-# Transient failures (a locked file, a flaky disk) get retried with growing waits; a real bug fails after three.
-DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(seconds=30), "retry_exponential_backoff": True}
+# Updated by every successful load; threadline_report is scheduled on it.
+WAREHOUSE = Asset(name="threadline_warehouse", uri="threadline://warehouse")
+
+# Transient failures (a locked file, a flaky disk or share) get retried with growing waits (30 s, 60 s, …); a real
+# bug fails after three tries. THREADLINE_RETRY_DELAY_S shortens the first wait (tests use 1 s).
+DEFAULT_ARGS = {
+    "retries": 2,
+    "retry_delay": timedelta(seconds=float(os.environ.get("THREADLINE_RETRY_DELAY_S", "30"))),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=10),
+}
+
+
+def _source_names() -> list[str]:
+    """Names offered by the form: the sources CSV's `name` column (a small file; read when the DAG is parsed)."""
+    import csv
+
+    from pipeline import settings
+
+    try:
+        with open(settings.sources_csv(), newline="", encoding="utf-8") as handle:
+            return [row["name"].strip() for row in csv.DictReader(handle)]
+    except (OSError, KeyError):
+        return []
+
+
+_NAMES = _source_names()
+PARAMS = {
+    "sources": Param(
+        [], type="array", title="Sources",
+        description="Sources to read, by name from the sources list; leave empty to read all of them.",
+        items={"type": "string", **({"enum": _NAMES} if _NAMES else {})}, examples=_NAMES, uniqueItems=True),
+    "mode": Param(
+        "fetch", type="string", enum=["fetch", "reparse"], title="Mode",
+        description="fetch: read the sources now. reparse: re-parse the raw archive's pages of the run's dates "
+                    "(after a parser upgrade).",
+        values_display={"fetch": "fetch: read the sources", "reparse": "reparse: from the raw archive"}),
+    "max_pages": Param(
+        1000, type="integer", minimum=1, title="Max pages per source",
+        description="At most this many pages are read from one source (a folder, a feed or a sitemap)."),
+}
+
+
+def _run_folder(run_id: str):
+    from pipeline import settings
+
+    return settings.data_dir() / "staging" / run_id.replace(":", "_").replace("+", "_")
 
 
 @dag(
@@ -21,38 +70,61 @@ DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(seconds=30), "retry_expon
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    params=PARAMS,
     tags=["threadline"],
     doc_md=__doc__,
 )
 def threadline_ingest():
     @task
     def discover() -> list[list[str]]:
-        from pipeline import settings
-        from pipeline.ingest import group_into_batches, read_source_list
+        """Check the params (before any work), then list the run's pages in batches."""
+        from airflow.sdk.exceptions import AirflowFailException
 
-        return group_into_batches(read_source_list(settings.sources_csv()))
+        from pipeline import settings
+        from pipeline.ingest import ArchiveUnavailable, RunParamsError, discover, source_names, validate_params
+
+        context = get_current_context()
+        csv_path = settings.sources_csv()
+        try:
+            params = validate_params(dict(context["params"]), source_names(csv_path))
+            start, end = context.get("data_interval_start"), context.get("data_interval_end")
+            interval = (start, end) if start is not None and end is not None else None
+            print(f"mode={params.mode} sources={list(params.sources) or 'all'} max_pages={params.max_pages} "
+                  f"interval={'[%s, %s)' % interval if interval else 'none: reading everything'}")
+            batches = discover(csv_path, params, interval)
+        except (RunParamsError, ArchiveUnavailable) as exc:
+            raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter
+        print(f"{sum(map(len, batches))} pages in {len(batches)} batches")
+        return batches
 
     @task
     def parse_and_stage(sources: list[str]) -> dict:
-        from pipeline import settings
         from pipeline.ingest import stage_sources
 
         context = get_current_context()
-        run_folder = context["run_id"].replace(":", "_").replace("+", "_")
-        batch = context["ti"].map_index
-        return stage_sources(sources, settings.data_dir() / "staging" / run_folder / f"batch-{batch:04d}")
+        folder = _run_folder(context["run_id"]) / f"batch-{context['ti'].map_index:04d}"
+        staged = stage_sources(sources, folder)
+        for line in staged["failed"]:
+            print(line)
+        return staged
 
-    @task(max_active_tis_per_dag=1)  # one writer: DuckDB admits a single writing process (plus the store's lock)
-    def load(staged: list[dict]) -> dict:
-        from pipeline import settings
-        from pipeline.ingest import load_staged
+    # One writer: DuckDB admits a single writing process (the store's lock covers other DAGs and the CLI).
+    # It runs when every batch is done and at least one staged, and loads every batch that was staged: a failed
+    # batch does not cost the others their data.
+    @task(max_active_tis_per_dag=1, trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
+    def load(batches: list[list[str]]) -> dict:
+        from pipeline.ingest import load_staged, staged_batches
+        from threadline_airflow.connection import warehouse_path
 
         context = get_current_context()
-        for batch in staged:
-            for line in batch["failed"]:
-                print(line)
-        return load_staged(settings.warehouse_path(), [batch["folder"] for batch in staged], command="airflow",
-                           airflow_run_id=context["run_id"], airflow_try=context["ti"].try_number)
+        folders = staged_batches(_run_folder(context["run_id"]), len(batches))
+        missing = len(batches) - len(folders)
+        if missing:
+            print(f"{missing} of {len(batches)} batches were not staged (their parse task failed); loading the rest")
+        report = load_staged(warehouse_path(), folders, command="airflow", airflow_run_id=context["run_id"],
+                             airflow_try=context["ti"].try_number)
+        report["batches_missing"] = missing
+        return report
 
     @task(retries=0)  # a run that loaded nothing will not load on a retry of its check
     def check(report: dict) -> None:
@@ -61,8 +133,14 @@ def threadline_ingest():
             print(f"  {table}: {counts}")
         if report["status"] == "failed":
             raise RuntimeError(f"run {report['run_id']} loaded no source; see fetch_log for the causes")
+        if report.get("batches_missing"):
+            raise RuntimeError(f"{report['batches_missing']} batches failed to parse; the others are loaded")
 
-    check(load(parse_and_stage.expand(sources=discover())))
+    batches = discover()
+    staged = parse_and_stage.expand(sources=batches)
+    loaded = load(batches)
+    staged >> loaded
+    check(loaded)
 
 
 threadline_ingest()

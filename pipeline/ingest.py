@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
+import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -192,10 +194,18 @@ def group_into_batches(sources: list[str], batch_size: int = DEFAULT_BATCH_SIZE)
 
 
 def stage_sources(sources: list[str], folder: Path) -> dict:
-    """Parse sources into one batch written as Parquet under `folder`; returns what a load needs to know."""
+    """Parse sources into one batch written as Parquet under `folder`; returns what a load needs to know.
+
+    The batch is written beside `folder` and renamed into place, so `folder` either holds a whole batch or does not
+    exist: a task killed while staging leaves nothing a load could half-read.
+    """
     reports: list[SourceReport] = []
     batches = list(parse_batches(expand(sources), batch_size=max(len(sources), 1), reports=reports))
-    write_batch(batches[0] if batches else build_batch([]), folder)
+    partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    write_batch(batches[0] if batches else build_batch([]), partial)
+    shutil.rmtree(folder, ignore_errors=True)  # an earlier try's batch of the same sources
+    os.replace(partial, folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}
 
@@ -208,3 +218,89 @@ def load_staged(db: str, folders: list[str], *, command: str, airflow_run_id: st
                                           airflow_try=airflow_try)
     return {"run_id": run_id, "status": status,
             "counts": {table: vars(c) for table, c in sorted(counts.items())}}
+
+
+# --- Run parameters and discovery, as the DAG's form and its first task use them. ---
+
+MODES = ("fetch", "reparse")
+# Pages one source may expand to (a folder today; a feed or sitemap once fetching lands) unless a run says otherwise.
+DEFAULT_MAX_PAGES = 1000
+
+
+class RunParamsError(ValueError):
+    """Run parameters that cannot be honoured; the message says which one and why."""
+
+
+class ArchiveUnavailable(RuntimeError):
+    """`mode=reparse` asked for the raw archive, which this build cannot read."""
+
+
+@dataclass(frozen=True)
+class RunParams:
+    sources: tuple[str, ...]  # source names from the sources CSV; empty = all of them
+    mode: str
+    max_pages: int
+
+
+def source_names(csv_path: Path) -> list[str]:
+    """The `name` column of a sources CSV, in file order ([] when the file is missing)."""
+    try:
+        with open(csv_path, newline="", encoding="utf-8") as handle:
+            return [row["name"].strip() for row in csv.DictReader(handle)]
+    except FileNotFoundError:
+        return []
+
+
+def validate_params(params: dict, known_sources: list[str]) -> RunParams:
+    """Check a run's parameters before any work; raises RunParamsError naming the bad one."""
+    sources = params.get("sources") or []
+    if isinstance(sources, str):
+        sources = [sources]
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise RunParamsError(f"sources must be a list of source names, got {sources!r}")
+    unknown = sorted(set(sources) - set(known_sources))
+    if unknown:
+        raise RunParamsError(f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(known_sources)}")
+    mode = params.get("mode") or "fetch"
+    if mode not in MODES:
+        raise RunParamsError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    max_pages = params.get("max_pages", DEFAULT_MAX_PAGES)
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+        raise RunParamsError(f"max_pages must be a whole number of at least 1, got {max_pages!r}")
+    return RunParams(tuple(sources), mode, max_pages)
+
+
+def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, datetime] | None = None, *,
+             batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[str]]:
+    """The pages a run reads, grouped into batches by host.
+
+    `interval` is the run's data interval [start, end), or None for a manual run, which reads everything. A source
+    with dates (feed and sitemap entries, once fetching lands) keeps what belongs to the interval; a file or folder
+    has no dates and is read whole by every run. Each source expands to at most `params.max_pages` pages.
+    """
+    if params.mode == "reparse":
+        return discover_archived(params, interval)
+    if interval is not None and not interval[0] < interval[1]:
+        raise RunParamsError(f"empty data interval [{interval[0]}, {interval[1]}): nothing could belong to it")
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    wanted = set(params.sources)
+    pages: list[str] = []
+    for row, location in zip(rows, read_source_list(csv_path)):
+        if wanted and row["name"].strip() not in wanted:
+            continue
+        pages += expand([location])[:params.max_pages]
+    return group_into_batches(list(dict.fromkeys(pages)), batch_size)
+
+
+def discover_archived(params: RunParams, interval: tuple[datetime, datetime] | None) -> list[list[str]]:
+    """Archived fetches to re-parse for `interval`: needs the raw archive reader (another issue), not in this build."""
+    raise ArchiveUnavailable(
+        "reparse needs the raw archive: this build has no archive reader yet, so there is nothing to re-parse; "
+        "run with mode=fetch, or wait for the raw-archive issue to land")
+
+
+def staged_batches(run_folder: Path, count: int) -> list[str]:
+    """The batch folders `batch-0000` … of a run that were staged completely (a failed batch has none)."""
+    folders = [run_folder / f"batch-{index:04d}" for index in range(count)]
+    return [str(folder) for folder in folders if (folder / "articles.parquet").is_file()]

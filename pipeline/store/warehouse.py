@@ -113,6 +113,20 @@ class Writer:
         """Merge one batch in one transaction."""
         return load_batch(self.con, batch, run_id)
 
+    def apply_sql(self, files: list[tuple[str, str]]) -> None:
+        """Run SQL files (name, text) in one transaction: DDL such as reporting views, all or nothing."""
+        self.con.execute("BEGIN")
+        try:
+            for name, text in files:
+                try:
+                    self.con.execute(text)
+                except duckdb.Error as exc:
+                    raise RuntimeError(f"{name}.sql: {exc}") from exc
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
     def finish_run(self, run_id: str, *, broken: bool = False) -> str:
         """Close a run's bookkeeping; returns its status (ok, partial or failed)."""
         set_variable(self.con, "run_id", run_id)
