@@ -87,3 +87,91 @@ def query(db: Path | str, statement: str) -> list[tuple]:
         return con.execute(statement).fetchall()
     finally:
         con.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Services:
+    """Airflow commands started as long-running processes, each in its own process group; stop() kills every group."""
+
+    def __init__(self, env: dict[str, str], logs: Path):
+        self.env, self.logs = env, logs
+        self.procs: dict[str, subprocess.Popen] = {}
+        logs.mkdir(parents=True, exist_ok=True)
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "wb")
+        proc = subprocess.Popen([str(VENV_BIN / "airflow"), *args], env=self.env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def tails(self, lines: int = 40) -> str:
+        return "\n".join(f"--- {name}\n" + "\n".join(self.log(name).splitlines()[-lines:]) for name in self.procs)
+
+    def stop(self) -> None:
+        import signal
+        import time
+
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for proc in self.procs.values():
+                try:
+                    os.killpg(proc.pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and any(p.poll() is None for p in self.procs.values()):
+                time.sleep(0.2)
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, expect=(200,)) -> None:
+    """Poll a URL of our own process until it answers with one of `expect`."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
+        try:
+            response = httpx.get(url, timeout=5)
+            if response.status_code in expect:
+                return
+            last = response.status_code
+        except httpx.HTTPError as exc:
+            last = exc
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s (last: {last})")
+
+
+def token(base_url: str, username: str, password: str) -> str:
+    """A JWT from the api-server's /auth/token, as a script or the UI's login gets one (SimpleAuthManager)."""
+    import httpx
+
+    response = httpx.post(f"{base_url}/auth/token", json={"username": username, "password": password}, timeout=30)
+    assert response.status_code in (200, 201), response.text
+    return response.json()["access_token"]
+
+
+def simple_auth(home: Path, users: dict[str, str]) -> dict[str, str]:
+    """Env for SimpleAuthManager with these users (all admins) and their passwords."""
+    (home / "passwords.json").write_text(json.dumps(users))
+    return {
+        "AIRFLOW__CORE__AUTH_MANAGER":
+            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(f"{user}:admin" for user in users),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
+        "AIRFLOW__API_AUTH__JWT_SECRET": "threadline-tests-only-secret",
+        "AIRFLOW__API__SECRET_KEY": "threadline-tests-only-secret",
+    }
