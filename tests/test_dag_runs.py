@@ -44,7 +44,8 @@ def ok(result: subprocess.CompletedProcess) -> str:
 def test_both_dags_import_without_errors(env):
     code = ("import json; from airflow.dag_processing.dagbag import DagBag; "
             f"bag = DagBag({str(ROOT / 'dags')!r}); "
-            "print(json.dumps({'errors': {k: str(v) for k, v in bag.import_errors.items()}, 'dags': sorted(bag.dags)}))")
+            "print(json.dumps({'errors': {k: str(v) for k, v in bag.import_errors.items()}, "
+            "'dags': sorted(bag.dags)}))")
     result = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]

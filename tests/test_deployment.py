@@ -28,7 +28,8 @@ def test_the_file_is_valid_against_the_compose_specification(compose):
     jsonschema.Draft201909Validator(schema).validate(compose)
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="no docker-compose binary (apt install docker-compose)")
+@pytest.mark.skipif(shutil.which("docker-compose") is None,
+                    reason="no docker-compose binary (apt install docker-compose)")
 def test_docker_compose_config_accepts_it():
     result = subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60,

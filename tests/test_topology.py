@@ -127,8 +127,8 @@ def single_load_counts(tmp_path) -> dict[str, int]:
     """What one CLI ingest of the same sources holds: the reference for 'loaded once'."""
     db = tmp_path / "reference.duckdb"
     sources = [str(ROOT / "seeds" / name) for name in ("seed_article_putin_syria.txt", "seed_article_putin_syria.html")]
-    subprocess.run([sys.executable, "-m", "pipeline", "ingest", *sources, "--db", str(db)], env={"PYTHONPATH": str(ROOT)},
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "pipeline", "ingest", *sources, "--db", str(db)],
+                   env={"PYTHONPATH": str(ROOT)}, check=True, capture_output=True, timeout=120)
     return content_counts(str(db))
 
 
