@@ -111,8 +111,11 @@ def airflow(tmp_path_factory):
         wait_http(f"{base}/api/v2/monitor/health", 120, api)
         client = Airflow(base, {"Authorization": f"Bearer {token(base, 'operator', 'op-pass')}"}, home / "data",
                          services)
-        client.wait("the DAGs to be parsed", lambda: httpx.get(f"{base}/api/v2/dags/{DAG}", headers=client.headers,
-                                                                timeout=30).status_code == 200, 120)
+        for dag_id in (DAG, "threadline_report"):
+            client.wait(f"{dag_id} to be parsed", lambda: httpx.get(
+                f"{base}/api/v2/dags/{dag_id}", headers=client.headers, timeout=30).status_code == 200, 120)
+        # the report DAG runs on the warehouse asset that every load updates
+        assert client.send("PATCH", "/api/v2/dags/threadline_report", {"is_paused": False}).status_code == 200
         yield client
     finally:
         services.stop()
@@ -180,3 +183,14 @@ def test_the_threadline_page_shows_the_backfills_runs(airflow):
     assert summary["warehouse"] == airflow.warehouse
     assert summary["counts"]["ingest_runs"] == query(airflow.warehouse, "SELECT count(*) FROM ingest_runs")[0][0] >= 6
     assert sum(r["airflow_run_id"].startswith("backfill__") for r in summary["runs"]) == 6
+
+
+def test_each_load_updates_the_warehouse_asset_and_threadline_report_refreshes_the_views(airflow):
+    def report_succeeded():
+        runs = airflow.get("/api/v2/dags/threadline_report/dagRuns")["dag_runs"]
+        return [r for r in runs if r["state"] == "success" and r["run_type"] == "asset_triggered"]
+
+    assert airflow.wait("an asset-triggered threadline_report run", report_succeeded, 120)
+    views = query(airflow.warehouse, "SELECT view_name FROM duckdb_views() WHERE NOT internal")
+    assert ("daily_post_volume",) in views
+    assert query(airflow.warehouse, "SELECT sum(posts) FROM daily_post_volume WHERE site IS NOT NULL")[0][0] == 2
