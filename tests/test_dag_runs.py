@@ -116,10 +116,13 @@ def test_reparse_without_the_raw_archive_fails_clearly_and_is_not_retried(env, h
     assert tasks["load"][0] == "upstream_failed"
 
 
-def test_chosen_sources_only_are_read(env):
+def test_chosen_sources_only_are_read_into_the_warehouse_the_connection_names(env, tmp_path):
+    named = tmp_path / "elsewhere" / "named.duckdb"
+    env = {**env, "AIRFLOW_CONN_THREADLINE_WAREHOUSE": json.dumps({"conn_type": "duckdb", "host": str(named)})}
     output = ok(dags_test(env, "threadline_ingest", NIGHT, conf={"sources": ["seed_article_putin_syria_text"]}))
     assert "1 pages in 1 batches" in output
-    assert query(warehouse(env), "SELECT source LIKE '%.txt' FROM articles") == [(True,)]
+    assert query(named, "SELECT source LIKE '%.txt' FROM articles") == [(True,)]
+    assert not Path(warehouse(env)).exists()  # the default path was not used
 
 
 def test_a_failed_batch_does_not_cost_the_other_batches_their_data(env, home):
