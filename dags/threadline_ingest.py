@@ -81,7 +81,8 @@ def threadline_ingest():
         from airflow.sdk.exceptions import AirflowFailException
 
         from pipeline import settings
-        from pipeline.ingest import ArchiveUnavailable, RunParamsError, discover, source_names, validate_params
+        from pipeline.ingest import (ArchiveUnavailable, RunParamsError, discover, prune_staging, source_names,
+                                     validate_params)
 
         context = get_current_context()
         csv_path = settings.sources_csv()
@@ -95,6 +96,8 @@ def threadline_ingest():
         except (RunParamsError, ArchiveUnavailable) as exc:
             raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter
         print(f"{sum(map(len, batches))} pages in {len(batches)} batches")
+        for removed in prune_staging(settings.data_dir() / "staging"):
+            print(f"removed staged batches of an old run: {removed}")
         return batches
 
     @task

@@ -304,3 +304,21 @@ def staged_batches(run_folder: Path, count: int) -> list[str]:
     """The batch folders `batch-0000` … of a run that were staged completely (a failed batch has none)."""
     folders = [run_folder / f"batch-{index:04d}" for index in range(count)]
     return [str(folder) for folder in folders if (folder / "articles.parquet").is_file()]
+
+
+# Staged batches are kept this long after their run (a cleared load task re-loads them); older ones are removed.
+STAGING_RETENTION_DAYS = 7
+
+
+def prune_staging(staging_root: Path, *, keep_days: float = STAGING_RETENTION_DAYS) -> list[str]:
+    """Remove run folders under `staging_root` untouched for `keep_days`; returns their names."""
+    if not staging_root.is_dir():
+        return []
+    cutoff = time.time() - keep_days * 86400
+    removed = []
+    for folder in sorted(staging_root.iterdir()):
+        if folder.is_dir() and max((p.stat().st_mtime for p in folder.rglob("*")), default=folder.stat().st_mtime) \
+                < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed

@@ -148,3 +148,21 @@ def test_every_task_retries_a_transient_failure_and_the_run_succeeds(env, home):
                      "check": ("success", 1)}
     assert query(warehouse(env), "SELECT airflow_try, status FROM ingest_runs") == [(2, "ok")]
     assert content_counts(warehouse(env))["articles"] == 2
+
+
+def test_staged_batches_of_old_runs_are_removed_and_recent_ones_kept(tmp_path):
+    import os
+    import time
+
+    from pipeline.ingest import prune_staging
+
+    staging = tmp_path / "staging"
+    for name, age_days in (("scheduled__old", 8), ("scheduled__recent", 1)):
+        batch = staging / name / "batch-0000"
+        batch.mkdir(parents=True)
+        (batch / "articles.parquet").write_bytes(b"x")
+        stamp = time.time() - age_days * 86400
+        for path in (batch / "articles.parquet", batch, batch.parent):
+            os.utime(path, (stamp, stamp))
+    assert prune_staging(staging) == ["scheduled__old"]
+    assert [p.name for p in staging.iterdir()] == ["scheduled__recent"]
