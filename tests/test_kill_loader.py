@@ -55,10 +55,15 @@ def staged(tmp_path_factory):
 def test_sigkill_mid_load_then_rerun_leaves_the_warehouse_as_if_loaded_once(staged, tmp_path):
     seed, big = staged
     reference = tmp_path / "reference.duckdb"
-    for folder in (seed, big):
+    took = {}
+    for name, folder in (("seed", seed), ("big", big)):
+        started = time.monotonic()
         done = loader(reference, [folder], 1)
         assert done.wait(300) == 0, done.stderr.read()
+        took[name] = time.monotonic() - started
     expected = state(reference)
+    # the big batch's own load time on this machine (the seed's run is the process's fixed cost)
+    kill_after = max(0.3, 0.4 * (took["big"] - took["seed"]))
 
     db = tmp_path / "warehouse.duckdb"
     assert loader(db, [seed], 1, run="manual__earlier").wait(300) == 0
@@ -70,7 +75,7 @@ def test_sigkill_mid_load_then_rerun_leaves_the_warehouse_as_if_loaded_once(stag
     while f"pid {victim.pid} " not in (lock.read_text() if lock.exists() else ""):  # it holds the writer's lock
         assert victim.poll() is None and time.monotonic() < deadline, victim.stderr.read()
         time.sleep(0.01)
-    time.sleep(1.0)  # into the load of 400,000 rows (about 2 s on this machine; bench/load.py)
+    time.sleep(kill_after)  # well into the load of 400,000 rows, before its commit and publish
     published_before_kill = db.stat().st_mtime_ns
     victim.send_signal(signal.SIGKILL)
     assert victim.wait(30) == -signal.SIGKILL
