@@ -16,7 +16,7 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_curren
 # Updated by every successful load; threadline_report is scheduled on it.
 WAREHOUSE = Asset(name="threadline_warehouse", uri="threadline://warehouse")
 
-# Transient failures (a locked file, a flaky disk or share) get retried with growing waits (30 s, 60 s, …); a real
+# Transient failures (a locked file, a flaky disk or share) get retried with growing waits (~30 s, ~60 s); a real
 # bug fails after three tries. THREADLINE_RETRY_DELAY_S shortens the first wait (tests use 1 s).
 DEFAULT_ARGS = {
     "retries": 2,
