@@ -46,6 +46,17 @@ def test_the_dags_import_without_errors(standalone):
     assert sorted(d["dag_id"] for d in dags["dags"]) == ["threadline_ingest", "threadline_report"]
 
 
+def test_the_trigger_form_offers_the_params_with_their_rules(standalone):
+    base, headers, _, _ = standalone
+    params = httpx.get(f"{base}/api/v2/dags/{DAG}/details", headers=headers, timeout=30).json()["params"]
+    names = ["seed_article_putin_syria_text", "seed_article_putin_syria_html"]
+    assert params["sources"]["value"] == []
+    assert params["sources"]["schema"]["items"] == {"type": "string", "enum": names}
+    assert params["sources"]["schema"]["examples"] == names  # the form's multi-select
+    assert params["mode"]["value"] == "fetch" and params["mode"]["schema"]["enum"] == ["fetch", "reparse"]
+    assert params["max_pages"]["value"] == 1000 and params["max_pages"]["schema"]["minimum"] == 1
+
+
 def test_a_backfill_from_the_dialog_succeeds(standalone):
     base, headers, data, services = standalone
     assert httpx.patch(f"{base}/api/v2/dags/{DAG}", headers=headers, json={"is_paused": False},
@@ -53,7 +64,13 @@ def test_a_backfill_from_the_dialog_succeeds(standalone):
     body = {"dag_id": DAG, "from_date": "2026-11-01T02:00:00Z", "to_date": "2026-11-01T02:00:00Z",
             "run_backwards": False, "dag_run_conf": {}, "reprocess_behavior": "none", "max_active_runs": 10,
             "run_on_latest_version": True}
-    created = httpx.post(f"{base}/api/v2/backfills", headers=headers, json=body, timeout=60)
+    # On SQLite the api-server refuses a backfill while the scheduler holds the database ("Database is locked",
+    # 503): unpausing has just made it schedule the latest night. A user clicks again; so does the test.
+    for _ in range(20):
+        created = httpx.post(f"{base}/api/v2/backfills", headers=headers, json=body, timeout=60)
+        if created.status_code != 503:
+            break
+        time.sleep(1)
     assert created.status_code == 200, created.text
     backfill = created.json()["id"]
     deadline = time.monotonic() + 180
