@@ -1,16 +1,59 @@
 """threadline_ingest: nightly, read the listed sources, parse them, load the warehouse, publish it for analysts.
 
 discover → parse_and_stage (one mapped task per batch of sources, grouped by host) → load (one writer) → check.
-The work is in `pipeline.ingest`; this file only wires it to Airflow, so it imports nothing heavy at parse time.
+A scheduled run or backfill day covers its data interval [start, end); a manual run without one reads everything.
+Params (the Trigger form): `sources` (names from the sources CSV; none = all), `mode` (`fetch`, or `reparse` from
+the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.ingest`; this file only
+wires it to Airflow, so it imports nothing heavy at parse time.
 """
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
-from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
 
-# Transient failures (a locked file, a flaky disk) get retried with growing waits; a real bug fails after three.
-DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(seconds=30), "retry_exponential_backoff": True}
+# Updated by every successful load; threadline_report is scheduled on it.
+WAREHOUSE = Asset(name="threadline_warehouse", uri="threadline://warehouse")
+
+# Transient failures (a locked file, a flaky disk or share) get retried with growing waits (~30 s, ~60 s); a real
+# bug fails after three tries. THREADLINE_RETRY_DELAY_S shortens the first wait (tests use 1 s).
+DEFAULT_ARGS = {
+    "retries": 2,
+    "retry_delay": timedelta(seconds=float(os.environ.get("THREADLINE_RETRY_DELAY_S", "30"))),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=10),
+}
+
+
+def _source_names() -> list[str]:
+    """Names offered by the form: the sources CSV's `name` column (a small file; read when the DAG is parsed)."""
+    from pipeline.settings import source_names
+
+    return source_names()
+
+
+_NAMES = _source_names()
+PARAMS = {
+    "sources": Param(
+        [], type="array", title="Sources",
+        description="Sources to read, by name from the sources list; leave empty to read all of them.",
+        items={"type": "string", **({"enum": _NAMES} if _NAMES else {})}, examples=_NAMES, uniqueItems=True),
+    "mode": Param(
+        "fetch", type="string", enum=["fetch", "reparse"], title="Mode",
+        description="fetch: read the sources now. reparse: re-parse the raw archive's pages of the run's dates "
+                    "(after a parser upgrade).",
+        values_display={"fetch": "fetch: read the sources", "reparse": "reparse: from the raw archive"}),
+    "max_pages": Param(
+        1000, type="integer", minimum=1, title="Max pages per source",
+        description="At most this many pages are read from one source (a folder, a feed or a sitemap)."),
+}
+
+
+def _run_folder(run_id: str):
+    from pipeline import settings
+
+    return settings.data_dir() / "staging" / run_id.replace(":", "_").replace("+", "_")
 
 
 @dag(
@@ -21,46 +64,72 @@ DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(seconds=30), "retry_expon
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    params=PARAMS,
     tags=["threadline"],
     doc_md=__doc__,
 )
 def threadline_ingest():
     @task
-    def discover() -> dict:
+    def discover() -> list[list[dict]]:
+        """Check the params (before any work), then list the run's pages (or archived pages) in batches."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from pipeline import settings
-        from pipeline.ingest import discover_sources
+        from pipeline.ingest import RunParamsError, discover, prune_staging, validate_params
+        from pipeline.settings import source_names
+        from threadline_airflow.connection import warehouse_path
 
         context = get_current_context()
-        return discover_sources(settings.sources_csv(), _staging(context) / "discovery", settings.warehouse_path(),
-                                start=context.get("data_interval_start"), end=context.get("data_interval_end"))
-
-    @task
-    def batches_of(discovered: dict) -> list[list[dict]]:
-        for problem in discovered["problems"]:
+        csv_path = settings.sources_csv()
+        try:
+            params = validate_params(dict(context["params"]), source_names(csv_path))
+            start, end = context.get("data_interval_start"), context.get("data_interval_end")
+            interval = (start, end) if start is not None and end is not None else None
+            print(f"mode={params.mode} sources={list(params.sources) or 'all'} max_pages={params.max_pages} "
+                  f"interval={'[%s, %s)' % interval if interval else 'none: reading everything'}")
+            found = discover(csv_path, params, interval, staging=_run_folder(context["run_id"]),
+                             db=warehouse_path())
+        except RunParamsError as exc:
+            raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter
+        for problem in found["problems"]:
             print(f"discovery: {problem}")
-        return discovered["batches"]
+        batches = found["batches"]
+        print(f"{sum(map(len, batches))} pages in {len(batches)} batches")
+        for removed in prune_staging(settings.data_dir() / "staging"):
+            print(f"removed staged batches of an old run: {removed}")
+        return batches
 
     @task
     def parse_and_stage(sources: list[dict]) -> dict:
-        from pipeline import settings
         from pipeline.ingest import stage_sources
+        from threadline_airflow.connection import warehouse_path
 
         context = get_current_context()
-        folder = _staging(context) / f"batch-{context['ti'].map_index:04d}"
-        return stage_sources(sources, folder, settings.warehouse_path())
+        folder = _run_folder(context["run_id"]) / f"batch-{context['ti'].map_index:04d}"
+        staged = stage_sources(sources, folder, warehouse_path())
+        for line in staged["failed"]:
+            print(line)
+        return staged
 
-    @task(max_active_tis_per_dag=1)  # one writer: DuckDB admits a single writing process (plus the store's lock)
-    def load(discovered: dict, staged: list[dict]) -> dict:
-        from pipeline import settings
-        from pipeline.ingest import load_staged
+    # One writer: DuckDB admits a single writing process (the store's lock covers other DAGs and the CLI).
+    # It runs when every batch is done and at least one staged, and loads every batch that was staged: a failed
+    # batch does not cost the others their data.
+    @task(max_active_tis_per_dag=1, trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
+    def load(batches: list[list[dict]]) -> dict:
+        from pipeline.ingest import load_staged, staged_batches
+        from threadline_airflow.connection import warehouse_path
 
         context = get_current_context()
-        for batch in staged:
-            for line in batch["failed"]:
-                print(line)
-        folders = [discovered["staged"]] + [batch["folder"] for batch in staged]
-        return load_staged(settings.warehouse_path(), folders, command="airflow",
-                           airflow_run_id=context["run_id"], airflow_try=context["ti"].try_number)
+        run_folder = _run_folder(context["run_id"])
+        folders = staged_batches(run_folder, len(batches))
+        missing = len(batches) - len(folders)
+        if missing:
+            print(f"{missing} of {len(batches)} batches were not staged (their parse task failed); loading the rest")
+        report = load_staged(warehouse_path(), staged_batches(run_folder, 0, discovery=True) + folders,
+                             command="airflow", airflow_run_id=context["run_id"],
+                             airflow_try=context["ti"].try_number)
+        report["batches_missing"] = missing
+        return report
 
     @task(retries=0)  # a run that loaded nothing will not load on a retry of its check
     def check(report: dict) -> None:
@@ -69,16 +138,14 @@ def threadline_ingest():
             print(f"  {table}: {counts}")
         if report["status"] == "failed":
             raise RuntimeError(f"run {report['run_id']} loaded no source; see fetch_log for the causes")
+        if report.get("batches_missing"):
+            raise RuntimeError(f"{report['batches_missing']} batches failed to parse; the others are loaded")
 
-    discovered = discover()
-    check(load(discovered, parse_and_stage.expand(sources=batches_of(discovered))))
-
-
-def _staging(context):
-    """This run's staging folder (Parquet batches between tasks)."""
-    from pipeline import settings
-
-    return settings.data_dir() / "staging" / context["run_id"].replace(":", "_").replace("+", "_")
+    batches = discover()
+    staged = parse_and_stage.expand(sources=batches)
+    loaded = load(batches)
+    staged >> loaded
+    check(loaded)
 
 
 threadline_ingest()

@@ -5,6 +5,8 @@ A source that fails at any stage is reported (source, stage, cause) and logged i
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -14,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import keys
-from pipeline.discover import discover, load_sources, still_live
+from pipeline.discover import discover as discover_source
+from pipeline.discover import load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.settings import settings_from_environment
@@ -241,7 +244,7 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
 
     Feeds and sitemaps are read (their own fetch attempts are staged under `folder` for the load); pages and files
     pass through; a live blog passes while it is live (until its coverage end, or a quiet period). `names` picks
-    sources by name (an unknown name is an error); `max_pages` caps the total.
+    sources by name (an unknown name is an error); `max_pages` caps what one source expands to.
     """
     sources = load_sources(csv_path)
     if names:
@@ -267,15 +270,14 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                 if not decision.refetch:
                     notes.append(f"{source.name}: not refetched: {decision.reason}")
                     continue
-            found = discover(source, fetcher, start, end, validators=known)
+            found = discover_source(source, fetcher, start, end, validators=known)
             records += found.records
             notes += [f"{source.name}: {problem}" for problem in found.problems]
-            for entry in found.entries:
+            for entry in found.entries[:max_pages]:
                 entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
                                                "settings": dict(source.settings_overrides)})
-    chosen = list(entries.values())[:max_pages]
-    write_batch(build_batch([], records), folder)
-    return {"batches": group_into_batches(chosen), "staged": str(folder), "problems": notes}
+    _write_whole(build_batch([], records), folder)
+    return {"batches": group_into_batches(list(entries.values())), "staged": str(folder), "problems": notes}
 
 
 def _quiet(source) -> dict:
@@ -295,16 +297,36 @@ def group_into_batches(entries: list[dict], batch_size: int = DEFAULT_BATCH_SIZE
 
 def stage_sources(entries: list[dict], folder: Path, db: str) -> dict:
     """Read and parse discovered entries into one batch written as Parquet under `folder`; returns what a load
-    needs to know. Each entry is fetched with its source's settings and archived under its source's name."""
+    needs to know. Each entry is fetched with its source's settings and archived under its source's name; an entry
+    `{"archive": …, "since": …, "until": …}` stands for the archived responses of that range (mode reparse)."""
     reports: list[SourceReport] = []
-    with open_reader_for(db, [entry["location"] for entry in entries]) as reader:
-        reads = (read for entry in entries
-                 for read in reader.read(entry["location"], source_name=entry.get("source"),
-                                         overrides=entry.get("settings")))
+    with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry]) as reader:
+        reads = (read for entry in entries for read in _entry_reads(entry, reader))
         batches = list(parse_batches(reads, batch_size=10**9, reports=reports))
-    write_batch(batches[0] if batches else build_batch([]), folder)
+    _write_whole(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}
+
+
+def _entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
+    if "archive" in entry:
+        return warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
+                          source_names=entry.get("sources") or None)
+    return reader.read(entry["location"], source_name=entry.get("source"), overrides=entry.get("settings"))
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _write_whole(batch: Batch, folder: Path) -> None:
+    """Write a batch beside `folder` and rename it into place, so `folder` either holds a whole batch or does not
+    exist: a task killed while staging leaves nothing a load could half-read."""
+    partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    write_batch(batch, partial)
+    shutil.rmtree(folder, ignore_errors=True)  # an earlier try's batch of the same sources
+    os.replace(partial, folder)
 
 
 def load_staged(db: str, folders: list[str], *, command: str, airflow_run_id: str | None = None,
@@ -315,3 +337,94 @@ def load_staged(db: str, folders: list[str], *, command: str, airflow_run_id: st
                                           airflow_try=airflow_try)
     return {"run_id": run_id, "status": status,
             "counts": {table: vars(c) for table, c in sorted(counts.items())}}
+
+
+# --- Run parameters, as the DAG's form and its first task use them. ---
+
+MODES = ("fetch", "reparse")
+# Pages one source (a feed, a sitemap, a folder) may expand to unless a run says otherwise.
+DEFAULT_MAX_PAGES = 1000
+
+
+class RunParamsError(ValueError):
+    """Run parameters that cannot be honoured; the message says which one and why."""
+
+
+@dataclass(frozen=True)
+class RunParams:
+    sources: tuple[str, ...]  # source names from the sources CSV; empty = all of them
+    mode: str
+    max_pages: int
+
+
+def validate_params(params: dict, known_sources: list[str]) -> RunParams:
+    """Check a run's parameters before any work; raises RunParamsError naming the bad one."""
+    sources = params.get("sources") or []
+    if isinstance(sources, str):
+        sources = [sources]
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise RunParamsError(f"sources must be a list of source names, got {sources!r}")
+    unknown = sorted(set(sources) - set(known_sources))
+    if unknown:
+        raise RunParamsError(f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(known_sources)}")
+    mode = params.get("mode") or "fetch"
+    if mode not in MODES:
+        raise RunParamsError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    max_pages = params.get("max_pages", DEFAULT_MAX_PAGES)
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+        raise RunParamsError(f"max_pages must be a whole number of at least 1, got {max_pages!r}")
+    return RunParams(tuple(sources), mode, max_pages)
+
+
+def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, datetime] | None = None, *,
+             staging: Path, db: str) -> dict:
+    """What a run reads, grouped into batches: `{"batches", "problems"}`.
+
+    `interval` is the run's data interval [start, end), or None for a manual run, which reads everything. In mode
+    fetch, sources with dates (feed and sitemap entries) keep what belongs to the interval, pages and files are read
+    whole by every run. In mode reparse, the batch is the raw archive's responses fetched in the interval.
+    """
+    if interval is not None and not interval[0] < interval[1]:
+        raise RunParamsError(f"empty data interval [{interval[0]}, {interval[1]}): nothing could belong to it")
+    start, end = interval if interval else (None, None)
+    if params.mode == "reparse":
+        entry = {"archive": str(archive_dir(db)), "since": start.isoformat() if start else None,
+                 "until": end.isoformat() if end else None, "sources": list(params.sources)}
+        return {"batches": [[entry]], "problems": []}
+    try:
+        found = discover_sources(csv_path, staging / DISCOVERY_FOLDER, db, start=start, end=end,
+                                 names=list(params.sources), max_pages=params.max_pages)
+    except ValueError as exc:
+        raise RunParamsError(str(exc)) from None
+    return {"batches": found["batches"], "problems": found["problems"]}
+
+
+DISCOVERY_FOLDER = "discovery"
+
+
+def staged_batches(run_folder: Path, count: int, *, discovery: bool = False) -> list[str]:
+    """The batch folders `batch-0000` … of a run that were staged completely (a failed batch has none); with
+    `discovery`, the folder of discovery's own fetch attempts instead, when there is one."""
+    if discovery:
+        folders = [run_folder / DISCOVERY_FOLDER]
+    else:
+        folders = [run_folder / f"batch-{index:04d}" for index in range(count)]
+    return [str(folder) for folder in folders if (folder / "articles.parquet").is_file()]
+
+
+# Staged batches are kept this long after their run (a cleared load task re-loads them); older ones are removed.
+STAGING_RETENTION_DAYS = 7
+
+
+def prune_staging(staging_root: Path, *, keep_days: float = STAGING_RETENTION_DAYS) -> list[str]:
+    """Remove run folders under `staging_root` untouched for `keep_days`; returns their names."""
+    if not staging_root.is_dir():
+        return []
+    cutoff = time.time() - keep_days * 86400
+    removed = []
+    for folder in sorted(staging_root.iterdir()):
+        if folder.is_dir() and max((p.stat().st_mtime for p in folder.rglob("*")), default=folder.stat().st_mtime) \
+                < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed

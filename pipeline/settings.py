@@ -1,6 +1,7 @@
 """Where things live, from the environment with defaults inside the project folder."""
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -21,3 +22,14 @@ def warehouse_path() -> str:
 def sources_csv() -> Path:
     """The list of sources the DAG reads: $THREADLINE_SOURCES, else seeds/sources.csv (offline, bundled)."""
     return Path(os.environ.get("THREADLINE_SOURCES", HOME / "seeds" / "sources.csv"))
+
+
+def source_names(csv_path: Path | None = None) -> list[str]:
+    """The `name` column of a sources CSV (default: `sources_csv()`), in file order; [] when the file is missing.
+    Light on purpose: the DAG file calls it when Airflow parses it, to offer the names in the Trigger form."""
+    try:
+        lines = Path(csv_path or sources_csv()).read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        return []
+    rows = csv.DictReader(line for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    return [row["name"].strip() for row in rows if row.get("name")]

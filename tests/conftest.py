@@ -1,7 +1,10 @@
-"""Shared test hooks: the labelled set's per-kind table in pytest's summary whenever its pages were checked."""
+"""Shared test hooks and fixtures: the labelled set's per-kind table in pytest's summary whenever its pages were
+checked; one migrated SQLite Airflow home per test session, copied for each module that needs one."""
 from __future__ import annotations
 
 import pytest
+
+from airflow_harness import airflow_env, migrate
 
 _LABELLED_RESULTS: list = []  # (label, outcome) of every labelled page checked in this run
 
@@ -17,3 +20,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
         terminalreporter.section("labelled set: pages right / pages, entries found / expected, posts found / expected")
         terminalreporter.write_line(table(_LABELLED_RESULTS))
+
+
+@pytest.fixture(scope="session")
+def airflow_template(tmp_path_factory):
+    """An AIRFLOW_HOME whose SQLite metadata DB is migrated (once per session: it takes several seconds)."""
+    home = tmp_path_factory.mktemp("airflow-template")
+    migrate(airflow_env(home, home / "data"))
+    return home

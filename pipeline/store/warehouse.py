@@ -129,8 +129,11 @@ class Writer:
         files = sql_files(folder)
         self.con.begin()
         try:
-            for _, text in files:
-                self.con.execute(text)
+            for name, text in files:
+                try:
+                    self.con.execute(text)
+                except duckdb.Error as exc:
+                    raise RuntimeError(f"sql/{folder}/{name}.sql: {exc}") from exc
             self.con.commit()
         except BaseException:
             self.con.rollback()

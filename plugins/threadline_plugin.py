@@ -1,0 +1,98 @@
+"""Threadline in the Airflow UI: a "Threadline warehouse" page (last runs, row counts, failures per source).
+
+An Airflow 3 plugin: a FastAPI app mounted at /threadline on the api-server, and an external view that puts it in
+the navigation. Every route requires a signed-in user allowed to read DAGs (the UI's cookie or a bearer token);
+anyone else gets 401/403. The page reads the published warehouse read-only through `pipeline.store.open_reader`,
+like an analyst would, so it never blocks a load.
+"""
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import HTMLResponse
+
+from airflow.api_fastapi.core_api.security import requires_access_dag
+from airflow.plugins_manager import AirflowPlugin
+
+URL_PREFIX = "/threadline"
+LAST_RUNS = 20
+LAST_FAILURES = 50
+
+app = FastAPI(title="Threadline warehouse", dependencies=[Depends(requires_access_dag("GET"))])
+
+
+def summary() -> dict:
+    """What the page shows, as plain data: the warehouse path, its row counts, its last runs, failing sources."""
+    from pipeline.store import WarehouseMissing, open_reader
+    from pipeline.store.sqlfiles import sql
+    from threadline_airflow.connection import warehouse_path
+
+    db = warehouse_path()
+    try:
+        con = open_reader(db)
+    except WarehouseMissing:
+        return {"warehouse": db, "exists": False, "counts": {}, "runs": [], "failures": []}
+    try:
+        counts = dict(con.execute(sql("stats/table_counts")).fetchall())
+        runs = _rows(con.execute(sql("ui/last_runs"), [LAST_RUNS]))
+        failures = _rows(con.execute(sql("ui/failures_by_source"), [LAST_FAILURES]))
+    finally:
+        con.close()
+    return {"warehouse": db, "exists": True, "counts": counts, "runs": runs, "failures": failures}
+
+
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [{n: (v.isoformat() if isinstance(v, datetime) else v) for n, v in zip(names, row)}
+            for row in cursor.fetchall()]
+
+
+@app.get("/summary.json")
+def summary_json() -> dict:
+    return summary()
+
+
+@app.get("/", response_class=HTMLResponse)
+def page() -> str:
+    data = summary()
+    parts = [f"<h1>Threadline warehouse</h1><p>Published warehouse: <code>{_e(data['warehouse'])}</code></p>"]
+    if not data["exists"]:
+        parts.append("<p>No warehouse yet: it appears after the first successful load of threadline_ingest.</p>")
+        return _document("".join(parts))
+    parts.append("<h2>Rows per table</h2>" + _table(["table", "rows"], list(data["counts"].items()), "counts"))
+    parts.append(f"<h2>Last {LAST_RUNS} runs</h2>" + _table(
+        ["run", "command", "Airflow run", "try", "started", "finished", "status", "sources ok", "sources failed"],
+        [[r["run_id"], r["command"], r["airflow_run_id"], r["airflow_try"], r["started_at"], r["finished_at"],
+          r["status"], r["sources_ok"], r["sources_failed"]] for r in data["runs"]], "runs"))
+    parts.append("<h2>Failures per source</h2>" + (_table(
+        ["source", "failures", "last failed", "outcome", "cause"],
+        [[f["source"], f["failures"], f["last_failed_at"], f["last_outcome"], f["last_cause"]]
+         for f in data["failures"]], "failures") if data["failures"] else "<p>No source has failed.</p>"))
+    return _document("".join(parts))
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _table(headers: list[str], rows: list, table_id: str) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _document(body: str) -> str:
+    style = ("body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}table{border-collapse:collapse;"
+             "margin-bottom:1.5rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;font-size:.9rem}"
+             "th{background:#f3f3f3}")
+    return f"<!doctype html><html><head><meta charset='utf-8'><title>Threadline warehouse</title>" \
+           f"<style>{style}</style></head><body>{body}</body></html>"
+
+
+class ThreadlinePlugin(AirflowPlugin):
+    name = "threadline"
+    fastapi_apps = [{"app": app, "url_prefix": URL_PREFIX, "name": "Threadline warehouse"}]
+    external_views = [{"name": "Threadline warehouse", "href": f"{URL_PREFIX}/", "destination": "nav",
+                       "url_route": "threadline", "category": "browse"}]

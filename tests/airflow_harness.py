@@ -1,0 +1,177 @@
+"""Airflow as the tests drive it: a throw-away AIRFLOW_HOME on SQLite pointed at our dags/ and plugins/, and
+`airflow dags test` runs in subprocesses (Airflow's config is global, so it never runs inside pytest's process)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+FAULTS = Path(__file__).resolve().parent / "faults"
+
+
+def airflow_env(home: Path, data: Path, **extra: str) -> dict[str, str]:
+    """Environment for an Airflow process on this project (our dags/ and plugins/, data under `data`)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "THREADLINE", "PIPELINE_"))}
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
+        AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"sqlite:///{home}/airflow.db",
+        THREADLINE_HOME=str(ROOT),
+        THREADLINE_DATA=str(data),
+        THREADLINE_RETRY_DELAY_S="1",
+        PYTHONPATH=str(ROOT),
+        PATH=f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+    )
+    env.update(extra)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    result = subprocess.run([str(VENV_BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def copy_home(template: Path, home: Path) -> Path:
+    """A fresh AIRFLOW_HOME holding a copy of the template's migrated metadata DB."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template / "airflow.db", home / "airflow.db")
+    return home
+
+
+def dags_test(env: dict[str, str], dag_id: str, logical_date: str | None = None, *, conf: dict | None = None,
+              faults: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+    """`airflow dags test`; with `faults`, tests/faults/sitecustomize.py injects transient failures."""
+    env = dict(env)
+    if faults is not None:
+        env.update(THREADLINE_TEST_FAULTS=json.dumps(faults), PYTHONPATH=f"{FAULTS}:{env['PYTHONPATH']}",
+                   THREADLINE_TEST_FAULTS_DIR=str(Path(env["AIRFLOW_HOME"]) / f"faults-{uuid.uuid4().hex}"))
+    args = [str(VENV_BIN / "airflow"), "dags", "test", dag_id]
+    if logical_date:
+        args.append(logical_date)
+    if conf is not None:
+        args += ["-c", json.dumps(conf)]
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def last_run_tasks(home: Path, dag_id: str) -> tuple[str, dict[str, tuple[str, int]]]:
+    """The latest run of a DAG in a SQLite metadata DB: (run state, {task id[map index]: (state, try number)})."""
+    import sqlite3
+
+    con = sqlite3.connect(home / "airflow.db")
+    try:
+        run_id, state = con.execute("SELECT run_id, state FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1",
+                                    [dag_id]).fetchone()
+        tasks = {(task_id if map_index < 0 else f"{task_id}[{map_index}]"): (ti_state, tries)
+                 for task_id, map_index, ti_state, tries in con.execute(
+                     "SELECT task_id, map_index, state, try_number FROM task_instance WHERE dag_id = ? AND run_id = ?",
+                     [dag_id, run_id])}
+    finally:
+        con.close()
+    return state, tasks
+
+
+def query(db: Path | str, statement: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(statement).fetchall()
+    finally:
+        con.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Services:
+    """Airflow commands started as long-running processes, each in its own process group; stop() kills every group."""
+
+    def __init__(self, env: dict[str, str], logs: Path):
+        self.env, self.logs = env, logs
+        self.procs: dict[str, subprocess.Popen] = {}
+        logs.mkdir(parents=True, exist_ok=True)
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "wb")
+        proc = subprocess.Popen([str(VENV_BIN / "airflow"), *args], env=self.env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def tails(self, lines: int = 40) -> str:
+        return "\n".join(f"--- {name}\n" + "\n".join(self.log(name).splitlines()[-lines:]) for name in self.procs)
+
+    def stop(self) -> None:
+        import signal
+        import time
+
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for proc in self.procs.values():
+                try:
+                    os.killpg(proc.pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and any(p.poll() is None for p in self.procs.values()):
+                time.sleep(0.2)
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, expect=(200,)) -> None:
+    """Poll a URL of our own process until it answers with one of `expect`."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
+        try:
+            response = httpx.get(url, timeout=5)
+            if response.status_code in expect:
+                return
+            last = response.status_code
+        except httpx.HTTPError as exc:
+            last = exc
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s (last: {last})")
+
+
+def token(base_url: str, username: str, password: str) -> str:
+    """A JWT from the api-server's /auth/token, as a script or the UI's login gets one (SimpleAuthManager)."""
+    import httpx
+
+    response = httpx.post(f"{base_url}/auth/token", json={"username": username, "password": password}, timeout=30)
+    assert response.status_code in (200, 201), response.text
+    return response.json()["access_token"]
+
+
+def simple_auth(home: Path, users: dict[str, str]) -> dict[str, str]:
+    """Env for SimpleAuthManager with these users (all admins) and their passwords."""
+    (home / "passwords.json").write_text(json.dumps(users))
+    return {
+        "AIRFLOW__CORE__AUTH_MANAGER":
+            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(f"{user}:admin" for user in users),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
+        "AIRFLOW__API_AUTH__JWT_SECRET": "threadline-tests-only-secret",
+        "AIRFLOW__API__SECRET_KEY": "threadline-tests-only-secret",
+    }
