@@ -16,6 +16,16 @@ def db_path(arg: str | None) -> str:
     return arg or os.environ.get("PIPELINE_DB") or DEFAULT_DB
 
 
+def lake_data(arg: str | None) -> str | None:
+    """--lake-data, else $PIPELINE_LAKE_DATA: the data folder of a DuckLake named by --db (needed to create one)."""
+    return arg or os.environ.get("PIPELINE_LAKE_DATA") or None
+
+
+DB_HELP = (f"warehouse: a DuckDB file path, or 'ducklake:postgres:<libpq connection string>' for a DuckLake "
+           f"(default: $PIPELINE_DB or {DEFAULT_DB})")
+LAKE_DATA_HELP = "data folder (or s3:// prefix) of a DuckLake named by --db (default: $PIPELINE_LAKE_DATA)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pipeline", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
@@ -24,10 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="parse sources and load them into the warehouse")
     ingest.add_argument("sources", nargs="+", metavar="SOURCE",
                         help="an http(s):// URL, a local .html/.htm/.txt file, or a folder of them")
-    ingest.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    ingest.add_argument("--db", help=DB_HELP)
+    ingest.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
 
     stats = commands.add_parser("stats", help="row counts per table, and the last run with its outcome")
-    stats.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    stats.add_argument("--db", help=DB_HELP)
+    stats.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
     return parser
 
 
@@ -46,11 +58,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _ingest(args) -> int:
     from pipeline.ingest import ingest
-    from pipeline.store import WarehouseBusy
+    from pipeline.store import LakeUnavailable, WarehouseBusy
 
     try:
-        report = ingest(args.sources, db_path(args.db), progress=True)
-    except WarehouseBusy as exc:
+        report = ingest(args.sources, db_path(args.db), progress=True, lake_data=lake_data(args.lake_data))
+    except (WarehouseBusy, LakeUnavailable) as exc:
         print(f"pipeline ingest: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for source in report.sources:
@@ -64,11 +76,11 @@ def _ingest(args) -> int:
 
 
 def _stats(args) -> int:
-    from pipeline.store import WarehouseMissing, read_stats
+    from pipeline.store import LakeUnavailable, WarehouseMissing, read_stats
 
     try:
-        stats = read_stats(db_path(args.db))
-    except WarehouseMissing as exc:
+        stats = read_stats(db_path(args.db), lake_data=lake_data(args.lake_data))
+    except (WarehouseMissing, LakeUnavailable) as exc:
         print(f"pipeline stats: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for table, count in stats.table_counts.items():

@@ -128,14 +128,16 @@ def parse_batches(sources: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE, p
 
 
 def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run_id: str | None = None,
-                 airflow_try: int | None = None) -> tuple[str, str, dict[str, TableCounts]]:
+                 airflow_try: int | None = None,
+                 lake_data: str | None = None) -> tuple[str, str, dict[str, TableCounts]]:
     """Load batches into the warehouse as one run; returns (run id, status, rows per table). Publishes at the end.
 
     Each batch commits on its own: a batch that fails to load is rolled back alone, the run is marked failed, and
-    the batches loaded before it stay loaded and published.
+    the batches loaded before it stay loaded and published. `db` is a DuckDB file or a DuckLake
+    (`ducklake:postgres:…`, data folder `lake_data` or $PIPELINE_LAKE_DATA); on a lake other loaders may run at once.
     """
     totals: dict[str, TableCounts] = {}
-    with Writer(db) as writer:
+    with Writer(db, lake_data=lake_data) as writer:
         run_id = writer.start_run(command, airflow_run_id=airflow_run_id, airflow_try=airflow_try)
         try:
             for batch in batches:
@@ -148,12 +150,13 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
     return run_id, status, totals
 
 
-def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False) -> RunReport:
+def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+           lake_data: str | None = None) -> RunReport:
     """`pipeline ingest`: every source read, parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
     batches = parse_batches(expanded, batch_size=batch_size, progress=progress, reports=reports)
-    run_id, status, counts = load_batches(db, batches, command="ingest")
+    run_id, status, counts = load_batches(db, batches, command="ingest", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
 
@@ -201,10 +204,10 @@ def stage_sources(sources: list[str], folder: Path) -> dict:
 
 
 def load_staged(db: str, folders: list[str], *, command: str, airflow_run_id: str | None = None,
-                airflow_try: int | None = None) -> dict:
+                airflow_try: int | None = None, lake_data: str | None = None) -> dict:
     """Load staged batches as one run; returns its id, status and rows per table."""
     batches = (read_batch(Path(folder)) for folder in folders)
     run_id, status, counts = load_batches(db, batches, command=command, airflow_run_id=airflow_run_id,
-                                          airflow_try=airflow_try)
+                                          airflow_try=airflow_try, lake_data=lake_data)
     return {"run_id": run_id, "status": status,
             "counts": {table: vars(c) for table, c in sorted(counts.items())}}

@@ -21,3 +21,16 @@ def warehouse_path() -> str:
 def sources_csv() -> Path:
     """The list of sources the DAG reads: $THREADLINE_SOURCES, else seeds/sources.csv (offline, bundled)."""
     return Path(os.environ.get("THREADLINE_SOURCES", HOME / "seeds" / "sources.csv"))
+
+
+def lake_data() -> str | None:
+    """The data folder of a DuckLake warehouse ($PIPELINE_LAKE_DATA); only read when PIPELINE_DB names a lake."""
+    return os.environ.get("PIPELINE_LAKE_DATA") or None
+
+
+def max_loaders() -> int:
+    """Load tasks that may run at once: $PIPELINE_MAX_LOADERS, else 1 for a DuckDB file (one writer; more would only
+    wait for its lock) and 4 for a DuckLake (many writers; merges into one table still take turns)."""
+    if os.environ.get("PIPELINE_MAX_LOADERS"):
+        return max(1, int(os.environ["PIPELINE_MAX_LOADERS"]))
+    return 4 if warehouse_path().startswith("ducklake:") else 1

@@ -1,15 +1,22 @@
-"""The only code that opens DuckDB: migrations, set-based loading, run bookkeeping, publishing for readers."""
+"""The only code that opens DuckDB: migrations, set-based loading, run bookkeeping, publishing for readers.
+
+The warehouse is a DuckDB file or a DuckLake (`ducklake:postgres:…`); callers never need to know which
+(`pipeline/store/backend.py` holds every difference).
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 
+from pipeline.store.backend import LakeUnavailable, is_lake
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql
+from pipeline.store.upkeep import export_duckdb, maintain
 from pipeline.store.warehouse import WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, open_reader
 
-__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "open_reader",
-           "read_stats"]
+__all__ = ["LakeUnavailable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
+           "export_duckdb", "is_lake", "maintain", "open_reader", "read_stats"]
 
 
 @dataclass
@@ -20,9 +27,10 @@ class Stats:
     last_run: dict | None
 
 
-def read_stats(db: str | os.PathLike) -> Stats:
-    """Row counts and the latest run of the published warehouse."""
-    con = open_reader(db)
+def read_stats(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None, snapshot: int | None = None,
+               at: datetime | None = None) -> Stats:
+    """Row counts and the latest run of the published warehouse (on a lake: of its latest or a given snapshot)."""
+    con = open_reader(db, lake_data=lake_data, snapshot=snapshot, at=at)
     try:
         counts = dict(con.execute(sql("stats/table_counts")).fetchall())
         cursor = con.execute(sql("stats/last_run"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import duckdb
 import pyarrow as pa
@@ -13,6 +14,23 @@ from pipeline.store.sqlfiles import sql
 # Steps after the post moves, in order (sql/load/).
 _MERGE_STEPS = ("05_dedupe", "06_merge_articles", "07_merge_posts", "08_merge_items", "09_merge_places", "10_fetch_log")
 _MOVES_SCHEMA = pa.schema([("old_item_id", pa.string()), ("new_item_id", pa.string())])
+
+# The warehouse tables a batch's rows can change, by the staged table holding them: a post can move onto its
+# native-id twin, taking its items, revisions, places and entities along (sql/load/04_move_posts.sql).
+_WRITES = {
+    "articles": ("articles",),
+    "social_posts": ("social_posts", "update_items", "item_revisions", "article_posts", "post_entities"),
+    "update_items": ("update_items", "item_revisions"),
+    "article_posts": ("article_posts",),
+    "post_entities": ("post_entities",),
+    "quotes": ("quotes",),
+}
+# What every load writes besides: the run's counts and sources, and the attempt itself (fetch_log only gets
+# inserts, which never conflict).
+BOOKKEEPING_TABLES = ["ingest_runs", "run_table_counts", "load_attempts"]
+
+# Called with the connection just before a load's COMMIT: tests use it to stop a loader mid-commit.
+before_commit = None
 
 
 @dataclass(frozen=True)
@@ -33,8 +51,16 @@ def set_variable(con: duckdb.DuckDBPyConnection, name: str, value) -> None:
     con.execute(f"SET VARIABLE {name} = ?", [value])
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> dict[str, TableCounts]:
-    """Merge a batch into the warehouse in one transaction; nothing of it stays if any step fails."""
+def tables_written(batch: Batch) -> list[str]:
+    """The warehouse tables loading this batch may change (what a lake writer locks)."""
+    return sorted({t for name, table in batch.tables.items() if table.num_rows for t in _WRITES.get(name, ())})
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, batch_no: int = 1, attempt: int = 1,
+               started_at: datetime | None = None) -> dict[str, TableCounts]:
+    """Merge a batch into the warehouse in one transaction; nothing of it stays if any step fails.
+
+    The transaction also records its own attempt in `load_attempts` (as `committed`)."""
     registered = []
     con.begin()
     try:
@@ -53,9 +79,20 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> dic
         set_variable(con, "sources_ok", batch.sources_ok)
         set_variable(con, "sources_failed", batch.sources_failed)
         con.execute(sql("runs/add_sources"))
+        set_variable(con, "batch_no", batch_no)
+        set_variable(con, "attempt", attempt)
+        set_variable(con, "attempt_started_at", started_at or datetime.now(timezone.utc))
+        set_variable(con, "outcome", "committed")
+        set_variable(con, "error", None)
+        con.execute(sql("runs/attempt"))
+        if before_commit is not None:
+            before_commit(con)
         con.commit()
     except BaseException:
-        con.rollback()
+        try:
+            con.rollback()
+        except duckdb.TransactionException:
+            pass  # a failed COMMIT has already ended the transaction
         raise
     finally:
         for name in registered:
