@@ -76,10 +76,12 @@ def adapt_ddl(text: str) -> str:
 
     Uniqueness on the lake comes from merging a batch that was deduplicated first, under the table's lock.
     """
-    text = re.sub(r",\s*\n\s*(PRIMARY KEY|UNIQUE)\s*\([^)]*\)", "", text)  # table constraints
-    text = re.sub(r"\s+(PRIMARY KEY|UNIQUE)\b(?!\s*\()", "", text)  # column constraints
-    text = re.sub(r"(?im)^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;\s*$", "", text)
-    return text
+    def strip(table: re.Match) -> str:
+        body = re.sub(r",\s*\n\s*(PRIMARY KEY|UNIQUE)\s*\([^)]*\)", "", table.group(0))  # table constraints
+        return re.sub(r"[ \t]+(PRIMARY KEY|UNIQUE)\b(?!\s*\()", "", body)  # column constraints
+
+    text = re.sub(r"(?is)\bCREATE\s+TABLE\b[^;']*?\n\s*\)\s*;", strip, text)  # only inside CREATE TABLE
+    return re.sub(r"(?im)^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;[ \t]*\n?", "", text)
 
 
 def extension_files() -> dict[str, Path]:
@@ -395,14 +397,17 @@ class LakeBackend:
 
     # --- upkeep ---
     def maintain(self, con, *, retention_days: float) -> dict:
-        """Write inlined rows to Parquet, merge small files, expire snapshots older than the retention, delete the
-        files only expired snapshots used, and files no snapshot ever committed (left by a killed writer) once they
-        are an hour old. The caller holds every table's lock."""
+        """Write rows inlined in the catalog out to Parquet, rewrite files that carry deleted rows (every merge that
+        sees a row again replaces it, so most files do), merge small files, expire snapshots older than the
+        retention, delete the files only expired snapshots used, and files no snapshot ever committed (left by a
+        killed writer) once they are an hour old. The caller holds every table's lock."""
         older_than = f"now() - INTERVAL {float(retention_days) * 86400:.0f} SECOND"
         done = {}
         for what, statement in (
             ("flushed", f"CALL ducklake_flush_inlined_data('{LAKE_ALIAS}')"),
             ("merged", f"CALL ducklake_merge_adjacent_files('{LAKE_ALIAS}')"),
+            ("rewritten", f"CALL ducklake_rewrite_data_files('{LAKE_ALIAS}', delete_threshold => 0.0)"),
+            ("merged_again", f"CALL ducklake_merge_adjacent_files('{LAKE_ALIAS}')"),
             ("expired", f"CALL ducklake_expire_snapshots('{LAKE_ALIAS}', older_than => {older_than})"),
             ("cleaned", f"CALL ducklake_cleanup_old_files('{LAKE_ALIAS}', cleanup_all => true)"),
             ("orphans", f"CALL ducklake_delete_orphaned_files('{LAKE_ALIAS}', older_than => now() - INTERVAL 1 HOUR)"),
