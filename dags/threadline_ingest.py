@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
 
+from pipeline import settings  # paths and limits from the environment only: nothing heavy at parse time
+
 # Transient failures (a locked file, a flaky disk) get retried with growing waits; a real bug fails after three.
 DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(seconds=30), "retry_exponential_backoff": True}
 
@@ -42,9 +44,10 @@ def threadline_ingest():
         batch = context["ti"].map_index
         return stage_sources(sources, settings.data_dir() / "staging" / run_folder / f"batch-{batch:04d}")
 
-    @task(max_active_tis_per_dag=1)  # one writer: DuckDB admits a single writing process (plus the store's lock)
+    # One writer on a DuckDB file (it admits a single writing process; the store's lock covers the rest); several
+    # on a DuckLake, whose merges into one table take turns on a lock of their own ($PIPELINE_MAX_LOADERS).
+    @task(max_active_tis_per_dag=settings.max_loaders())
     def load(staged: list[dict]) -> dict:
-        from pipeline import settings
         from pipeline.ingest import load_staged
 
         context = get_current_context()
@@ -52,7 +55,8 @@ def threadline_ingest():
             for line in batch["failed"]:
                 print(line)
         return load_staged(settings.warehouse_path(), [batch["folder"] for batch in staged], command="airflow",
-                           airflow_run_id=context["run_id"], airflow_try=context["ti"].try_number)
+                           airflow_run_id=context["run_id"], airflow_try=context["ti"].try_number,
+                           lake_data=settings.lake_data())
 
     @task(retries=0)  # a run that loaded nothing will not load on a retry of its check
     def check(report: dict) -> None:

@@ -34,3 +34,8 @@ def max_loaders() -> int:
     if os.environ.get("PIPELINE_MAX_LOADERS"):
         return max(1, int(os.environ["PIPELINE_MAX_LOADERS"]))
     return 4 if warehouse_path().startswith("ducklake:") else 1
+
+
+def lake_retention_days() -> float:
+    """How long a DuckLake keeps old snapshots (time travel reaches that far): $PIPELINE_LAKE_RETENTION_DAYS, else 30."""
+    return float(os.environ.get("PIPELINE_LAKE_RETENTION_DAYS", 30))

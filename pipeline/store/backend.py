@@ -361,6 +361,7 @@ class LakeBackend:
         names = sorted(set(tables))
         held = []
         cur = self._lock_con.cursor()
+        asked = time.monotonic()
         try:
             cur.execute(f"SET lock_timeout = {int(self.lock_timeout_s * 1000)}")
             for name in names:
@@ -370,7 +371,9 @@ class LakeBackend:
                     raise WarehouseBusy(f"{self.describe()}: table {name} stayed locked by another writer for "
                                         f"{self.lock_timeout_s:.0f} s") from None
                 held.append(name)
+            got = time.monotonic()
             yield
+            log.debug("locks %s: waited %.2f s, held %.2f s", ",".join(names), got - asked, time.monotonic() - got)
         finally:
             for name in reversed(held):
                 cur.execute("SELECT pg_advisory_unlock(%s, %s)", (_LOCK_NAMESPACE, _lock_key(name)))

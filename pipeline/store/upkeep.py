@@ -6,20 +6,15 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from pipeline import settings
 from pipeline.store.backend import SCHEMA_LOCK, FileBackend, backend_for, connect_file
 from pipeline.store.migrate import migrate
 
 log = logging.getLogger(__name__)
 
-# Snapshots younger than this stay queryable by time travel; PIPELINE_LAKE_RETENTION_DAYS overrides.
-DEFAULT_RETENTION_DAYS = 30.0
 # Every table the pipeline writes: maintenance holds all their locks, so no load is half-written meanwhile.
 ALL_TABLES = ["article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions", "load_attempts",
               "post_entities", "quotes", "run_table_counts", "social_posts", "update_items"]
-
-
-def retention_days() -> float:
-    return float(os.environ.get("PIPELINE_LAKE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
 
 
 def export_duckdb(db: str | os.PathLike, out_path: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,
@@ -70,7 +65,7 @@ def maintain(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = Non
     backend = backend_for(db, lake_data=lake_data)
     if isinstance(backend, FileBackend):
         return {}
-    days = retention_days() if retention is None else retention
+    days = settings.lake_retention_days() if retention is None else retention
     con = backend.open_writer(lock_timeout_s)
     try:
         with backend.locks([SCHEMA_LOCK]):
