@@ -34,7 +34,7 @@ def threadline_lake_maintenance():
             print(f"{db} is a DuckDB file: it keeps no old snapshots, nothing to maintain")
             return {}
         done = maintain(db, lake_data=settings.lake_data(), retention=settings.lake_retention_days())
-        print(f"maintained {db.split(' password=')[0]}: {done}")
+        print(f"maintained the lake: {done}")
         return done
 
     maintain()

@@ -270,7 +270,8 @@ class LakeBackend:
     many_writers = True
 
     def describe(self) -> str:
-        return LAKE_PREFIX + self.catalog
+        """The --db value, with any password hidden (it goes into messages and logs)."""
+        return LAKE_PREFIX + re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", self.catalog)
 
     # --- sessions ---
     def _connect(self, *, read_only: bool, snapshot: int | None = None, at=None,
@@ -325,7 +326,7 @@ class LakeBackend:
         try:
             con = psycopg2.connect(self.catalog, application_name="threadline")
         except psycopg2.OperationalError as exc:
-            raise LakeUnavailable(f"cannot reach the lake's catalog ({self.catalog}): {exc}".strip()) from exc
+            raise LakeUnavailable(f"cannot reach the lake's catalog ({self.describe()}): {str(exc).strip()}") from exc
         con.autocommit = True
         return con
 

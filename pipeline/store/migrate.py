@@ -33,3 +33,12 @@ def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] = lambda
         log.info("applied migration %s", name)
         applied.append(name)
     return applied
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this warehouse lacks a migration (read without writing, so writers need not queue to find out)."""
+    try:
+        done = {row[0] for row in con.execute(sql("store/applied_migrations")).fetchall()}
+    except duckdb.CatalogException:  # no schema_migrations yet: a new warehouse
+        return True
+    return any(int(name.split("_", 1)[0]) not in done for name, _ in sql_files("migrations"))

@@ -22,7 +22,7 @@ from pipeline.stage import Batch
 from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, WarehouseBusy,
                                     WarehouseMissing, backend_for, connect_file)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
-from pipeline.store.migrate import migrate
+from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,9 @@ class Writer:
     def __enter__(self) -> "Writer":
         con = self.backend.open_writer(self.lock_timeout_s)
         try:
-            with self.backend.locks([SCHEMA_LOCK]):
-                migrate(con, self.backend.adapt_ddl)
+            if pending(con):  # concurrent writers on a lake: one migrates, the others wait and find nothing to do
+                with self.backend.locks([SCHEMA_LOCK]):
+                    migrate(con, self.backend.adapt_ddl)
         except BaseException:
             self.backend.abandon_writer(con)
             raise
