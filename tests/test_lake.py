@@ -157,18 +157,21 @@ def test_a_loader_killed_in_the_middle_of_its_commit_leaves_the_previous_snapsho
         con = open_reader(lake.db)  # the loader has started its run and written its first batch, uncommitted
         snapshot_before = con.execute("SELECT id FROM lake.current_snapshot()").fetchone()[0]
         con.close()
-        # Hold back the catalog's snapshot table: the loader's COMMIT writes its catalog rows and then waits on it.
+        # Hold back one catalog table (reads still pass): the loader's COMMIT sends its catalog writes as one batch,
+        # inserts its new snapshot row and stats, and then waits on this table, half-way through its commit.
         with catalog.cursor() as cur:
-            cur.execute("LOCK TABLE ducklake_snapshot IN EXCLUSIVE MODE")
+            cur.execute("LOCK TABLE ducklake_snapshot_changes IN EXCLUSIVE MODE")
         (pause / "go").touch()
         waiting = None
         while waiting is None:
             assert time.monotonic() < deadline, "the loader never reached its commit"
             with psycopg2.connect(lake.catalog) as probe, probe.cursor() as cur:
-                cur.execute("SELECT a.pid, a.backend_xid IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a "
-                            "USING (pid) WHERE NOT l.granted AND l.relation = 'ducklake_snapshot'::regclass")
+                cur.execute("SELECT a.backend_xid IS NOT NULL, a.query LIKE 'INSERT INTO \"public\".ducklake_snapshot %' "
+                            "FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                            "WHERE NOT l.granted AND l.relation = 'ducklake_snapshot_changes'::regclass")
                 waiting = cur.fetchone()
             time.sleep(0.05)
+        assert waiting == (True, True), "the loader should be blocked in its commit, its new snapshot row written"
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
     finally:
