@@ -1,6 +1,9 @@
 """Set-based loading of one staged batch, in one transaction: stage, match posts, dedupe, merge, count."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -57,43 +60,48 @@ def tables_written(batch: Batch) -> list[str]:
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, batch_no: int = 1, attempt: int = 1,
-               started_at: datetime | None = None) -> dict[str, TableCounts]:
+               started_at: datetime | None = None,
+               locked: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[str, TableCounts]:
     """Merge a batch into the warehouse in one transaction; nothing of it stays if any step fails.
 
-    The transaction also records its own attempt in `load_attempts` (as `committed`)."""
+    The batch is copied into temporary staging tables first; then, inside `locked()` (a lake writer's table locks),
+    one transaction matches posts, dedupes, merges, counts, and records its own attempt in `load_attempts` (as
+    `committed`)."""
     registered = []
-    con.begin()
     try:
         set_variable(con, "run_id", run_id)
         for name, table in batch.tables.items():
             con.register(f"batch_{name}", table)
             registered.append(f"batch_{name}")
-        con.execute(sql("load/01_stage"))
-        _move_text_posts(con, registered)
-        for step in _MERGE_STEPS:
-            con.execute(sql(f"load/{step}"))
-        counts = con.execute(sql("load/batch_counts")).to_arrow_table()
-        con.register("batch_counts", counts)
-        registered.append("batch_counts")
-        con.execute(sql("load/11_run_counts"))
-        set_variable(con, "sources_ok", batch.sources_ok)
-        set_variable(con, "sources_failed", batch.sources_failed)
-        con.execute(sql("runs/add_sources"))
-        set_variable(con, "batch_no", batch_no)
-        set_variable(con, "attempt", attempt)
-        set_variable(con, "attempt_started_at", started_at or datetime.now(timezone.utc))
-        set_variable(con, "outcome", "committed")
-        set_variable(con, "error", None)
-        con.execute(sql("runs/attempt"))
-        if before_commit is not None:
-            before_commit(con)
-        con.commit()
-    except BaseException:
-        try:
-            con.rollback()
-        except duckdb.TransactionException:
-            pass  # a failed COMMIT has already ended the transaction
-        raise
+        con.execute(sql("load/01_stage"))  # temporary tables only: needs no lock
+        with locked():
+            con.begin()
+            try:
+                _move_text_posts(con, registered)
+                for step in _MERGE_STEPS:
+                    con.execute(sql(f"load/{step}"))
+                counts = con.execute(sql("load/batch_counts")).to_arrow_table()
+                con.register("batch_counts", counts)
+                registered.append("batch_counts")
+                con.execute(sql("load/11_run_counts"))
+                set_variable(con, "sources_ok", batch.sources_ok)
+                set_variable(con, "sources_failed", batch.sources_failed)
+                con.execute(sql("runs/add_sources"))
+                set_variable(con, "batch_no", batch_no)
+                set_variable(con, "attempt", attempt)
+                set_variable(con, "attempt_started_at", started_at or datetime.now(timezone.utc))
+                set_variable(con, "outcome", "committed")
+                set_variable(con, "error", None)
+                con.execute(sql("runs/attempt"))
+                if before_commit is not None:
+                    before_commit(con)
+                con.commit()
+            except BaseException:
+                try:
+                    con.rollback()
+                except duckdb.TransactionException:
+                    pass  # a failed COMMIT has already ended the transaction
+                raise
     finally:
         for name in registered:
             con.unregister(name)

@@ -118,9 +118,8 @@ class Writer:
         for attempt in range(1, self.commit_attempts + 1):
             started = datetime.now(timezone.utc)
             try:
-                with self.backend.locks(tables):
-                    return load_batch(self.con, batch, run_id, batch_no=batch_no, attempt=attempt,
-                                      started_at=started)
+                return load_batch(self.con, batch, run_id, batch_no=batch_no, attempt=attempt, started_at=started,
+                                  locked=lambda: self.backend.locks(tables))
             except Exception as exc:
                 again = self.backend.retryable(exc) and attempt < self.commit_attempts
                 self._record_failed_attempt(run_id, batch_no, attempt, started, "retried" if again else "failed", exc)
