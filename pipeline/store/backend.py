@@ -29,10 +29,12 @@ from typing import Iterator
 
 import duckdb
 
+from pipeline.store.sqlfiles import sql
+
 log = logging.getLogger(__name__)
 
 LAKE_PREFIX = "ducklake:postgres:"
-LAKE_ALIAS = "lake"  # the name the lake is attached under in the pipeline's own sessions
+LAKE_ALIAS = "lake"  # the name the lake is attached under in the pipeline's own sessions (and in sql/lake/)
 
 # Built-in extensions only (json, parquet, icu) unless loaded by path below: nothing is downloaded at run time, and an
 # unsigned extension file is refused.
@@ -135,7 +137,6 @@ class FileBackend:
 
     published: Path
     kind = "duckdb"
-    many_writers = False
 
     @property
     def working(self) -> Path:
@@ -267,7 +268,6 @@ class LakeBackend:
     catalog: str
     data: str | None
     kind = "ducklake"
-    many_writers = True
 
     def describe(self) -> str:
         """The --db value, with any password hidden (it goes into messages and logs)."""
@@ -376,9 +376,12 @@ class LakeBackend:
             yield
             log.debug("locks %s: waited %.2f s, held %.2f s", ",".join(names), got - asked, time.monotonic() - got)
         finally:
-            for name in reversed(held):
-                cur.execute("SELECT pg_advisory_unlock(%s, %s)", (_LOCK_NAMESPACE, _lock_key(name)))
-            cur.close()
+            try:
+                for name in reversed(held):
+                    cur.execute("SELECT pg_advisory_unlock(%s, %s)", (_LOCK_NAMESPACE, _lock_key(name)))
+                cur.close()
+            except psycopg2.Error:  # the lock session is gone, and with it the locks
+                log.warning("lost the catalog session holding the locks of %s", ",".join(held))
 
     def retryable(self, exc: BaseException) -> bool:
         """A commit that lost to another transaction (or a dropped catalog connection) is worth another try."""
@@ -390,10 +393,10 @@ class LakeBackend:
         return adapt_ddl(text)
 
     def current_snapshot(self, con) -> int | None:
-        return con.execute(f"SELECT id FROM {LAKE_ALIAS}.current_snapshot()").fetchone()[0]
+        return con.execute(sql("lake/current_snapshot")).fetchone()[0]
 
     def last_committed_snapshot(self, con) -> int | None:
-        return con.execute(f"SELECT * FROM ducklake_last_committed_snapshot('{LAKE_ALIAS}')").fetchone()[0]
+        return con.execute(sql("lake/last_committed_snapshot")).fetchone()[0]
 
     # --- readers ---
     def open_reader(self, *, snapshot: int | None = None, at=None) -> duckdb.DuckDBPyConnection:
@@ -405,18 +408,11 @@ class LakeBackend:
         sees a row again replaces it, so most files do), merge small files, expire snapshots older than the
         retention, delete the files only expired snapshots used, and files no snapshot ever committed (left by a
         killed writer) once they are an hour old. The caller holds every table's lock."""
-        older_than = f"now() - INTERVAL {float(retention_days) * 86400:.0f} SECOND"
+        con.execute("SET VARIABLE retention_s = ?", [float(retention_days) * 86400])
         done = {}
-        for what, statement in (
-            ("flushed", f"CALL ducklake_flush_inlined_data('{LAKE_ALIAS}')"),
-            ("merged", f"CALL ducklake_merge_adjacent_files('{LAKE_ALIAS}')"),
-            ("rewritten", f"CALL ducklake_rewrite_data_files('{LAKE_ALIAS}', delete_threshold => 0.0)"),
-            ("merged_again", f"CALL ducklake_merge_adjacent_files('{LAKE_ALIAS}')"),
-            ("expired", f"CALL ducklake_expire_snapshots('{LAKE_ALIAS}', older_than => {older_than})"),
-            ("cleaned", f"CALL ducklake_cleanup_old_files('{LAKE_ALIAS}', cleanup_all => true)"),
-            ("orphans", f"CALL ducklake_delete_orphaned_files('{LAKE_ALIAS}', older_than => now() - INTERVAL 1 HOUR)"),
-        ):
-            done[what] = len(con.execute(statement).fetchall())
+        for step in sql("lake/maintenance").split("-- step: ")[1:]:
+            what, statement = step.split("\n", 1)
+            done[what.strip()] = len(con.execute(statement).fetchall())
         return done
 
 

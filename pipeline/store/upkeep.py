@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline import settings
 from pipeline.store.backend import SCHEMA_LOCK, FileBackend, backend_for, connect_file
 from pipeline.store.migrate import migrate
+from pipeline.store.sqlfiles import sql
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,9 @@ def export_duckdb(db: str | os.PathLike, out_path: str | os.PathLike, *, lake_da
     try:
         migrate(con)
         source.attach(con, "src", read_only=True, snapshot=snapshot, at=at)
-        ours = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND table_name <> 'schema_migrations' ORDER BY table_name").fetchall()]
-        theirs = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main'").fetchall()}
+        main = con.execute("SELECT current_database()").fetchone()[0]
+        ours = [r[0] for r in con.execute(sql("store/user_tables"), [main]).fetchall()]
+        theirs = {r[0] for r in con.execute(sql("store/user_tables"), ["src"]).fetchall()}
         con.begin()
         for table in ours:
             if table in theirs:
