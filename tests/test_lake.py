@@ -107,7 +107,7 @@ def test_four_loaders_merge_overlapping_batches_at_once_into_one_row_per_key(lak
         reader.close()
         holder.close()
     assert all(line.split()[1] == "ok" for line in outputs)
-    assert polls > 3 and len(seen_articles) > 2, "the reader should have seen the lake grow"
+    assert polls > 3 and len(seen_articles) >= 2, "the reader should have seen the lake grow"
     assert set(torn) == {0}, "a reader saw part of a commit"
 
     con = open_reader(lake.db)
@@ -227,8 +227,6 @@ def test_a_commit_that_loses_to_another_writer_is_retried_and_every_attempt_is_r
     from pipeline.store import load as store_load
 
     load_one(lake, 0)
-    other = open_reader(lake.db)
-    other.close()
     conflicts = []
 
     def conflict_once(con) -> None:
