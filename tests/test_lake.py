@@ -5,6 +5,7 @@ processes (tests/lake_loader.py) so that locks, commits and kills are what they 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -106,6 +107,10 @@ def test_four_loaders_merge_overlapping_batches_at_once_into_one_row_per_key(lak
     finally:
         reader.close()
         holder.close()
+        for p in loaders:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     assert all(line.split()[1] == "ok" for line in outputs)
     assert polls > 3 and len(seen_articles) >= 2, "the reader should have seen the lake grow"
     assert set(torn) == {0}, "a reader saw part of a commit"
@@ -165,16 +170,16 @@ def test_a_loader_killed_in_the_middle_of_its_commit_leaves_the_previous_snapsho
         waiting = None
         while waiting is None:
             assert time.monotonic() < deadline, "the loader never reached its commit"
-            with psycopg2.connect(lake.catalog) as probe, probe.cursor() as cur:
+            with contextlib.closing(psycopg2.connect(lake.catalog)) as probe, probe.cursor() as cur:
                 cur.execute("SELECT a.backend_xid IS NOT NULL, a.query LIKE 'INSERT INTO \"public\".ducklake_snapshot %' "
                             "FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
                             "WHERE NOT l.granted AND l.relation = 'ducklake_snapshot_changes'::regclass")
                 waiting = cur.fetchone()
             time.sleep(0.05)
         assert waiting == (True, True), "the loader should be blocked in its commit, its new snapshot row written"
+    finally:
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
-    finally:
         catalog.rollback()
         catalog.close()
     assert victim.returncode == -signal.SIGKILL
