@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
 
+from pipeline import settings  # paths and limits from the environment only: nothing heavy at parse time
+
 # Updated by every successful load; threadline_report is scheduled on it.
 WAREHOUSE = Asset(name="threadline_warehouse", uri="threadline://warehouse")
 
@@ -51,8 +53,6 @@ PARAMS = {
 
 
 def _run_folder(run_id: str):
-    from pipeline import settings
-
     return settings.data_dir() / "staging" / run_id.replace(":", "_").replace("+", "_")
 
 
@@ -74,7 +74,6 @@ def threadline_ingest():
         """Check the params (before any work), then list the run's pages (or archived pages) in batches."""
         from airflow.sdk.exceptions import AirflowFailException
 
-        from pipeline import settings
         from pipeline.ingest import RunParamsError, discover, prune_staging, validate_params
         from pipeline.settings import source_names
         from threadline_airflow.connection import warehouse_path
@@ -111,10 +110,11 @@ def threadline_ingest():
             print(line)
         return staged
 
-    # One writer: DuckDB admits a single writing process (the store's lock covers other DAGs and the CLI).
-    # It runs when every batch is done and at least one staged, and loads every batch that was staged: a failed
-    # batch does not cost the others their data.
-    @task(max_active_tis_per_dag=1, trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
+    # One writer on a DuckDB file (it admits a single writing process; the store's lock covers other DAGs and the
+    # CLI); several on a DuckLake, whose merges into one table take turns on a lock of their own
+    # ($PIPELINE_MAX_LOADERS). It runs when every batch is done and at least one staged, and loads every batch that
+    # was staged: a failed batch does not cost the others their data.
+    @task(max_active_tis_per_dag=settings.max_loaders(), trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
     def load(batches: list[list[dict]]) -> dict:
         from pipeline.ingest import load_staged, staged_batches
         from threadline_airflow.connection import warehouse_path
@@ -127,7 +127,7 @@ def threadline_ingest():
             print(f"{missing} of {len(batches)} batches were not staged (their parse task failed); loading the rest")
         report = load_staged(warehouse_path(), staged_batches(run_folder, 0, discovery=True) + folders,
                              command="airflow", airflow_run_id=context["run_id"],
-                             airflow_try=context["ti"].try_number)
+                             airflow_try=context["ti"].try_number, lake_data=settings.lake_data())
         report["batches_missing"] = missing
         return report
 

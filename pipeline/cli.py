@@ -21,6 +21,16 @@ def db_path(arg: str | None) -> str:
     return arg or os.environ.get("PIPELINE_DB") or DEFAULT_DB
 
 
+def lake_data(arg: str | None) -> str | None:
+    """--lake-data, else $PIPELINE_LAKE_DATA: the data folder of a DuckLake named by --db (needed to create one)."""
+    return arg or os.environ.get("PIPELINE_LAKE_DATA") or None
+
+
+DB_HELP = (f"warehouse: a DuckDB file path, or 'ducklake:postgres:<libpq connection string>' for a DuckLake "
+           f"(default: $PIPELINE_DB or {DEFAULT_DB})")
+LAKE_DATA_HELP = "data folder (or s3:// prefix) of a DuckLake named by --db (default: $PIPELINE_LAKE_DATA)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pipeline", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
@@ -29,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="parse sources and load them into the warehouse")
     ingest.add_argument("sources", nargs="+", metavar="SOURCE",
                         help="an http(s):// URL, a local .html/.htm/.txt file, a .warc/.warc.gz file, or a folder")
-    ingest.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    ingest.add_argument("--db", help=DB_HELP)
+    ingest.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
 
     reparse = commands.add_parser("reparse", help="parse archived responses again with today's parser and reload "
                                                   "them; no network")
@@ -38,23 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--until", type=_day, metavar="DATE", help="end of the range, exclusive (default: now)")
     reparse.add_argument("--source", action="append", dest="source_names", metavar="NAME",
                          help="only responses fetched for this source of the source list (repeatable)")
-    reparse.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    reparse.add_argument("--db", help=DB_HELP)
 
     enrich = commands.add_parser("enrich", help="ask the platforms about posts the pages left incomplete "
                                                 "(text, author, time, whether the post is still there)")
     enrich.add_argument("--limit", type=int, default=500, help="posts to ask about in this run (default 500)")
-    enrich.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    enrich.add_argument("--db", help=DB_HELP)
 
     stats = commands.add_parser("stats", help="row counts per table, and the last run with its outcome")
-    stats.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    stats.add_argument("--db", help=DB_HELP)
+    stats.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
 
     report = commands.add_parser("report", help="write a static HTML page with charts of the reporting views")
-    report.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    report.add_argument("--db", help=DB_HELP)
     report.add_argument("--out", default=DEFAULT_REPORT_DIR,
                         help=f"folder for index.html (default: {DEFAULT_REPORT_DIR})")
 
     export = commands.add_parser("export", help="export tables and reporting views for BI tools")
-    export.add_argument("--db", help=f"warehouse path (default: $PIPELINE_DB or {DEFAULT_DB})")
+    export.add_argument("--db", help=DB_HELP)
     export.add_argument("--out", default=DEFAULT_EXPORT_DIR, help=f"target folder (default: {DEFAULT_EXPORT_DIR})")
     export.add_argument("--format", choices=["parquet", "duckdb"], default="parquet",
                         help="parquet: one folder per table/view, partitioned by date (default); "
@@ -97,11 +109,11 @@ def _day(text: str) -> datetime:
 
 def _ingest(args) -> int:
     from pipeline.ingest import ingest
-    from pipeline.store import WarehouseBusy
+    from pipeline.store import LakeUnavailable, WarehouseBusy
 
     try:
-        report = ingest(args.sources, db_path(args.db), progress=True)
-    except WarehouseBusy as exc:
+        report = ingest(args.sources, db_path(args.db), progress=True, lake_data=lake_data(args.lake_data))
+    except (WarehouseBusy, LakeUnavailable) as exc:
         print(f"pipeline ingest: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return _print_report(report)
@@ -145,11 +157,11 @@ def _print_report(report) -> int:
 
 
 def _stats(args) -> int:
-    from pipeline.store import WarehouseMissing, read_stats
+    from pipeline.store import LakeUnavailable, WarehouseMissing, read_stats
 
     try:
-        stats = read_stats(db_path(args.db))
-    except WarehouseMissing as exc:
+        stats = read_stats(db_path(args.db), lake_data=lake_data(args.lake_data))
+    except (WarehouseMissing, LakeUnavailable) as exc:
         print(f"pipeline stats: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for table, count in stats.table_counts.items():

@@ -23,9 +23,10 @@ from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
+from pipeline.settings import data_dir
 from pipeline.sources import Read, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
-from pipeline.store import TableCounts, Writer, fetch_validators, liveblog_facts, posts_to_enrich
+from pipeline.store import TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich
 
 log = logging.getLogger(__name__)
 
@@ -136,14 +137,16 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
 
 
 def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run_id: str | None = None,
-                 airflow_try: int | None = None) -> tuple[str, str, dict[str, TableCounts]]:
+                 airflow_try: int | None = None,
+                 lake_data: str | None = None) -> tuple[str, str, dict[str, TableCounts]]:
     """Load batches into the warehouse as one run; returns (run id, status, rows per table). Publishes at the end.
 
     Each batch commits on its own: a batch that fails to load is rolled back alone, the run is marked failed, and
-    the batches loaded before it stay loaded and published.
+    the batches loaded before it stay loaded and published. `db` is a DuckDB file or a DuckLake
+    (`ducklake:postgres:…`, data folder `lake_data` or $PIPELINE_LAKE_DATA); on a lake other loaders may run at once.
     """
     totals: dict[str, TableCounts] = {}
-    with Writer(db) as writer:
+    with Writer(db, lake_data=lake_data) as writer:
         run_id = writer.start_run(command, airflow_run_id=airflow_run_id, airflow_try=airflow_try)
         try:
             for batch in batches:
@@ -165,12 +168,12 @@ def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None 
 
 
 def archive_dir(db: str) -> Path:
-    """Where raw responses are archived: `archive/` beside the warehouse file."""
-    return Path(db).parent / "archive"
+    """Where raw responses are archived: `archive/` beside the warehouse file (for a DuckLake, in the data folder)."""
+    return data_dir() / "archive" if is_lake(db) else Path(db).parent / "archive"
 
 
 def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
-           settings: FetchSettings | None = None) -> RunReport:
+           settings: FetchSettings | None = None, lake_data: str | None = None) -> RunReport:
     """`pipeline ingest`: every source read (fetched), parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
@@ -178,7 +181,7 @@ def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE,
         reads = (read for source in expanded for read in reader.read(source))
         batches = parse_batches(reads, batch_size=batch_size, reports=reports,
                                 progress_total=len(expanded) if progress else 0)
-        run_id, status, counts = load_batches(db, batches, command="ingest")
+        run_id, status, counts = load_batches(db, batches, command="ingest", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
 
@@ -330,11 +333,11 @@ def _write_whole(batch: Batch, folder: Path) -> None:
 
 
 def load_staged(db: str, folders: list[str], *, command: str, airflow_run_id: str | None = None,
-                airflow_try: int | None = None) -> dict:
+                airflow_try: int | None = None, lake_data: str | None = None) -> dict:
     """Load staged batches as one run; returns its id, status and rows per table."""
     batches = (read_batch(Path(folder)) for folder in folders)
     run_id, status, counts = load_batches(db, batches, command=command, airflow_run_id=airflow_run_id,
-                                          airflow_try=airflow_try)
+                                          airflow_try=airflow_try, lake_data=lake_data)
     return {"run_id": run_id, "status": status,
             "counts": {table: vars(c) for table, c in sorted(counts.items())}}
 

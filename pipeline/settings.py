@@ -33,3 +33,21 @@ def source_names(csv_path: Path | None = None) -> list[str]:
         return []
     rows = csv.DictReader(line for line in lines if line.strip() and not line.lstrip().startswith("#"))
     return [row["name"].strip() for row in rows if row.get("name")]
+
+
+def lake_data() -> str | None:
+    """The data folder of a DuckLake warehouse ($PIPELINE_LAKE_DATA); only read when PIPELINE_DB names a lake."""
+    return os.environ.get("PIPELINE_LAKE_DATA") or None
+
+
+def max_loaders() -> int:
+    """Load tasks that may run at once: $PIPELINE_MAX_LOADERS, else 1 for a DuckDB file (one writer; more would only
+    wait for its lock) and 4 for a DuckLake (many writers; merges into one table still take turns)."""
+    if os.environ.get("PIPELINE_MAX_LOADERS"):
+        return max(1, int(os.environ["PIPELINE_MAX_LOADERS"]))
+    return 4 if warehouse_path().startswith("ducklake:") else 1
+
+
+def lake_retention_days() -> float:
+    """How long a DuckLake keeps old snapshots (time travel reaches that far): $PIPELINE_LAKE_RETENTION_DAYS, else 30."""
+    return float(os.environ.get("PIPELINE_LAKE_RETENTION_DAYS", 30))

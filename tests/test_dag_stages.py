@@ -68,11 +68,15 @@ def test_a_live_blog_is_refetched_until_its_coverage_ends(tmp_path):
                                  f"(coverageEndTime)"]
 
 
-def test_max_pages_caps_what_a_run_reads(tmp_path):
-    rows = "".join(f"p{i},file,p{i}.txt,,\n" for i in range(5))
-    csv = write_sources(tmp_path, rows)
+def test_max_pages_caps_what_one_source_expands_to(tmp_path):
+    items = "".join(f"<item><title>{i}</title><link>https://news.example/{i}</link></item>" for i in range(5))
+    (tmp_path / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}'
+                                       f"</channel></rss>", encoding="utf-8")
+    (tmp_path / "seed.txt").write_text("A paragraph of an article.", encoding="utf-8")
+    csv = write_sources(tmp_path, "wire,feed,feed.xml,,\nseed,file,seed.txt,,\n")
     found = discover_sources(csv, tmp_path / "d", str(tmp_path / "w.duckdb"), max_pages=3)
-    assert sum(len(batch) for batch in found["batches"]) == 3
+    locations = [entry["location"] for batch in found["batches"] for entry in batch]
+    assert sorted(location.rsplit("/", 1)[-1] for location in locations) == ["0", "1", "2", "seed.txt"]
 
 
 def test_staged_batches_load_as_one_run_and_a_failed_source_is_reported(tmp_path):

@@ -1,4 +1,6 @@
-"""The store against the contract's dedup rules, on real DuckDB files (pages built by hand, no parser involved)."""
+"""The store against the contract's dedup rules, on real DuckDB files and on a DuckLake on this machine's PostgreSQL
+(pages built by hand, no parser involved). Each test runs on both backends unless it is about the file's own
+mechanics (its lock, its published copy)."""
 from __future__ import annotations
 
 import subprocess
@@ -11,7 +13,8 @@ import pytest
 from pipeline.ingest import load_batches
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, Quote, SocialPost, UpdateItem
 from pipeline.stage import build_batch
-from pipeline.store import Writer, read_stats
+from pipeline.store import Writer, open_reader, read_stats
+from tests.lakes import fresh_lake
 
 T0 = datetime(2024, 12, 19, 12, 0, tzinfo=timezone.utc)
 THREAD_TEXT = "🧵 UPDATES\n👉 Gaza death toll reaches 45,129\n👉 Two killed in another raid🔴 Live blog: https://t.co/w1oxigfedT"
@@ -51,15 +54,26 @@ def load(db, *results: ParseResult) -> dict:
 
 
 def rows(db, query: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_reader(db if isinstance(db, str) else str(db))
     try:
         return con.execute(query).fetchall()
     finally:
         con.close()
 
 
+@pytest.fixture(params=["duckdb", "ducklake"])
+def db(request, tmp_path, monkeypatch):
+    """The warehouse: a DuckDB file, or a fresh DuckLake (catalog database dropped afterwards)."""
+    if request.param == "duckdb":
+        yield tmp_path / "warehouse.duckdb"
+        return
+    with fresh_lake(tmp_path) as lake:
+        monkeypatch.setenv("PIPELINE_LAKE_DATA", str(lake.data))
+        yield lake.db
+
+
 @pytest.fixture
-def db(tmp_path):
+def file_db(tmp_path):
     return tmp_path / "warehouse.duckdb"
 
 
@@ -212,44 +226,45 @@ def test_a_batch_that_fails_to_load_leaves_earlier_batches_loaded(db, monkeypatc
     assert rows(db, "SELECT status FROM ingest_runs") == [("failed",)]
 
 
-def test_an_analyst_session_open_on_the_warehouse_does_not_block_a_load(db):
-    load(db, page("a.txt", body="First page."))
-    analyst = duckdb.connect(str(db), read_only=True)
+def test_an_analyst_session_open_on_the_warehouse_does_not_block_a_load(file_db):
+    load(file_db, page("a.txt", body="First page."))
+    analyst = duckdb.connect(str(file_db), read_only=True)
     try:
-        load(db, page("b.txt", body="Second page."))  # must not fail with "Could not set lock on file"
+        load(file_db, page("b.txt", body="Second page."))  # must not fail with "Could not set lock on file"
         assert analyst.execute("SELECT count(*) FROM articles").fetchone() == (1,)  # the analyst's snapshot
     finally:
         analyst.close()
-    assert rows(db, "SELECT count(*) FROM articles") == [(2,)]  # the next session sees the new data
+    assert rows(file_db, "SELECT count(*) FROM articles") == [(2,)]  # the next session sees the new data
 
 
-def test_an_analyst_in_another_process_does_not_block_a_load(db):
-    load(db, page("a.txt", body="First page."))
+def test_an_analyst_in_another_process_does_not_block_a_load(file_db):
+    load(file_db, page("a.txt", body="First page."))
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
                                "print(c.execute('select count(*) from articles').fetchone()[0], flush=True); "
-                               "time.sleep(30)", str(db)],
+                               "time.sleep(30)", str(file_db)],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "1"
-        load(db, page("b.txt", body="Second page."))
+        load(file_db, page("b.txt", body="Second page."))
     finally:
         holder.kill()
         holder.wait()
-    assert read_stats(db).table_counts["articles"] == 2
+    assert read_stats(file_db).table_counts["articles"] == 2
 
 
-def test_a_second_writer_waits_for_the_first(db):
+def test_a_second_writer_waits_for_the_first(file_db):
     from pipeline.store import WarehouseBusy
 
-    with Writer(db):
+    with Writer(file_db):
         with pytest.raises(WarehouseBusy, match="another writer"):
-            with Writer(db, lock_timeout_s=0.3):
+            with Writer(file_db, lock_timeout_s=0.3):
                 pass
 
 
 def test_every_column_has_a_comment_for_analysts(db):
     load(db, page("a.txt"))
     missing = rows(db, "SELECT table_name || '.' || column_name FROM duckdb_columns() "
-                       "WHERE NOT internal AND table_name <> 'schema_migrations' AND comment IS NULL")
+                       "WHERE database_name = current_database() AND NOT internal "
+                       "AND table_name <> 'schema_migrations' AND comment IS NULL")
     assert missing == []

@@ -1,4 +1,8 @@
-"""The only code that opens DuckDB: migrations, set-based loading, run bookkeeping, publishing for readers."""
+"""The only code that opens DuckDB: migrations, set-based loading, run bookkeeping, publishing for readers.
+
+The warehouse is a DuckDB file or a DuckLake (`ducklake:postgres:…`); callers never need to know which
+(`pipeline/store/backend.py` holds every difference).
+"""
 from __future__ import annotations
 
 import os
@@ -9,13 +13,16 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.model import SocialPost
+from pipeline.store.backend import LakeUnavailable, is_lake
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql, sql_files
+from pipeline.store.upkeep import export_duckdb, maintain
 from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, copy_published,
                                       open_reader)
 
-__all__ = ["Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "copy_published",
-           "fetch_validators", "liveblog_facts", "open_reader", "posts_to_enrich", "read_stats", "sql", "sql_files"]
+__all__ = ["LakeUnavailable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
+           "copy_published", "export_duckdb", "fetch_validators", "is_lake", "liveblog_facts", "maintain", "open_reader",
+           "posts_to_enrich", "read_stats", "sql", "sql_files"]
 
 
 @dataclass
@@ -26,9 +33,10 @@ class Stats:
     last_run: dict | None
 
 
-def read_stats(db: str | os.PathLike) -> Stats:
-    """Row counts and the latest run of the published warehouse."""
-    con = open_reader(db)
+def read_stats(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None, snapshot: int | None = None,
+               at: datetime | None = None) -> Stats:
+    """Row counts and the latest run of the published warehouse (on a lake: of its latest or a given snapshot)."""
+    con = open_reader(db, lake_data=lake_data, snapshot=snapshot, at=at)
     try:
         counts = dict(con.execute(sql("stats/table_counts")).fetchall())
         cursor = con.execute(sql("stats/last_run"))

@@ -1,7 +1,11 @@
 """Set-based loading of one staged batch, in one transaction: stage, match posts, dedupe, merge, count."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import duckdb
 import pyarrow as pa
@@ -13,6 +17,23 @@ from pipeline.store.sqlfiles import sql
 # Steps after the post moves, in order (sql/load/).
 _MERGE_STEPS = ("05_dedupe", "06_merge_articles", "07_merge_posts", "08_merge_items", "09_merge_places", "10_fetch_log")
 _MOVES_SCHEMA = pa.schema([("old_item_id", pa.string()), ("new_item_id", pa.string())])
+
+# The warehouse tables a batch's rows can change, by the staged table holding them: a post can move onto its
+# native-id twin, taking its items, revisions, places and entities along (sql/load/04_move_posts.sql).
+_WRITES = {
+    "articles": ("articles",),
+    "social_posts": ("social_posts", "update_items", "item_revisions", "article_posts", "post_entities"),
+    "update_items": ("update_items", "item_revisions"),
+    "article_posts": ("article_posts",),
+    "post_entities": ("post_entities",),
+    "quotes": ("quotes",),
+}
+# What every load writes besides: the run's counts and sources, and the attempt itself (fetch_log only gets
+# inserts, which never conflict).
+BOOKKEEPING_TABLES = ["ingest_runs", "run_table_counts", "load_attempts"]
+
+# Called with the connection just before a load's COMMIT: tests use it to stop a loader mid-commit.
+before_commit = None
 
 
 @dataclass(frozen=True)
@@ -33,30 +54,54 @@ def set_variable(con: duckdb.DuckDBPyConnection, name: str, value) -> None:
     con.execute(f"SET VARIABLE {name} = ?", [value])
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> dict[str, TableCounts]:
-    """Merge a batch into the warehouse in one transaction; nothing of it stays if any step fails."""
+def tables_written(batch: Batch) -> list[str]:
+    """The warehouse tables loading this batch may change (what a lake writer locks)."""
+    return sorted({t for name, table in batch.tables.items() if table.num_rows for t in _WRITES.get(name, ())})
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, batch_no: int = 1, attempt: int = 1,
+               started_at: datetime | None = None,
+               locked: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[str, TableCounts]:
+    """Merge a batch into the warehouse in one transaction; nothing of it stays if any step fails.
+
+    The batch is copied into temporary staging tables first; then, inside `locked()` (a lake writer's table locks),
+    one transaction matches posts, dedupes, merges, counts, and records its own attempt in `load_attempts` (as
+    `committed`)."""
     registered = []
-    con.begin()
     try:
         set_variable(con, "run_id", run_id)
         for name, table in batch.tables.items():
             con.register(f"batch_{name}", table)
             registered.append(f"batch_{name}")
-        con.execute(sql("load/01_stage"))
-        _move_text_posts(con, registered)
-        for step in _MERGE_STEPS:
-            con.execute(sql(f"load/{step}"))
-        counts = con.execute(sql("load/batch_counts")).to_arrow_table()
-        con.register("batch_counts", counts)
-        registered.append("batch_counts")
-        con.execute(sql("load/11_run_counts"))
-        set_variable(con, "sources_ok", batch.sources_ok)
-        set_variable(con, "sources_failed", batch.sources_failed)
-        con.execute(sql("runs/add_sources"))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        con.execute(sql("load/01_stage"))  # temporary tables only: needs no lock
+        with locked():
+            con.begin()
+            try:
+                _move_text_posts(con, registered)
+                for step in _MERGE_STEPS:
+                    con.execute(sql(f"load/{step}"))
+                counts = con.execute(sql("load/batch_counts")).to_arrow_table()
+                con.register("batch_counts", counts)
+                registered.append("batch_counts")
+                con.execute(sql("load/11_run_counts"))
+                set_variable(con, "sources_ok", batch.sources_ok)
+                set_variable(con, "sources_failed", batch.sources_failed)
+                con.execute(sql("runs/add_sources"))
+                set_variable(con, "batch_no", batch_no)
+                set_variable(con, "attempt", attempt)
+                set_variable(con, "attempt_started_at", started_at or datetime.now(timezone.utc))
+                set_variable(con, "outcome", "committed")
+                set_variable(con, "error", None)
+                con.execute(sql("runs/attempt"))
+                if before_commit is not None:
+                    before_commit(con)
+                con.commit()
+            except BaseException:
+                try:
+                    con.rollback()
+                except duckdb.TransactionException:
+                    pass  # a failed COMMIT has already ended the transaction
+                raise
     finally:
         for name in registered:
             con.unregister(name)

@@ -1,15 +1,15 @@
-"""The warehouse file: one writer at a time, a working copy it writes, and a published copy analysts read.
+"""The writer and readers of the warehouse, whichever backend holds it (`pipeline/store/backend.py`).
 
-DuckDB lets one process write a file and nobody read it meanwhile, and an analyst's read-only session blocks any
-writer. So the writer never opens the published file: it writes `<db>.writer` under a lock (`<db>.lock`), and
-after its loads commits it checkpoints, closes, copies the working file beside the published one and renames it
-into place. Readers with a session open keep their snapshot; the next session sees the new one.
+A DuckDB file (the default) admits one writing process and, while anyone reads, no writer: the writer works on a
+copy under a lock and publishes it by an atomic rename. A DuckLake (`ducklake:postgres:…`) admits many writers and
+readers at once: each merge takes its tables' advisory locks before its transaction and releases them after the
+commit, and a commit that loses to another one is retried. The writer below is the same for both.
 """
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
+import random
 import secrets
 import shutil
 import time
@@ -20,25 +20,25 @@ from pathlib import Path
 import duckdb
 
 from pipeline.stage import Batch
-from pipeline.store.load import TableCounts, load_batch, set_variable
-from pipeline.store.migrate import migrate
+from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, WarehouseBusy,
+                                    WarehouseMissing, backend_for, connect_file)
+from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
+from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import sql, sql_files
 
 log = logging.getLogger(__name__)
 
-# Built-in extensions only (json, parquet, icu): nothing is downloaded at run time.
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+__all__ = ["DEFAULT_LOCK_TIMEOUT_S", "LakeUnavailable", "WarehouseBusy", "WarehouseMissing", "WarehousePaths",
+           "Writer", "connect", "new_run_id", "open_reader"]
+
 # How long a writer waits for another one to finish before giving up: a nightly load of hundreds of pages takes
 # minutes; an hour means "something is stuck", which an operator should hear about.
 DEFAULT_LOCK_TIMEOUT_S = 3600.0
+# A lake commit that conflicts with another writer's is tried this many times in all, waiting 0.2 s, 0.4 s, 0.8 s …
+# (±50 %, at most 30 s) in between; PIPELINE_LAKE_COMMIT_ATTEMPTS overrides.
+DEFAULT_COMMIT_ATTEMPTS = 5
 
-
-class WarehouseBusy(Exception):
-    """Another writer held the warehouse for longer than we were willing to wait."""
-
-
-class WarehouseMissing(Exception):
-    """There is no warehouse at the given path yet."""
+connect = connect_file  # kept for callers that open a DuckDB file with the pipeline's settings
 
 
 @dataclass(frozen=True)
@@ -54,70 +54,96 @@ class WarehousePaths:
                    published.with_name(published.name + ".lock"))
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with our settings: UTC, no extension downloads."""
-    con = duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
-    con.execute("SET TimeZone = 'UTC'")
-    return con
-
-
 def new_run_id() -> str:
     """Time-ordered and unique: UTC time to the microsecond plus a random suffix."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
 class Writer:
-    """Exclusive write access to a warehouse: `with Writer(db) as w: run = w.start_run(...); w.load(batch, run)`."""
+    """Write access to a warehouse: `with Writer(db) as w: run = w.start_run(...); w.load(batch, run)`.
 
-    def __init__(self, db: str | os.PathLike, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S):
-        self.paths = WarehousePaths.for_db(db)
+    `db` is a DuckDB file path or `ducklake:postgres:<libpq string>` (with `lake_data`, else $PIPELINE_LAKE_DATA,
+    naming the lake's data folder when the lake is new). On a file the writer is exclusive; on a lake it is not.
+    """
+
+    def __init__(self, db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,
+                 lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S, commit_attempts: int | None = None):
+        self.backend: FileBackend | LakeBackend = backend_for(db, lake_data=lake_data)
+        self.paths = WarehousePaths.for_db(db) if isinstance(self.backend, FileBackend) else None
         self.lock_timeout_s = lock_timeout_s
-        self._lock_file = None
+        self.commit_attempts = commit_attempts or int(os.environ.get("PIPELINE_LAKE_COMMIT_ATTEMPTS",
+                                                                     DEFAULT_COMMIT_ATTEMPTS))
         self.con: duckdb.DuckDBPyConnection | None = None
+        self._batches: dict[str, int] = {}
 
     def __enter__(self) -> "Writer":
-        self.paths.published.parent.mkdir(parents=True, exist_ok=True)
-        self._acquire_lock()
+        con = self.backend.open_writer(self.lock_timeout_s)
         try:
-            if not self.paths.working.exists() and self.paths.published.exists():
-                # The working copy was removed (or this is a new host): continue from what readers see.
-                shutil.copyfile(self.paths.published, self.paths.working)
-            self.con = connect(self.paths.working)
-            migrate(self.con)
+            if pending(con):  # concurrent writers on a lake: one migrates, the others wait and find nothing to do
+                with self.backend.locks([SCHEMA_LOCK]):
+                    migrate(con, self.backend.adapt_ddl)
         except BaseException:
-            self._release_lock()
+            self.backend.abandon_writer(con)
             raise
+        self.con = con
         return self
 
     def __exit__(self, *exc) -> None:
-        try:
-            if self.con is not None:
-                self.con.execute("CHECKPOINT")
-                self.con.close()
-                self.con = None
-                self._publish()
-        finally:
-            self._release_lock()
+        con, self.con = self.con, None
+        self.backend.close_writer(con)
 
     def start_run(self, command: str, *, airflow_run_id: str | None = None, airflow_try: int | None = None) -> str:
-        """Record a run as running; returns its id."""
+        """Record a run as running, with the snapshot it started from (on a lake); returns its id."""
         run_id = new_run_id()
-        set_variable(self.con, "run_id", run_id)
-        set_variable(self.con, "command", command)
-        set_variable(self.con, "airflow_run_id", airflow_run_id)
-        set_variable(self.con, "airflow_try", airflow_try)
-        self.con.execute(sql("runs/start"))
+
+        def start() -> None:
+            set_variable(self.con, "run_id", run_id)
+            set_variable(self.con, "command", command)
+            set_variable(self.con, "airflow_run_id", airflow_run_id)
+            set_variable(self.con, "airflow_try", airflow_try)
+            set_variable(self.con, "snapshot_before", self.backend.current_snapshot(self.con))
+            self.con.execute(sql("runs/start"))
+
+        self._committed(["ingest_runs"], start)
+        self._batches[run_id] = 0
         return run_id
 
     def load(self, batch: Batch, run_id: str) -> dict[str, TableCounts]:
-        """Merge one batch in one transaction."""
-        return load_batch(self.con, batch, run_id)
+        """Merge one batch in one transaction, under its tables' locks; a lost commit is retried with back-off.
+
+        Every attempt is a row of `load_attempts`: the one that commits writes its own row in its transaction;
+        one that fails writes `retried` or `failed` with the error after rolling back.
+        """
+        self._batches[run_id] = batch_no = self._batches.get(run_id, 0) + 1
+        tables = tables_written(batch) + BOOKKEEPING_TABLES
+        for attempt in range(1, self.commit_attempts + 1):
+            started = datetime.now(timezone.utc)
+            try:
+                return load_batch(self.con, batch, run_id, batch_no=batch_no, attempt=attempt, started_at=started,
+                                  locked=lambda: self.backend.locks(tables))
+            except Exception as exc:
+                again = self.backend.retryable(exc) and attempt < self.commit_attempts
+                self._record_failed_attempt(run_id, batch_no, attempt, started, "retried" if again else "failed", exc)
+                if not again:
+                    raise
+                wait = min(30.0, 0.2 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+                log.warning("run %s batch %d: commit attempt %d failed (%s); retrying in %.1f s", run_id, batch_no,
+                            attempt, str(exc).splitlines()[-1], wait)
+                time.sleep(wait)
+        raise AssertionError("unreachable")
 
     def finish_run(self, run_id: str, *, broken: bool = False) -> str:
-        """Close a run's bookkeeping; returns its status (ok, partial or failed)."""
-        set_variable(self.con, "run_id", run_id)
-        set_variable(self.con, "broken", broken)
-        self.con.execute(sql("runs/finish"))
+        """Close a run's bookkeeping, with the snapshot of its last commit (on a lake); returns its status."""
+
+        snapshot_after = self.backend.last_committed_snapshot(self.con)
+
+        def finish() -> None:
+            set_variable(self.con, "run_id", run_id)
+            set_variable(self.con, "broken", broken)
+            set_variable(self.con, "snapshot_after", snapshot_after)
+            self.con.execute(sql("runs/finish"))
+
+        self._committed(["ingest_runs"], finish)
         return self.con.execute(sql("runs/status"), [run_id]).fetchone()[0]
 
     def apply_sql_folder(self, folder: str) -> list[str]:
@@ -127,64 +153,61 @@ class Writer:
         file applies or none does.
         """
         files = sql_files(folder)
-        self.con.begin()
-        try:
+
+        def apply() -> None:
             for name, text in files:
                 try:
                     self.con.execute(text)
                 except duckdb.Error as exc:
                     raise RuntimeError(f"sql/{folder}/{name}.sql: {exc}") from exc
-            self.con.commit()
-        except BaseException:
-            self.con.rollback()
-            raise
+
+        self._committed([], apply)
         return [name for name, _ in files]
 
-    def _acquire_lock(self) -> None:
-        self._lock_file = open(self.paths.lock, "a+")
-        deadline = time.monotonic() + self.lock_timeout_s
-        announced = False
-        while True:
+    def _committed(self, tables: list[str], work) -> None:
+        """Run `work` in one transaction under the tables' locks, retrying a lost commit."""
+        for attempt in range(1, self.commit_attempts + 1):
             try:
-                fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = self.paths.lock.read_text().strip() or "unknown"
-                    self._lock_file.close()
-                    raise WarehouseBusy(
-                        f"{self.paths.published}: another writer ({holder}) still holds {self.paths.lock} after "
-                        f"{self.lock_timeout_s:.0f} s; wait for it to finish or stop it"
-                    ) from None
-                if not announced:
-                    log.info("waiting for another writer to release %s", self.paths.lock)
-                    announced = True
-                time.sleep(0.2)
-        self._lock_file.seek(0)
-        self._lock_file.truncate()
-        self._lock_file.write(f"pid {os.getpid()} on {os.uname().nodename}\n")
-        self._lock_file.flush()
+                with self.backend.locks(tables):
+                    self.con.begin()
+                    try:
+                        work()
+                        self.con.commit()
+                    except BaseException:
+                        _rollback(self.con)
+                        raise
+                return
+            except Exception as exc:
+                if not (self.backend.retryable(exc) and attempt < self.commit_attempts):
+                    raise
+                time.sleep(min(30.0, 0.2 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5))
 
-    def _release_lock(self) -> None:
-        if self._lock_file is not None:
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-            self._lock_file.close()
-            self._lock_file = None
+    def _record_failed_attempt(self, run_id: str, batch_no: int, attempt: int, started: datetime, outcome: str,
+                               exc: BaseException) -> None:
+        def record() -> None:
+            set_variable(self.con, "run_id", run_id)
+            set_variable(self.con, "batch_no", batch_no)
+            set_variable(self.con, "attempt", attempt)
+            set_variable(self.con, "attempt_started_at", started)
+            set_variable(self.con, "outcome", outcome)
+            set_variable(self.con, "error", f"{type(exc).__name__}: {exc}"[:2000])
+            self.con.execute(sql("runs/attempt"))
 
-    def _publish(self) -> None:
-        """Copy the checkpointed working file beside the published one and rename it into place (atomic)."""
-        for stale in self.paths.published.parent.glob(f"{self.paths.published.name}.publishing-*"):
-            stale.unlink()  # left by a writer killed while publishing; we hold the lock, so nobody else writes it
-        temporary = self.paths.published.with_name(f"{self.paths.published.name}.publishing-{os.getpid()}")
-        shutil.copyfile(self.paths.working, temporary)
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.paths.published)
-        log.info("published %s", self.paths.published)
+        try:
+            self._committed(["load_attempts"], record)
+        except Exception:  # the bookkeeping of a failure must not hide the failure itself
+            log.exception("could not record failed attempt %d of batch %d of run %s", attempt, batch_no, run_id)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.rollback()
+    except duckdb.TransactionException:
+        pass  # a failed COMMIT has already ended the transaction
 
 
 def copy_published(db: str | os.PathLike, target: str | os.PathLike) -> Path:
-    """A standalone copy of the published warehouse at `target` (replaced if present); returns its path.
+    """A standalone copy of the published warehouse file at `target` (replaced if present); returns its path.
 
     The published file is only ever replaced by a rename, never written in place, so copying it gives one
     consistent snapshot even while a writer runs.
@@ -200,9 +223,8 @@ def copy_published(db: str | os.PathLike, target: str | os.PathLike) -> Path:
     return target
 
 
-def open_reader(db: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """A read-only session on the published warehouse, as analysts open it."""
-    path = Path(db)
-    if not path.exists():
-        raise WarehouseMissing(f"no warehouse at {path}: run `pipeline ingest` first")
-    return connect(path, read_only=True)
+def open_reader(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None, snapshot: int | None = None,
+                at: datetime | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only session on the warehouse as analysts see it: the published file, or the lake (its latest snapshot,
+    or the one given by version or time). Queries name tables unqualified on both."""
+    return backend_for(db, lake_data=lake_data).open_reader(snapshot=snapshot, at=at)

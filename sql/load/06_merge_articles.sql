@@ -14,12 +14,23 @@ SELECT s.*,
 FROM d_articles s LEFT JOIN articles t USING (article_id);
 
 MERGE INTO articles t USING m_articles s ON t.article_id = s.article_id
-WHEN MATCHED AND s.action = 'updated' THEN UPDATE SET
-    url = s.url, canonical_url = s.canonical_url, site = s.site, title = s.title, authors = s.authors,
-    published_at = s.published_at, modified_at = s.modified_at, language = s.language, is_liveblog = s.is_liveblog,
-    coverage_end_at = s.coverage_end_at, headings = s.headings, body_text = s.body_text, content_hash = s.content_hash, source = s.source,
+-- One UPDATE action, with the choice per column: DuckLake's MERGE takes a single UPDATE action.
+WHEN MATCHED THEN UPDATE SET
+    url = CASE WHEN s.action = 'updated' THEN s.url ELSE t.url END,
+    canonical_url = CASE WHEN s.action = 'updated' THEN s.canonical_url ELSE t.canonical_url END,
+    site = CASE WHEN s.action = 'updated' THEN s.site ELSE t.site END,
+    title = CASE WHEN s.action = 'updated' THEN s.title ELSE t.title END,
+    authors = CASE WHEN s.action = 'updated' THEN s.authors ELSE t.authors END,
+    published_at = CASE WHEN s.action = 'updated' THEN s.published_at ELSE t.published_at END,
+    modified_at = CASE WHEN s.action = 'updated' THEN s.modified_at ELSE t.modified_at END,
+    language = CASE WHEN s.action = 'updated' THEN s.language ELSE t.language END,
+    is_liveblog = CASE WHEN s.action = 'updated' THEN s.is_liveblog ELSE t.is_liveblog END,
+    coverage_end_at = CASE WHEN s.action = 'updated' THEN s.coverage_end_at ELSE t.coverage_end_at END,
+    headings = CASE WHEN s.action = 'updated' THEN s.headings ELSE t.headings END,
+    body_text = CASE WHEN s.action = 'updated' THEN s.body_text ELSE t.body_text END,
+    content_hash = CASE WHEN s.action = 'updated' THEN s.content_hash ELSE t.content_hash END,
+    source = CASE WHEN s.action = 'updated' THEN s.source ELSE t.source END,
     first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
-WHEN MATCHED THEN UPDATE SET first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
 WHEN NOT MATCHED THEN INSERT (
     article_id, url, canonical_url, site, title, authors, published_at, modified_at, language, is_liveblog,
     coverage_end_at, headings, body_text, content_hash, source, first_seen_at, last_seen_at

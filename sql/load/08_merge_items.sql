@@ -23,18 +23,24 @@ FROM m_items s JOIN update_items t USING (item_id)
 WHERE s.action = 'revised';
 
 MERGE INTO update_items t USING m_items s ON t.item_id = s.item_id
-WHEN MATCHED AND s.action = 'revised' THEN UPDATE SET
-    headline = s.headline, text = s.text, content_hash = s.content_hash, revision = s.old_revision + 1,
-    revised_at = s.seen_at, article_id = s.article_id, post_id = s.post_id, native_id = s.native_id,
-    position = s.position, published_at = s.published_at, updated_at = s.updated_at, url = s.url, author = s.author,
-    is_pinned = s.is_pinned, is_key_event = s.is_key_event,
+-- One UPDATE action, with the choice per column: DuckLake's MERGE takes a single UPDATE action.
+WHEN MATCHED THEN UPDATE SET
+    headline = CASE WHEN s.action = 'revised' THEN s.headline ELSE t.headline END,
+    text = CASE WHEN s.action = 'revised' THEN s.text ELSE t.text END,
+    content_hash = CASE WHEN s.action = 'revised' THEN s.content_hash ELSE t.content_hash END,
+    revision = CASE WHEN s.action = 'revised' THEN s.old_revision + 1 ELSE t.revision END,
+    revised_at = CASE WHEN s.action = 'revised' THEN s.seen_at ELSE t.revised_at END,
+    article_id = CASE WHEN s.action IN ('revised', 'updated') THEN s.article_id ELSE t.article_id END,
+    post_id = CASE WHEN s.action IN ('revised', 'updated') THEN s.post_id ELSE t.post_id END,
+    native_id = CASE WHEN s.action IN ('revised', 'updated') THEN s.native_id ELSE t.native_id END,
+    position = CASE WHEN s.action IN ('revised', 'updated') THEN s.position ELSE t.position END,
+    published_at = CASE WHEN s.action IN ('revised', 'updated') THEN s.published_at ELSE t.published_at END,
+    updated_at = CASE WHEN s.action IN ('revised', 'updated') THEN s.updated_at ELSE t.updated_at END,
+    url = CASE WHEN s.action IN ('revised', 'updated') THEN s.url ELSE t.url END,
+    author = CASE WHEN s.action IN ('revised', 'updated') THEN s.author ELSE t.author END,
+    is_pinned = CASE WHEN s.action IN ('revised', 'updated') THEN s.is_pinned ELSE t.is_pinned END,
+    is_key_event = CASE WHEN s.action IN ('revised', 'updated') THEN s.is_key_event ELSE t.is_key_event END,
     first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
-WHEN MATCHED AND s.action = 'updated' THEN UPDATE SET
-    article_id = s.article_id, post_id = s.post_id, native_id = s.native_id, position = s.position,
-    published_at = s.published_at, updated_at = s.updated_at, url = s.url, author = s.author,
-    is_pinned = s.is_pinned, is_key_event = s.is_key_event,
-    first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
-WHEN MATCHED THEN UPDATE SET first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
 WHEN NOT MATCHED THEN INSERT (
     item_id, article_id, post_id, kind, native_id, position, published_at, updated_at, headline, text, url, author,
     is_pinned, is_key_event, revision, content_hash, revised_at, first_seen_at, last_seen_at

@@ -12,10 +12,12 @@ FROM d_article_posts s LEFT JOIN article_posts t USING (article_id, post_id, occ
 
 MERGE INTO article_posts t USING m_article_posts s
    ON t.article_id = s.article_id AND t.post_id = s.post_id AND t.occurrence = s.occurrence
-WHEN MATCHED AND s.action = 'updated' THEN UPDATE SET
-    position = s.position, item_id = s.item_id, form = s.form,
+-- One UPDATE action, with the choice per column: DuckLake's MERGE takes a single UPDATE action.
+WHEN MATCHED THEN UPDATE SET
+    position = CASE WHEN s.action = 'updated' THEN s.position ELSE t.position END,
+    item_id = CASE WHEN s.action = 'updated' THEN s.item_id ELSE t.item_id END,
+    form = CASE WHEN s.action = 'updated' THEN s.form ELSE t.form END,
     first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
-WHEN MATCHED THEN UPDATE SET first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
 WHEN NOT MATCHED THEN INSERT (article_id, post_id, occurrence, position, item_id, form, first_seen_at, last_seen_at)
 VALUES (s.article_id, s.post_id, s.occurrence, s.position, s.item_id, s.form, s.first_seen_at, s.seen_at);
 
@@ -43,8 +45,9 @@ SELECT s.*,
 FROM d_quotes s LEFT JOIN quotes t USING (quote_id);
 
 MERGE INTO quotes t USING m_quotes s ON t.quote_id = s.quote_id
-WHEN MATCHED AND s.action = 'updated' THEN UPDATE SET
-    text = s.text, position = s.position, first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
-WHEN MATCHED THEN UPDATE SET first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
+WHEN MATCHED THEN UPDATE SET
+    text = CASE WHEN s.action = 'updated' THEN s.text ELSE t.text END,
+    position = CASE WHEN s.action = 'updated' THEN s.position ELSE t.position END,
+    first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
 WHEN NOT MATCHED THEN INSERT (quote_id, article_id, speaker, text, position, first_seen_at, last_seen_at)
 VALUES (s.quote_id, s.article_id, s.speaker, s.text, s.position, s.first_seen_at, s.seen_at);

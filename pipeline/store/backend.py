@@ -1,0 +1,421 @@
+"""Where the two warehouses differ: a DuckDB file (the default) or a DuckLake with its catalog in PostgreSQL.
+
+This is the one module of the store that knows which of the two it writes to; the writer, the load, the
+migrations and every SQL file are the same for both. What differs, and only here:
+
+| | DuckDB file | DuckLake (`ducklake:postgres:<libpq string>`) |
+| --- | --- | --- |
+| writers | one at a time (`fcntl` lock `<db>.lock`), working copy `<db>.writer`, published by rename | many at once; merges into one table serialised by a PostgreSQL advisory lock per table |
+| readers | open the published file read-only | `ATTACH … (READ_ONLY)`; any earlier snapshot by version or time |
+| keys | `PRIMARY KEY`s from the migrations | none (DuckLake has no keys or indexes): stripped from the DDL by `adapt_ddl`; each batch is deduplicated before it is merged, under the table's lock |
+| failed commit | not retried (one writer: nothing to conflict with) | retried with back-off when it conflicts, each attempt in `load_attempts` |
+| extensions | built-in only | `ducklake` and `postgres` from the PyPI wheels, loaded by path, signatures checked |
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.util
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from pipeline.store.sqlfiles import sql
+
+log = logging.getLogger(__name__)
+
+LAKE_PREFIX = "ducklake:postgres:"
+LAKE_ALIAS = "lake"  # the name the lake is attached under in the pipeline's own sessions (and in sql/lake/)
+
+# Built-in extensions only (json, parquet, icu) unless loaded by path below: nothing is downloaded at run time, and an
+# unsigned extension file is refused.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+           "allow_unsigned_extensions": False}
+
+# Advisory lock keys: (our namespace, crc32 of the lock's name) so other users of the catalog database don't collide.
+_LOCK_NAMESPACE = 0x7468726C  # "thrl"
+SCHEMA_LOCK = "schema_migrations"
+
+
+class WarehouseBusy(Exception):
+    """Another writer held the warehouse (or a table of it) for longer than we were willing to wait."""
+
+
+class WarehouseMissing(Exception):
+    """There is no warehouse at the given path yet."""
+
+
+class LakeUnavailable(Exception):
+    """The DuckLake backend cannot start: an extension is missing, or the catalog or data folder is not set up."""
+
+
+def is_lake(db: str | os.PathLike) -> bool:
+    return isinstance(db, str) and db.startswith("ducklake:")
+
+
+def backend_for(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> "FileBackend | LakeBackend":
+    """The backend a `--db` value names: `ducklake:postgres:<libpq string>` is a lake, anything else a file path."""
+    if is_lake(db):
+        if not db.startswith(LAKE_PREFIX):
+            raise LakeUnavailable(f"{db!r}: only a PostgreSQL catalog is supported; write "
+                                  f"'{LAKE_PREFIX}dbname=NAME host=HOST user=USER'")
+        data = lake_data if lake_data is not None else os.environ.get("PIPELINE_LAKE_DATA")
+        return LakeBackend(db[len(LAKE_PREFIX):], str(data) if data else None)
+    return FileBackend(Path(db))
+
+
+def adapt_ddl(text: str) -> str:
+    """A migration as DuckLake accepts it: no PRIMARY KEY / UNIQUE clauses and no indexes (the one DDL difference).
+
+    Uniqueness on the lake comes from merging a batch that was deduplicated first, under the table's lock.
+    """
+    def strip(table: re.Match) -> str:
+        body = re.sub(r",\s*\n\s*(PRIMARY KEY|UNIQUE)\s*\([^)]*\)", "", table.group(0))  # table constraints
+        return re.sub(r"[ \t]+(PRIMARY KEY|UNIQUE)\b(?!\s*\()", "", body)  # column constraints
+
+    text = re.sub(r"(?is)\bCREATE\s+TABLE\b[^;']*?\n\s*\)\s*;", strip, text)  # only inside CREATE TABLE
+    return re.sub(r"(?im)^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;[ \t]*\n?", "", text)
+
+
+def extension_files() -> dict[str, Path]:
+    """The ducklake and postgres extension files installed by the PyPI wheels, for this DuckDB version.
+
+    The postgres wheel ships `postgres.duckdb_extension`, but DuckDB checks that a file's name matches the name
+    the extension was built under (`postgres_scanner`), so it is linked under that name in a private folder.
+    """
+    version = f"v{duckdb.__version__}"
+    found = {}
+    for name, package, file in (("ducklake", "duckdb_extension_ducklake", "ducklake.duckdb_extension"),
+                                ("postgres_scanner", "duckdb_extension_postgres", "postgres.duckdb_extension")):
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise LakeUnavailable(
+                f"the DuckLake backend needs the DuckDB extension package {package.replace('_', '-')}=="
+                f"{duckdb.__version__} (pip install {package.replace('_', '-')}=={duckdb.__version__}); "
+                f"extensions are never downloaded at run time")
+        path = Path(list(spec.submodule_search_locations)[0]) / "extensions" / version / file
+        if not path.is_file():
+            have = sorted(p.name for p in path.parent.parent.glob("v*")) if path.parent.parent.is_dir() else []
+            raise LakeUnavailable(f"{package.replace('_', '-')} has no extension for duckdb {duckdb.__version__} "
+                                  f"(it has {', '.join(have) or 'none'}); install the matching version")
+        found[name] = path
+    link_dir = Path(tempfile.gettempdir()) / f"threadline-duckdb-extensions-{os.getuid()}" / version
+    link_dir.mkdir(parents=True, exist_ok=True)
+    link = link_dir / "postgres_scanner.duckdb_extension"
+    if not (link.is_symlink() and Path(os.readlink(link)) == found["postgres_scanner"]):
+        temporary = link_dir / f".postgres_scanner.{os.getpid()}"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(found["postgres_scanner"])
+        os.replace(temporary, link)
+    found["postgres_scanner"] = link
+    return found
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def connect_file(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with our settings: UTC, no extension downloads."""
+    con = duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+@dataclass
+class FileBackend:
+    """A DuckDB file: one writer under an `fcntl` lock, a working copy, and a published copy for readers."""
+
+    published: Path
+    kind = "duckdb"
+
+    @property
+    def working(self) -> Path:
+        return self.published.with_name(self.published.name + ".writer")
+
+    @property
+    def lock(self) -> Path:
+        return self.published.with_name(self.published.name + ".lock")
+
+    def describe(self) -> str:
+        return str(self.published)
+
+    # --- the writer's session ---
+    def open_writer(self, lock_timeout_s: float) -> duckdb.DuckDBPyConnection:
+        self.published.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_file = _flock(self.lock, lock_timeout_s, self.published)
+        try:
+            if not self.working.exists() and self.published.exists():
+                # The working copy was removed (or this is a new host): continue from what readers see.
+                shutil.copyfile(self.published, self.working)
+            return connect_file(self.working)
+        except BaseException:
+            self._unlock()
+            raise
+
+    def close_writer(self, con: duckdb.DuckDBPyConnection | None) -> None:
+        try:
+            if con is not None:
+                con.execute("CHECKPOINT")
+                con.close()
+                self._publish()
+        finally:
+            self._unlock()
+
+    def abandon_writer(self, con: duckdb.DuckDBPyConnection | None) -> None:
+        """Close without publishing (used when the writer failed to start)."""
+        try:
+            if con is not None:
+                con.close()
+        finally:
+            self._unlock()
+
+    @contextlib.contextmanager
+    def locks(self, tables: list[str]) -> Iterator[None]:
+        yield  # the writer's file lock covers every table
+
+    def retryable(self, exc: BaseException) -> bool:
+        return False
+
+    def adapt_ddl(self, text: str) -> str:
+        return text
+
+    def current_snapshot(self, con) -> int | None:
+        return None
+
+    def last_committed_snapshot(self, con) -> int | None:
+        return None
+
+    # --- readers ---
+    def open_reader(self, *, snapshot: int | None = None, at=None) -> duckdb.DuckDBPyConnection:
+        if snapshot is not None or at is not None:
+            raise ValueError(f"{self.published} is a DuckDB file: it keeps no earlier snapshots (a DuckLake does)")
+        if not self.published.exists():
+            raise WarehouseMissing(f"no warehouse at {self.published}: run `pipeline ingest` first")
+        return connect_file(self.published, read_only=True)
+
+    def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool = True,
+               snapshot: int | None = None, at=None) -> None:
+        """Attach the published file to a session as `alias`."""
+        if snapshot is not None or at is not None:
+            raise ValueError(f"{self.published} is a DuckDB file: it keeps no earlier snapshots (a DuckLake does)")
+        if not self.published.exists():
+            raise WarehouseMissing(f"no warehouse at {self.published}: run `pipeline ingest` first")
+        con.execute(f"ATTACH {_sql_literal(str(self.published))} AS {alias}" + (" (READ_ONLY)" if read_only else ""))
+
+    # --- upkeep ---
+    def maintain(self, con, *, retention_days: float) -> dict:
+        return {}  # a DuckDB file keeps no old snapshots; CHECKPOINT at close already merges its WAL
+
+    # --- internals ---
+    def _unlock(self) -> None:
+        handle = getattr(self, "_lock_file", None)
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+            self._lock_file = None
+
+    def _publish(self) -> None:
+        """Copy the checkpointed working file beside the published one and rename it into place (atomic)."""
+        for stale in self.published.parent.glob(f"{self.published.name}.publishing-*"):
+            stale.unlink()  # left by a writer killed while publishing; we hold the lock, so nobody else writes it
+        temporary = self.published.with_name(f"{self.published.name}.publishing-{os.getpid()}")
+        shutil.copyfile(self.working, temporary)
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.published)
+        log.info("published %s", self.published)
+
+
+def _flock(path: Path, timeout_s: float, what: Path):
+    handle = open(path, "a+")
+    deadline = time.monotonic() + timeout_s
+    announced = False
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = path.read_text().strip() or "unknown"
+                handle.close()
+                raise WarehouseBusy(f"{what}: another writer ({holder}) still holds {path} after {timeout_s:.0f} s; "
+                                    f"wait for it to finish or stop it") from None
+            if not announced:
+                log.info("waiting for another writer to release %s", path)
+                announced = True
+            time.sleep(0.2)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()} on {os.uname().nodename}\n")
+    handle.flush()
+    return handle
+
+
+@dataclass
+class LakeBackend:
+    """A DuckLake: catalog in PostgreSQL (`catalog` is a libpq connection string), data as Parquet under `data`."""
+
+    catalog: str
+    data: str | None
+    kind = "ducklake"
+
+    def describe(self) -> str:
+        """The --db value, with any password hidden (it goes into messages and logs)."""
+        return LAKE_PREFIX + re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", self.catalog)
+
+    # --- sessions ---
+    def _connect(self, *, read_only: bool, snapshot: int | None = None, at=None,
+                 create: bool = False) -> duckdb.DuckDBPyConnection:
+        if not self._has_catalog():
+            if not create:
+                raise WarehouseMissing(f"no lake in {self.describe()} yet: run `pipeline ingest --db "
+                                       f"'{self.describe()}' --lake-data PATH` first")
+            if not self.data:
+                raise LakeUnavailable(f"{self.describe()} holds no lake yet: name its data folder with --lake-data "
+                                      f"PATH or PIPELINE_LAKE_DATA")
+        con = duckdb.connect(config=_CONFIG)
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            self.attach(con, LAKE_ALIAS, read_only=read_only, snapshot=snapshot, at=at)
+            con.execute(f"USE {LAKE_ALIAS}")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool = True,
+               snapshot: int | None = None, at=None) -> None:
+        """Attach the lake to a session as `alias` (loading the extensions by path), at a snapshot if given."""
+        files = extension_files()
+        for name in ("postgres_scanner", "ducklake"):
+            con.execute(f"LOAD {_sql_literal(str(files[name]))}")
+        options = []
+        if read_only:
+            options.append("READ_ONLY")
+        if snapshot is not None:
+            options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
+        if at is not None:
+            options.append(f"SNAPSHOT_TIME {_sql_literal(at.isoformat() if hasattr(at, 'isoformat') else str(at))}")
+        if self.data and not read_only:
+            if "://" not in self.data:
+                Path(self.data).mkdir(parents=True, exist_ok=True)
+            options.append(f"DATA_PATH {_sql_literal(self.data)}")
+        con.execute(f"ATTACH {_sql_literal('ducklake:postgres:' + self.catalog)} AS {alias}"
+                    + (f" ({', '.join(options)})" if options else ""))
+
+    def _has_catalog(self) -> bool:
+        with contextlib.closing(self._pg()) as pg, pg.cursor() as cur:
+            cur.execute("SELECT to_regclass('ducklake_snapshot') IS NOT NULL")
+            return cur.fetchone()[0]
+
+    def _pg(self):
+        try:
+            import psycopg2
+        except ImportError as exc:  # pragma: no cover - a dependency of the project
+            raise LakeUnavailable("the DuckLake backend needs psycopg2 (pip install psycopg2-binary)") from exc
+        try:
+            con = psycopg2.connect(self.catalog, application_name="threadline")
+        except psycopg2.OperationalError as exc:
+            raise LakeUnavailable(f"cannot reach the lake's catalog ({self.describe()}): {str(exc).strip()}") from exc
+        con.autocommit = True
+        return con
+
+    def open_writer(self, lock_timeout_s: float) -> duckdb.DuckDBPyConnection:
+        self.lock_timeout_s = lock_timeout_s
+        self._lock_con = self._pg()  # a session of its own: advisory locks live as long as it does
+        try:
+            return self._connect(read_only=False, create=True)
+        except BaseException:
+            self._lock_con.close()
+            raise
+
+    def close_writer(self, con) -> None:
+        try:
+            if con is not None:
+                con.close()
+        finally:
+            if getattr(self, "_lock_con", None) is not None:
+                self._lock_con.close()
+                self._lock_con = None
+
+    abandon_writer = close_writer
+
+    @contextlib.contextmanager
+    def locks(self, tables: list[str]) -> Iterator[None]:
+        """Hold a PostgreSQL advisory lock per table (sorted, so two writers never deadlock) for the duration.
+
+        Taken before the transaction starts, so the transaction reads the snapshot the previous holder committed;
+        released after the commit. A writer that dies releases its locks with its connection.
+        """
+        import psycopg2
+
+        names = sorted(set(tables))
+        held = []
+        cur = self._lock_con.cursor()
+        asked = time.monotonic()
+        try:
+            cur.execute(f"SET lock_timeout = {int(self.lock_timeout_s * 1000)}")
+            for name in names:
+                try:
+                    cur.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_NAMESPACE, _lock_key(name)))
+                except psycopg2.errors.LockNotAvailable:
+                    raise WarehouseBusy(f"{self.describe()}: table {name} stayed locked by another writer for "
+                                        f"{self.lock_timeout_s:.0f} s") from None
+                held.append(name)
+            got = time.monotonic()
+            yield
+            log.debug("locks %s: waited %.2f s, held %.2f s", ",".join(names), got - asked, time.monotonic() - got)
+        finally:
+            try:
+                for name in reversed(held):
+                    cur.execute("SELECT pg_advisory_unlock(%s, %s)", (_LOCK_NAMESPACE, _lock_key(name)))
+                cur.close()
+            except psycopg2.Error:  # the lock session is gone, and with it the locks
+                log.warning("lost the catalog session holding the locks of %s", ",".join(held))
+
+    def retryable(self, exc: BaseException) -> bool:
+        """A commit that lost to another transaction (or a dropped catalog connection) is worth another try."""
+        text = str(exc)
+        return isinstance(exc, duckdb.TransactionException) or "Transaction conflict" in text \
+            or (isinstance(exc, duckdb.IOException) and "postgres" in text.lower())
+
+    def adapt_ddl(self, text: str) -> str:
+        return adapt_ddl(text)
+
+    def current_snapshot(self, con) -> int | None:
+        return con.execute(sql("lake/current_snapshot")).fetchone()[0]
+
+    def last_committed_snapshot(self, con) -> int | None:
+        return con.execute(sql("lake/last_committed_snapshot")).fetchone()[0]
+
+    # --- readers ---
+    def open_reader(self, *, snapshot: int | None = None, at=None) -> duckdb.DuckDBPyConnection:
+        return self._connect(read_only=True, snapshot=snapshot, at=at)
+
+    # --- upkeep ---
+    def maintain(self, con, *, retention_days: float) -> dict:
+        """Write rows inlined in the catalog out to Parquet, rewrite files that carry deleted rows (every merge that
+        sees a row again replaces it, so most files do), merge small files, expire snapshots older than the
+        retention, delete the files only expired snapshots used, and files no snapshot ever committed (left by a
+        killed writer) once they are an hour old. The caller holds every table's lock."""
+        con.execute("SET VARIABLE retention_s = ?", [float(retention_days) * 86400])
+        done = {}
+        for step in sql("lake/maintenance").split("-- step: ")[1:]:
+            what, statement = step.split("\n", 1)
+            done[what.strip()] = len(con.execute(statement).fetchall())
+        return done
+
+
+def _lock_key(name: str) -> int:
+    key = zlib.crc32(name.encode())
+    return key - (1 << 32) if key >= (1 << 31) else key
