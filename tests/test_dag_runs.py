@@ -53,7 +53,7 @@ def test_every_dag_imports_without_errors(env):
                             timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     bag = json.loads(result.stdout.strip().splitlines()[-1])
-    assert bag == {"errors": {}, "dags": ["threadline_ingest", "threadline_lake_maintenance", "threadline_report"]}
+    assert bag == {"errors": {}, "dags": ["threadline_enrich", "threadline_ingest", "threadline_lake_maintenance", "threadline_report"]}
 
 
 def test_a_nightly_run_loads_once_an_analyst_reads_throughout_and_the_report_refreshes(env, home):
@@ -180,3 +180,22 @@ def test_staged_batches_of_old_runs_are_removed_and_recent_ones_kept(tmp_path):
             os.utime(path, (stamp, stamp))
     assert prune_staging(staging) == ["scheduled__old"]
     assert [p.name for p in staging.iterdir()] == ["scheduled__recent"]
+
+
+def test_the_enrich_dag_asks_the_platform_and_marks_gone_posts_unavailable(env, home):
+    from pipeline.ingest import ingest
+    from tests.fetch_support import Reply, TestServer
+
+    ingest([str(ROOT / "seeds" / "seed_article_putin_syria.html")], warehouse(env))
+    server = TestServer()
+    server.route("/oembed", Reply(404, b'{"error":"No status found with that ID."}', content_type="application/json"))
+    try:
+        env = {**env, "THREADLINE_ENRICH_X_OEMBED_URL": server.url("/oembed"),
+               "THREADLINE_FETCH_ALLOW_NETWORKS": "127.0.0.1/32", "THREADLINE_FETCH_MIN_DELAY": "0"}
+        output = ok(dags_test(env, "threadline_enrich", NIGHT))
+    finally:
+        server.close()
+    assert "2 posts asked about" in output
+    assert query(warehouse(env), "SELECT DISTINCT status FROM social_posts") == [("unavailable",)]
+    assert query(warehouse(env), "SELECT command, status FROM ingest_runs ORDER BY started_at") == \
+        [("ingest", "ok"), ("enrich", "ok")]
