@@ -80,3 +80,34 @@ def test_the_page_is_in_the_ui_navigation(server):
     views = [v for p in plugins if p["name"] == "threadline" for v in p["external_views"]]
     assert [(v["name"], v["href"], v["destination"]) for v in views] == \
         [("Threadline warehouse", "/threadline/", "nav")]
+
+
+def test_the_page_renders_in_headless_chromium_for_a_signed_in_user(server):
+    """The page as a person sees it; the screenshot goes to test-artifacts/airflow-ui-page.png (and, with
+    THREADLINE_UPDATE_DOCS=1, to docs/airflow-ui-page.png, which the README shows)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_report_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+    base, _ = server
+    headers = {"Authorization": f"Bearer {token(base, 'analyst', 's3cret-pass')}"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "airflow-ui-page.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(extra_http_headers=headers, viewport={"width": 1100, "height": 700})
+            response = page.goto(f"{base}/threadline/")
+            assert response.status == 200
+            assert page.locator("#counts td").count() >= 2 and page.locator("#failures td").count() >= 1
+            assert "the file is empty" in page.inner_text("#failures")
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("THREADLINE_UPDATE_DOCS") == "1":
+        shutil.copyfile(shot, Path(ROOT) / "docs" / "airflow-ui-page.png")
