@@ -147,3 +147,32 @@ def test_report_and_export_work_on_a_lake(lake, tmp_path):
     done = pipeline("export", "--db", lake.db, "--out", str(tmp_path / "parquet"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "parquet" / "articles").rglob("*.parquet"))) >= 1
+
+
+def test_enrich_on_a_lake_asks_about_unchecked_posts_once_and_marks_gone_ones(lake, server):
+    import json
+
+    from pipeline.enrich import EnrichSettings
+    from pipeline.fetch.settings import settings_from_environment
+    from pipeline.ingest import enrich
+
+    new_arab = "1869739994848011185"
+
+    def oembed(req):
+        if new_arab in req.path:
+            html = '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Thread text</p></blockquote>'
+            return Reply(200, json.dumps({"html": html, "author_name": "The New Arab"}).encode(),
+                         content_type="application/json")
+        return Reply(404, b'{"error":"No status found with that ID."}', content_type="application/json")
+
+    server.route("/oembed", oembed)
+    ingest([str(SEED_HTML)], lake.db, lake_data=str(lake.data))
+    endpoints = EnrichSettings(x_oembed_url=server.url("/oembed"), fetch=settings_from_environment())
+    now = datetime.now(timezone.utc)
+    report = enrich(lake.db, settings=endpoints, now=now, lake_data=str(lake.data))
+    assert report.status == "ok" and len(report.sources) == 2
+    assert sorted(rows(lake.db, "SELECT status FROM social_posts")) == [("ok",), ("unavailable",)]
+    asked = len(server.hits("/oembed"))
+    enrich(lake.db, settings=endpoints, now=now, lake_data=str(lake.data))  # nothing due: read from the lake
+    assert len(server.hits("/oembed")) == asked
+    assert rows(lake.db, "SELECT count(*) FROM social_posts") == [(2,)]
