@@ -32,7 +32,9 @@ def threadline_enrich():
         from pipeline.ingest import enrich
         from threadline_airflow.connection import warehouse_path
 
-        report = enrich(warehouse_path())
+        from pipeline.settings import lake_data
+
+        report = enrich(warehouse_path(), lake_data=lake_data())
         for source in report.sources:
             print(source.line())
         print(f"run {report.run_id}: {report.status}, {len(report.sources)} posts asked about")

@@ -87,7 +87,7 @@ def threadline_ingest():
             print(f"mode={params.mode} sources={list(params.sources) or 'all'} max_pages={params.max_pages} "
                   f"interval={'[%s, %s)' % interval if interval else 'none: reading everything'}")
             found = discover(csv_path, params, interval, staging=_run_folder(context["run_id"]),
-                             db=warehouse_path())
+                             db=warehouse_path(), lake_data=settings.lake_data())
         except RunParamsError as exc:
             raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter
         for problem in found["problems"]:
@@ -105,7 +105,7 @@ def threadline_ingest():
 
         context = get_current_context()
         folder = _run_folder(context["run_id"]) / f"batch-{context['ti'].map_index:04d}"
-        staged = stage_sources(sources, folder, warehouse_path())
+        staged = stage_sources(sources, folder, warehouse_path(), lake_data=settings.lake_data())
         for line in staged["failed"]:
             print(line)
         return staged

@@ -6,7 +6,6 @@ import logging
 import os
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 DEFAULT_DB = "data/warehouse.duckdb"
 DEFAULT_REPORT_DIR = "data/report"
@@ -50,11 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--source", action="append", dest="source_names", metavar="NAME",
                          help="only responses fetched for this source of the source list (repeatable)")
     reparse.add_argument("--db", help=DB_HELP)
+    reparse.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
 
     enrich = commands.add_parser("enrich", help="ask the platforms about posts the pages left incomplete "
                                                 "(text, author, time, whether the post is still there)")
     enrich.add_argument("--limit", type=int, default=500, help="posts to ask about in this run (default 500)")
     enrich.add_argument("--db", help=DB_HELP)
+    enrich.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
 
     stats = commands.add_parser("stats", help="row counts per table, and the last run with its outcome")
     stats.add_argument("--db", help=DB_HELP)
@@ -62,11 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="write a static HTML page with charts of the reporting views")
     report.add_argument("--db", help=DB_HELP)
+    report.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
     report.add_argument("--out", default=DEFAULT_REPORT_DIR,
                         help=f"folder for index.html (default: {DEFAULT_REPORT_DIR})")
 
     export = commands.add_parser("export", help="export tables and reporting views for BI tools")
     export.add_argument("--db", help=DB_HELP)
+    export.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
     export.add_argument("--out", default=DEFAULT_EXPORT_DIR, help=f"target folder (default: {DEFAULT_EXPORT_DIR})")
     export.add_argument("--format", choices=["parquet", "duckdb"], default="parquet",
                         help="parquet: one folder per table/view, partitioned by date (default); "
@@ -120,26 +123,27 @@ def _ingest(args) -> int:
 
 
 def _reparse(args) -> int:
-    from pipeline.ingest import reparse
-    from pipeline.store import WarehouseBusy
+    from pipeline.ingest import archive_dir, reparse
+    from pipeline.store import LakeUnavailable, WarehouseBusy
 
     try:
-        report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names)
-    except WarehouseBusy as exc:
+        report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names,
+                         lake_data=lake_data(args.lake_data))
+    except (WarehouseBusy, LakeUnavailable) as exc:
         print(f"pipeline reparse: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if not report.sources:
-        print(f"no archived responses fetched in that range under {Path(db_path(args.db)).parent / 'archive'}")
+        print(f"no archived responses fetched in that range under {archive_dir(db_path(args.db))}")
     return _print_report(report)
 
 
 def _enrich(args) -> int:
     from pipeline.ingest import enrich
-    from pipeline.store import WarehouseBusy
+    from pipeline.store import LakeUnavailable, WarehouseBusy
 
     try:
-        report = enrich(db_path(args.db), limit=args.limit)
-    except WarehouseBusy as exc:
+        report = enrich(db_path(args.db), limit=args.limit, lake_data=lake_data(args.lake_data))
+    except (WarehouseBusy, LakeUnavailable) as exc:
         print(f"pipeline enrich: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return _print_report(report)
@@ -179,17 +183,18 @@ def _stats(args) -> int:
 
 def _reporting(args) -> int:
     """`report`, `export` and `dictionary` (pipeline/report/)."""
-    from pipeline.store import WarehouseBusy, WarehouseMissing
+    from pipeline.store import LakeUnavailable, WarehouseBusy, WarehouseMissing
 
+    data = lake_data(getattr(args, "lake_data", None))
     try:
         if args.command == "report":
             from pipeline.report.html import write_report
 
-            print(f"report written to {write_report(_existing(args.db), args.out)}")
+            print(f"report written to {write_report(_existing(args.db, data), args.out, lake_data=data)}")
         elif args.command == "export":
             from pipeline.report.export import export
 
-            counts = export(_existing(args.db), args.out, args.format)
+            counts = export(_existing(args.db, data), args.out, args.format, lake_data=data)
             print(f"exported {len(counts)} tables and views to {args.out} ({args.format})")
             for name, rows in counts.items():
                 print(f"  {name:<28} {rows:>9} rows")
@@ -201,17 +206,21 @@ def _reporting(args) -> int:
             except MissingComments as exc:
                 print(f"pipeline dictionary: {exc}", file=sys.stderr)
                 return EXIT_FAILED
-    except (WarehouseMissing, WarehouseBusy) as exc:
+    except (WarehouseMissing, WarehouseBusy, LakeUnavailable) as exc:
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
 
-def _existing(arg: str | None) -> str:
-    """The warehouse path, which must exist (the writer would otherwise create an empty warehouse there)."""
-    from pipeline.store import WarehouseMissing
+def _existing(arg: str | None, data: str | None = None) -> str:
+    """The warehouse, which must exist (the writer would otherwise create an empty warehouse there): a file path, or
+    a lake whose catalog holds one."""
+    from pipeline.store import WarehouseMissing, is_lake, open_reader
 
     path = db_path(arg)
+    if is_lake(path):
+        open_reader(path, lake_data=data).close()  # WarehouseMissing when the catalog holds no lake yet
+        return path
     if not os.path.exists(path):
         raise WarehouseMissing(f"no warehouse at {path}: run `pipeline ingest` first")
     return path

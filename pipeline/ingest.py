@@ -159,10 +159,11 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
     return run_id, status, totals
 
 
-def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None = None) -> SourceReader:
+def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None = None, *,
+                    lake_data: str | None = None) -> SourceReader:
     """A reader for a run into `db`: the warehouse's validators for the URLs, the raw archive beside the warehouse."""
     urls = [source for source in sources if is_url(source)]
-    known = {url: Validators(*fields) for url, fields in fetch_validators(db, urls).items()}
+    known = {url: Validators(*fields) for url, fields in fetch_validators(db, urls, lake_data=lake_data).items()}
     return SourceReader(archive_dir=archive_dir(db), settings=settings or settings_from_environment(),
                         validators=known)
 
@@ -177,7 +178,7 @@ def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE,
     """`pipeline ingest`: every source read (fetched), parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
-    with open_reader_for(db, expanded, settings) as reader:
+    with open_reader_for(db, expanded, settings, lake_data=lake_data) as reader:
         reads = (read for source in expanded for read in reader.read(source))
         batches = parse_batches(reads, batch_size=batch_size, reports=reports,
                                 progress_total=len(expanded) if progress else 0)
@@ -186,13 +187,14 @@ def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE,
 
 
 def reparse(db: str, *, since: datetime | None = None, until: datetime | None = None,
-            source_names: list[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> RunReport:
+            source_names: list[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+            lake_data: str | None = None) -> RunReport:
     """`pipeline reparse`: archived responses fetched in [since, until) parsed again with today's parser and
     reloaded; touches no network."""
     reports: list[SourceReport] = []
     reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names)
     batches = parse_batches(reads, batch_size=batch_size, reports=reports)
-    run_id, status, counts = load_batches(db, batches, command="reparse")
+    run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
 
@@ -204,14 +206,14 @@ DEFAULT_ENRICH_LIMIT = 500
 
 
 def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettings | None = None,
-           now: datetime | None = None) -> RunReport:
+           now: datetime | None = None, lake_data: str | None = None) -> RunReport:
     """`pipeline enrich`: ask the platforms about posts the pages left incomplete, then load what they said.
 
     The platforms are asked before the writer lock is taken, so enrichment never holds up loading pages. A post
     found gone becomes `unavailable` with the time checked (never deleted) and is asked again a week later.
     """
     now = now or datetime.now(timezone.utc)
-    posts = posts_to_enrich(db, recheck_before=now - RECHECK_UNAVAILABLE, limit=limit)
+    posts = posts_to_enrich(db, recheck_before=now - RECHECK_UNAVAILABLE, limit=limit, lake_data=lake_data)
     settings = settings or enrich_settings_from_environment()
     enriched, records, reports = [], [], []
     with Fetcher(settings.fetch, archive=WarcArchive(archive_dir(db))) as fetcher, \
@@ -224,7 +226,7 @@ def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettin
             reports.append(SourceReport(f"{post.platform}:{post.native_id}", ok=True,
                                         note=post.status if post.checked_at else (result.note or "not asked")))
     batch = build_batch([], records, posts=enriched)
-    run_id, status, counts = load_batches(db, [batch], command="enrich")
+    run_id, status, counts = load_batches(db, [batch], command="enrich", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
 
@@ -241,7 +243,7 @@ def _progress(total: int):
 
 def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
                      end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
-                     now: datetime | None = None) -> dict:
+                     now: datetime | None = None, lake_data: str | None = None) -> dict:
     """The source list → what to read in [start, end), grouped by host into batches of entries
     (`{"location", "source", "settings"}`: where, for which source, with that source's fetch settings).
 
@@ -257,8 +259,9 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                              f"known: {', '.join(source.name for source in sources)}")
         sources = [source for source in sources if source.name in names]
     remote = [source.location for source in sources if source.kind in ("feed", "sitemap") and source.is_remote]
-    known = {url: Validators(*fields) for url, fields in fetch_validators(db, remote).items()}
-    live = liveblog_facts(db, [source.location for source in sources if source.kind == "liveblog"])
+    known = {url: Validators(*fields) for url, fields in fetch_validators(db, remote, lake_data=lake_data).items()}
+    live = liveblog_facts(db, [source.location for source in sources if source.kind == "liveblog"],
+                          lake_data=lake_data)
     now = now or datetime.now(timezone.utc)
     records: list[FetchRecord] = []
     notes: list[str] = []
@@ -298,12 +301,13 @@ def group_into_batches(entries: list[dict], batch_size: int = DEFAULT_BATCH_SIZE
             for i in range(0, len(group), batch_size)]
 
 
-def stage_sources(entries: list[dict], folder: Path, db: str) -> dict:
+def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str | None = None) -> dict:
     """Read and parse discovered entries into one batch written as Parquet under `folder`; returns what a load
     needs to know. Each entry is fetched with its source's settings and archived under its source's name; an entry
     `{"archive": …, "since": …, "until": …}` stands for the archived responses of that range (mode reparse)."""
     reports: list[SourceReport] = []
-    with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry]) as reader:
+    with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
+                         lake_data=lake_data) as reader:
         reads = (read for entry in entries for read in _entry_reads(entry, reader))
         batches = list(parse_batches(reads, batch_size=10**9, reports=reports))
     _write_whole(batches[0] if batches else build_batch([]), folder)
@@ -380,7 +384,7 @@ def validate_params(params: dict, known_sources: list[str]) -> RunParams:
 
 
 def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, datetime] | None = None, *,
-             staging: Path, db: str) -> dict:
+             staging: Path, db: str, lake_data: str | None = None) -> dict:
     """What a run reads, grouped into batches: `{"batches", "problems"}`.
 
     `interval` is the run's data interval [start, end), or None for a manual run, which reads everything. In mode
@@ -396,7 +400,7 @@ def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, dateti
         return {"batches": [[entry]], "problems": []}
     try:
         found = discover_sources(csv_path, staging / DISCOVERY_FOLDER, db, start=start, end=end,
-                                 names=list(params.sources), max_pages=params.max_pages)
+                                 names=list(params.sources), max_pages=params.max_pages, lake_data=lake_data)
     except ValueError as exc:
         raise RunParamsError(str(exc)) from None
     return {"batches": found["batches"], "problems": found["problems"]}

@@ -3,6 +3,8 @@ our image, the execution API URL, and one data volume shared by every container 
 from __future__ import annotations
 
 import json
+import re
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,3 +91,68 @@ def test_the_image_adds_our_package_with_our_constraints_to_airflow_3_3_2():
     assert {"pipeline", "dags", "plugins", "sql", "seeds"} <= copied
     constraints = (ROOT / "constraints.txt").read_text()
     assert "apache-airflow==3.3.2" in constraints and "duckdb==1.5.5" in constraints
+
+
+LAKE_SWITCH = re.compile(r"(?m)^(\s*)# (PIPELINE_DB|PIPELINE_LAKE_DATA|PIPELINE_MAX_LOADERS|PIPELINE_LAKE_RETENTION_DAYS):")
+
+
+def lake_compose() -> dict:
+    """docker-compose.yml switched to the lake backend as its comments say: the connection line deleted, the
+    PIPELINE_DB/PIPELINE_LAKE_DATA lines uncommented."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert len(LAKE_SWITCH.findall(text)) == 4, "the lake's settings, commented out in x-airflow-common"
+    text = "\n".join(line for line in text.splitlines() if "AIRFLOW_CONN_THREADLINE_WAREHOUSE:" not in line)
+    return yaml.safe_load(LAKE_SWITCH.sub(r"\1\2:", text))
+
+
+def test_the_lakes_catalog_is_its_own_database_in_the_postgres_service(compose):
+    postgres = compose["services"]["postgres"]
+    assert "./deploy/postgres-init:/docker-entrypoint-initdb.d:ro" in postgres["volumes"]
+    scripts = sorted((ROOT / "deploy" / "postgres-init").glob("*.sql"))
+    created = [m for script in scripts
+               for m in re.findall(r"(?im)^\s*CREATE DATABASE (\w+)\s*;", script.read_text())]
+    assert created == ["threadline_lake"]
+    assert postgres["environment"]["POSTGRES_DB"] != "threadline_lake"  # not Airflow's metadata database
+    assert compose["services"]["airflow-init"]["command"][1].count("/opt/threadline/data/{staging,raw,lake}") == 1
+
+
+def test_switching_to_the_lake_is_uncommenting_pipeline_db_and_lake_data(compose):
+    from pipeline.store.backend import LakeBackend, backend_for
+
+    switched = lake_compose()
+    jsonschema.Draft201909Validator(json.loads(SCHEMA.read_text())).validate(switched)
+    postgres = compose["services"]["postgres"]["environment"]
+    for name in AIRFLOW_SERVICES:
+        env = switched["services"][name]["environment"]
+        assert "AIRFLOW_CONN_THREADLINE_WAREHOUSE" not in env  # else the connection would still name the file
+        backend = backend_for(env["PIPELINE_DB"], lake_data=env["PIPELINE_LAKE_DATA"])
+        assert isinstance(backend, LakeBackend)
+        catalog = dict(part.split("=", 1) for part in backend.catalog.split())
+        assert catalog == {"dbname": "threadline_lake", "host": "postgres", "user": postgres["POSTGRES_USER"],
+                           "password": postgres["POSTGRES_PASSWORD"]}
+        assert backend.data.startswith(DATA + "/") and f"threadline-data:{DATA}" in switched["services"][name][
+            "volumes"]  # the Parquet files on the volume every worker shares
+        assert int(env["PIPELINE_MAX_LOADERS"]) > 1
+
+
+def test_the_init_script_creates_a_database_a_lake_can_live_in(tmp_path):
+    """Run against this machine's PostgreSQL under a throwaway name, then create a lake in it."""
+    from tests.lakes import ADMIN_DSN, _admin, postgres_unavailable
+
+    if postgres_unavailable():
+        pytest.skip(postgres_unavailable())
+    from pipeline.store import Writer
+
+    name = f"threadline_test_init_{secrets.token_hex(4)}"
+    script = (ROOT / "deploy" / "postgres-init" / "10-threadline-lake.sql").read_text()
+    admin = _admin()
+    try:
+        with admin.cursor() as cur:
+            cur.execute(script.replace("threadline_lake", name))
+        catalog = " ".join(part for part in ADMIN_DSN.split() if not part.startswith("dbname=")) + f" dbname={name}"
+        with Writer(f"ducklake:postgres:{catalog}", lake_data=tmp_path / "lake") as writer:
+            assert writer.con.execute("SELECT count(*) FROM ingest_runs").fetchone() == (0,)
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()

@@ -4,7 +4,8 @@ Parquet: one folder per table and reporting view, `<out>/<name>/date=YYYY-MM-DD/
 DuckDB, Spark, Trino, pandas/pyarrow and most BI tools read as a `date` column). `date` is the UTC day of the column
 named in `PARTITION_BY` below; rows where it is null go to `date=__HIVE_DEFAULT_PARTITION__`. A relation without a
 time column is one unpartitioned file. DuckDB: a standalone copy of the published warehouse (tables, reporting views,
-comments) at `<out>/threadline.duckdb`.
+comments) at `<out>/threadline.duckdb`; from a DuckLake, its latest snapshot written as a warehouse file
+(`pipeline.store.export_duckdb`) with the reporting views created in it.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipeline.report.views import apply_views
-from pipeline.store import copy_published, open_reader
+from pipeline.report.views import VIEWS_FOLDER, apply_views
+from pipeline.store import copy_published, export_duckdb, is_lake, open_reader, sql_files
+from pipeline.store.backend import connect_file
 
 FORMATS = ("parquet", "duckdb")
 DUCKDB_NAME = "threadline.duckdb"
@@ -53,28 +55,46 @@ PARTITION_BY: dict[str, str | None] = {
 
 
 def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", *,
-           refresh_views: bool = True) -> dict[str, int]:
+           refresh_views: bool = True, lake_data: str | os.PathLike | None = None) -> dict[str, int]:
     """Export the warehouse at `db` under `out`; returns rows per relation (for duckdb: the file's relations)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if refresh_views:
-        apply_views(db)
+        apply_views(db, lake_data=lake_data)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "duckdb":
-        target = copy_published(db, out / DUCKDB_NAME)
+        if is_lake(db):
+            target = out / DUCKDB_NAME
+            export_duckdb(db, target, lake_data=lake_data)
+            _create_views(target)
+        else:
+            target = copy_published(db, out / DUCKDB_NAME)
         con = open_reader(target)
         try:
             return {name: con.table(name).count("*").fetchone()[0] for name in PARTITION_BY}
         finally:
             con.close()
-    return _export_parquet(db, out)
+    return _export_parquet(db, out, lake_data)
 
 
-def _export_parquet(db, out: Path) -> dict[str, int]:
+def _create_views(path: Path) -> None:
+    """The reporting views in a DuckDB file exported from a lake (which copies tables only), in one transaction."""
+    con = connect_file(path)
+    try:
+        con.begin()
+        for _, text in sql_files(VIEWS_FOLDER):
+            con.execute(text)
+        con.commit()
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _export_parquet(db, out: Path, lake_data=None) -> dict[str, int]:
     """Stream each relation in record batches (memory stays bounded by a batch and the open files)."""
     counts = {}
-    con = open_reader(db)
+    con = open_reader(db, lake_data=lake_data)
     try:
         for name, column in PARTITION_BY.items():
             reader = con.table(name).to_arrow_reader(BATCH_ROWS)

@@ -16,12 +16,13 @@ def view_files() -> list[str]:
     return [name for name, _ in sql_files(VIEWS_FOLDER)]
 
 
-def apply_views(db: str | os.PathLike) -> list[str]:
+def apply_views(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> list[str]:
     """(Re)create every reporting view in the warehouse and publish it; returns the files applied.
 
-    Goes through the writer (lock, working copy, publish), so readers keep their snapshot meanwhile.
+    Goes through the writer (on a file: lock, working copy, publish; on a lake: one commit), so readers keep their
+    snapshot meanwhile.
     """
-    with Writer(db) as writer:
+    with Writer(db, lake_data=lake_data) as writer:
         return writer.apply_sql_folder(VIEWS_FOLDER)
 
 
@@ -36,9 +37,10 @@ class Rows:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def read_queries(db: str | os.PathLike, names: list[str]) -> dict[str, Rows]:
-    """Run `sql/<name>.sql` queries in one read-only session on the published warehouse."""
-    con = open_reader(db)
+def read_queries(db: str | os.PathLike, names: list[str], *,
+                 lake_data: str | os.PathLike | None = None) -> dict[str, Rows]:
+    """Run `sql/<name>.sql` queries in one read-only session on the published warehouse (file or lake)."""
+    con = open_reader(db, lake_data=lake_data)
     try:
         results = {}
         for name in names:

@@ -47,14 +47,25 @@ def read_stats(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = N
     return Stats(counts, last_run)
 
 
-def fetch_validators(db: str | os.PathLike, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
+def _published_reader(db: str | os.PathLike, lake_data: str | os.PathLike | None):
+    """A read-only session on the warehouse, or None when there is none yet (no file, or no lake in the catalog)."""
+    if not is_lake(db) and not Path(db).exists():
+        return None
+    try:
+        return open_reader(db, lake_data=lake_data)
+    except WarehouseMissing:
+        return None
+
+
+def fetch_validators(db: str | os.PathLike, urls: list[str], *, lake_data: str | os.PathLike | None = None
+                     ) -> dict[str, tuple[str | None, str | None, str | None]]:
     """(etag, last_modified, content_hash) of each URL's latest fetch that had any, from the published warehouse.
 
     Read-only, so parse tasks may ask while the writer loads; an empty dict when there is no warehouse yet.
     """
-    if not urls or not Path(db).exists():
+    con = _published_reader(db, lake_data) if urls else None
+    if con is None:
         return {}
-    con = open_reader(db)
     try:
         con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
         return {url: (etag, modified, digest)
@@ -63,11 +74,12 @@ def fetch_validators(db: str | os.PathLike, urls: list[str]) -> dict[str, tuple[
         con.close()
 
 
-def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: int) -> list[SocialPost]:
+def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: int,
+                    lake_data: str | os.PathLike | None = None) -> list[SocialPost]:
     """Posts with a native id that no platform was asked about yet, then those found gone before `recheck_before`."""
-    if not Path(db).exists():
+    con = _published_reader(db, lake_data)
+    if con is None:
         return []
-    con = open_reader(db)
     try:
         cursor = con.execute(sql("enrich/due_posts"), [recheck_before, limit])
         names = [d[0] for d in cursor.description]
@@ -76,11 +88,12 @@ def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: i
         con.close()
 
 
-def liveblog_facts(db: str | os.PathLike, urls: list[str]) -> dict[str, dict]:
+def liveblog_facts(db: str | os.PathLike, urls: list[str], *, lake_data: str | os.PathLike | None = None
+                   ) -> dict[str, dict]:
     """For pages named by URL: is_liveblog, coverage_end_at, last_change, first_seen_at (read-only, published copy)."""
-    if not urls or not Path(db).exists():
+    con = _published_reader(db, lake_data) if urls else None
+    if con is None:
         return {}
-    con = open_reader(db)
     try:
         con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
         cursor = con.execute(sql("fetch/liveblog_facts"))

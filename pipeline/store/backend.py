@@ -8,6 +8,7 @@ migrations and every SQL file are the same for both. What differs, and only here
 | writers | one at a time (`fcntl` lock `<db>.lock`), working copy `<db>.writer`, published by rename | many at once; merges into one table serialised by a PostgreSQL advisory lock per table |
 | readers | open the published file read-only | `ATTACH … (READ_ONLY)`; any earlier snapshot by version or time |
 | keys | `PRIMARY KEY`s from the migrations | none (DuckLake has no keys or indexes): stripped from the DDL by `adapt_ddl`; each batch is deduplicated before it is merged, under the table's lock |
+| view comments | on the view and its columns | on the view only (DuckLake refuses `COMMENT ON COLUMN` of a view): stripped by `adapt_views` |
 | failed commit | not retried (one writer: nothing to conflict with) | retried with back-off when it conflicts, each attempt in `load_attempts` |
 | extensions | built-in only | `ducklake` and `postgres` from the PyPI wheels, loaded by path, signatures checked |
 """
@@ -84,6 +85,15 @@ def adapt_ddl(text: str) -> str:
 
     text = re.sub(r"(?is)\bCREATE\s+TABLE\b[^;']*?\n\s*\)\s*;", strip, text)  # only inside CREATE TABLE
     return re.sub(r"(?im)^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;[ \t]*\n?", "", text)
+
+
+_VIEW_COLUMN_COMMENT = re.compile(r"(?im)^[ \t]*COMMENT\s+ON\s+COLUMN\s+(?:'[^']*'|[^;'])*;[ \t]*\n?")
+
+
+def adapt_views(text: str) -> str:
+    """View definitions (`sql/reporting/`) as DuckLake accepts them: without `COMMENT ON COLUMN` statements, which
+    it refuses for a view's columns (the view's own comment stays; a DuckDB file exported from the lake gets both)."""
+    return _VIEW_COLUMN_COMMENT.sub("", text)
 
 
 def extension_files() -> dict[str, Path]:
@@ -187,6 +197,9 @@ class FileBackend:
         return False
 
     def adapt_ddl(self, text: str) -> str:
+        return text
+
+    def adapt_views(self, text: str) -> str:
         return text
 
     def current_snapshot(self, con) -> int | None:
@@ -391,6 +404,9 @@ class LakeBackend:
 
     def adapt_ddl(self, text: str) -> str:
         return adapt_ddl(text)
+
+    def adapt_views(self, text: str) -> str:
+        return adapt_views(text)
 
     def current_snapshot(self, con) -> int | None:
         return con.execute(sql("lake/current_snapshot")).fetchone()[0]

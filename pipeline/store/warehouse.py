@@ -157,7 +157,7 @@ class Writer:
         def apply() -> None:
             for name, text in files:
                 try:
-                    self.con.execute(text)
+                    self.con.execute(self.backend.adapt_views(text))
                 except duckdb.Error as exc:
                     raise RuntimeError(f"sql/{folder}/{name}.sql: {exc}") from exc
 
