@@ -5,23 +5,17 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import duckdb
 
 from pipeline.enrich import EnrichSettings
 from pipeline.ingest import enrich, ingest
 from tests.fetch_support import Reply, server, settings  # noqa: F401 (fixtures)
+from tests.warehouse_rows import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = str(ROOT / "seeds" / "seed_article_putin_syria.html")
 NEW_ARAB, ANADOLU = "1869739994848011185", "1869748738180956237"
 
 
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_enrich_marks_gone_posts_unavailable_and_asks_again_only_after_a_week(server, settings, tmp_path):

@@ -7,24 +7,18 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.ingest import ingest, reparse
 from tests.fetch_support import Reply, TestServer, server, settings  # noqa: F401 (fixtures)
+from tests.warehouse_rows import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = (ROOT / "seeds" / "seed_article_putin_syria.html").read_bytes()
 
 
-def rows(db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def page(title: str, paragraph: str) -> bytes:

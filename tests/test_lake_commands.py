@@ -13,9 +13,10 @@ import duckdb
 import pytest
 
 from pipeline.ingest import ingest, reparse
-from pipeline.store import fetch_validators, liveblog_facts, open_reader, posts_to_enrich
+from pipeline.store import fetch_validators, liveblog_facts, posts_to_enrich
 from tests.fetch_support import Reply, TestServer, server  # noqa: F401 (fixture)
 from tests.lakes import fresh_lake
+from tests.warehouse_rows import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
@@ -34,12 +35,6 @@ def lake(tmp_path, monkeypatch):
         yield lake
 
 
-def rows(db: str, query: str) -> list[tuple]:
-    con = open_reader(db)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
 
 
 def page(title: str, paragraph: str) -> bytes:

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.report.views import apply_views, view_files
 from report_warehouse import GONE_ID, at, build
+from tests.warehouse_rows import rows
 
 NEW_ARAB, ANADOLU = "x:1869739994848011185", "x:1869748738180956237"
 FREIE_PRESSE = "Freie Presse - Chemnitzer Verlag und Druck GmbH & Co. KG"
@@ -35,13 +36,6 @@ def run_day(db) -> date:
     return rows(db, "SELECT min(started_at)::DATE FROM ingest_runs")[0][0]
 
 
-def rows(db, query: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
 
 
 def test_every_view_file_creates_one_commented_view_and_applies_again(db):

@@ -4,22 +4,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipeline.ingest import ingest
+from tests.warehouse_rows import rows as query
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = str(ROOT / "seeds" / "seed_article_putin_syria.txt")
 SEED_HTML = str(ROOT / "seeds" / "seed_article_putin_syria.html")
 
 
-def query(db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def table_counts(db) -> dict[str, int]:

@@ -13,8 +13,9 @@ import pytest
 from pipeline.ingest import load_batches
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, Quote, SocialPost, UpdateItem
 from pipeline.stage import build_batch
-from pipeline.store import Writer, open_reader, read_stats
+from pipeline.store import Writer, read_stats
 from tests.lakes import fresh_lake
+from tests.warehouse_rows import rows
 
 T0 = datetime(2024, 12, 19, 12, 0, tzinfo=timezone.utc)
 THREAD_TEXT = "🧵 UPDATES\n👉 Gaza death toll reaches 45,129\n👉 Two killed in another raid🔴 Live blog: https://t.co/w1oxigfedT"
@@ -53,12 +54,6 @@ def load(db, *results: ParseResult) -> dict:
     return counts
 
 
-def rows(db, query: str) -> list[tuple]:
-    con = open_reader(db if isinstance(db, str) else str(db))
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(params=["duckdb", "ducklake"])
