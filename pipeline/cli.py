@@ -112,40 +112,38 @@ def _day(text: str) -> datetime:
 
 def _ingest(args) -> int:
     from pipeline.ingest import ingest
-    from pipeline.store import LakeUnavailable, WarehouseBusy
 
-    try:
-        report = ingest(args.sources, db_path(args.db), progress=True, lake_data=lake_data(args.lake_data))
-    except (WarehouseBusy, LakeUnavailable) as exc:
-        print(f"pipeline ingest: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    return _print_report(report)
+    return _load_and_report("ingest", lambda: ingest(args.sources, db_path(args.db), progress=True,
+                                                     lake_data=lake_data(args.lake_data)))
 
 
 def _reparse(args) -> int:
     from pipeline.ingest import archive_dir, reparse
-    from pipeline.store import LakeUnavailable, WarehouseBusy
 
-    try:
-        report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names,
-                         lake_data=lake_data(args.lake_data))
-    except (WarehouseBusy, LakeUnavailable) as exc:
-        print(f"pipeline reparse: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    if not report.sources:
-        print(f"no archived responses fetched in that range under {archive_dir(db_path(args.db))}")
-    return _print_report(report)
+    return _load_and_report(
+        "reparse", lambda: reparse(db_path(args.db), since=args.since, until=args.until,
+                                   source_names=args.source_names, lake_data=lake_data(args.lake_data)),
+        when_empty=f"no archived responses fetched in that range under {archive_dir(db_path(args.db))}")
 
 
 def _enrich(args) -> int:
     from pipeline.ingest import enrich
+
+    return _load_and_report("enrich", lambda: enrich(db_path(args.db), limit=args.limit,
+                                                     lake_data=lake_data(args.lake_data)))
+
+
+def _load_and_report(command: str, run, *, when_empty: str | None = None) -> int:
+    """Run a loading command and print its report; a busy or unreachable warehouse is one line on stderr, exit 1."""
     from pipeline.store import LakeUnavailable, WarehouseBusy
 
     try:
-        report = enrich(db_path(args.db), limit=args.limit, lake_data=lake_data(args.lake_data))
+        report = run()
     except (WarehouseBusy, LakeUnavailable) as exc:
-        print(f"pipeline enrich: {exc}", file=sys.stderr)
+        print(f"pipeline {command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    if when_empty and not report.sources:
+        print(when_empty)
     return _print_report(report)
 
 
