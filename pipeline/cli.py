@@ -134,12 +134,13 @@ def _enrich(args) -> int:
 
 
 def _load_and_report(command: str, run, *, when_empty: str | None = None) -> int:
-    """Run a loading command and print its report; a busy or unreachable warehouse is one line on stderr, exit 1."""
-    from pipeline.store import LakeUnavailable, WarehouseBusy
+    """Run a loading command and print its report; a busy or unreachable warehouse, or a batch it could not take,
+    is one line on stderr, exit 1."""
+    from pipeline.store import LakeUnavailable, LoadFailed, WarehouseBusy
 
     try:
         report = run()
-    except (WarehouseBusy, LakeUnavailable) as exc:
+    except (WarehouseBusy, LakeUnavailable, LoadFailed) as exc:
         print(f"pipeline {command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if when_empty and not report.sources:

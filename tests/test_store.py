@@ -13,7 +13,7 @@ import pytest
 from pipeline.ingest import load_batches
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, Quote, SocialPost, UpdateItem
 from pipeline.stage import build_batch
-from pipeline.store import Writer, read_stats
+from pipeline.store import LoadFailed, Writer, read_stats
 from tests.lakes import fresh_lake
 from tests.warehouse_rows import rows
 
@@ -215,7 +215,7 @@ def test_a_batch_that_fails_to_load_leaves_earlier_batches_loaded(db, monkeypatc
     good = build_batch([page("a.txt", body="First page.")])
     bad = build_batch([page("b.txt", body="Second page.")])
     bad.tables["articles"] = bad.tables["articles"].drop_columns(["body_text"])  # a broken batch
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(LoadFailed, match=r"batch 2 of run \S+ \(1 page: b\.txt\) was not loaded.*Cause: .*body_text"):
         load_batches(str(db), [good, bad], command="test")
     assert rows(db, "SELECT body_text FROM articles") == [("First page.",)]
     assert rows(db, "SELECT status FROM ingest_runs") == [("failed",)]

@@ -51,6 +51,10 @@ class WarehouseBusy(Exception):
     """Another writer held the warehouse (or a table of it) for longer than we were willing to wait."""
 
 
+class LoadFailed(Exception):
+    """A batch could not be merged (after any retries): the warehouse stays as it was before that batch."""
+
+
 class WarehouseMissing(Exception):
     """There is no warehouse at the given path yet."""
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 
 from pipeline.stage import Batch
-from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, WarehouseBusy,
-                                    WarehouseMissing, backend_for, connect_file)
+from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, LoadFailed,
+                                    WarehouseBusy, WarehouseMissing, backend_for, connect_file)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import sql, sql_files
@@ -125,7 +125,9 @@ class Writer:
                 again = self.backend.retryable(exc) and attempt < self.commit_attempts
                 self._record_failed_attempt(run_id, batch_no, attempt, started, "retried" if again else "failed", exc)
                 if not again:
-                    raise
+                    raise LoadFailed(f"{self.backend.describe()}: batch {batch_no} of run {run_id} "
+                                     f"({_pages(batch)}) was not loaded; the warehouse keeps what it held before it. "
+                                     f"Cause: {type(exc).__name__}: {str(exc).strip()}") from exc
                 wait = min(30.0, 0.2 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
                 log.warning("run %s batch %d: commit attempt %d failed (%s); retrying in %.1f s", run_id, batch_no,
                             attempt, str(exc).splitlines()[-1], wait)
@@ -228,3 +230,14 @@ def open_reader(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = 
     """A read-only session on the warehouse as analysts see it: the published file, or the lake (its latest snapshot,
     or the one given by version or time). Queries name tables unqualified on both."""
     return backend_for(db, lake_data=lake_data).open_reader(snapshot=snapshot, at=at)
+
+
+def _pages(batch: Batch) -> str:
+    """The pages behind a batch, for a failure message: how many, and the first few addresses."""
+    articles = batch.tables.get("articles")
+    urls = [] if articles is None else [url or source for url, source in
+                                        zip(articles.column("url").to_pylist(), articles.column("source").to_pylist())]
+    if not urls:
+        return f"{batch.row_count()} rows"
+    shown = ", ".join(urls[:3]) + (f" and {len(urls) - 3} more" if len(urls) > 3 else "")
+    return f"{len(urls)} page{'s' if len(urls) != 1 else ''}: {shown}"
