@@ -29,13 +29,13 @@ test: $(STAMP) $(CHROMIUM)
 # Re-freeze constraints.txt from a clean resolve of pyproject.toml (run after changing dependencies).
 lock:
 	rm -rf /tmp/threadline-lock && $(PYTHON) -m venv /tmp/threadline-lock
-	/tmp/threadline-lock/bin/pip install --quiet --disable-pip-version-check -e '.[airflow,dev]'
+	/tmp/threadline-lock/bin/pip install --quiet --disable-pip-version-check -e '.[airflow,dev,bench]'
 	/tmp/threadline-lock/bin/pip freeze --exclude-editable > constraints.txt
 
 # Speeds: loading (bench/load.py) and parsing the corpus against BeautifulSoup and trafilatura (bench/parse.py,
 # which needs the bench extra: trafilatura is a bench-only dependency).
 bench: $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(PY) bench/parse.py
 	$(PY) bench/load.py
 
