@@ -10,7 +10,8 @@ migrations and every SQL file are the same for both. What differs, and only here
 | keys | `PRIMARY KEY`s from the migrations | none (DuckLake has no keys or indexes): stripped from the DDL by `adapt_ddl`; each batch is deduplicated before it is merged, under the table's lock |
 | view comments | on the view and its columns | on the view only (DuckLake refuses `COMMENT ON COLUMN` of a view): stripped by `adapt_views` |
 | failed commit | not retried (one writer: nothing to conflict with) | retried with back-off when it conflicts, each attempt in `load_attempts` |
-| extensions | built-in only | `ducklake` and `postgres` from the PyPI wheels, loaded by path, signatures checked |
+| extensions | built-in only | `ducklake` and `postgres` from the PyPI wheels, loaded by path, signatures checked; `httpfs` too when the data is in object storage |
+| data | the file | Parquet under `--lake-data`: a folder every host mounts, or `s3://bucket/prefix/` with the AWS_* credentials |
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import duckdb
 
@@ -35,6 +36,7 @@ from pipeline.store.sqlfiles import sql
 log = logging.getLogger(__name__)
 
 LAKE_PREFIX = "ducklake:postgres:"
+OBJECT_STORE_SCHEME = "s3://"  # a lake's data path in S3-compatible storage; anything else is a folder
 LAKE_ALIAS = "lake"  # the name the lake is attached under in the pipeline's own sessions (and in sql/lake/)
 
 # Built-in extensions only (json, parquet, icu) unless loaded by path below: nothing is downloaded at run time, and an
@@ -100,6 +102,22 @@ def adapt_views(text: str) -> str:
     return _VIEW_COLUMN_COMMENT.sub("", text)
 
 
+def _wheel_extension(package: str, file: str) -> Path:
+    """The extension file a PyPI wheel (`duckdb-extension-<name>`) installed for this DuckDB version."""
+    version = f"v{duckdb.__version__}"
+    wheel = package.replace("_", "-")
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise LakeUnavailable(f"the DuckLake backend needs the DuckDB extension package {wheel}=={duckdb.__version__} "
+                              f"(pip install {wheel}=={duckdb.__version__}); extensions are never downloaded at run time")
+    path = Path(list(spec.submodule_search_locations)[0]) / "extensions" / version / file
+    if not path.is_file():
+        have = sorted(p.name for p in path.parent.parent.glob("v*")) if path.parent.parent.is_dir() else []
+        raise LakeUnavailable(f"{wheel} has no extension for duckdb {duckdb.__version__} "
+                              f"(it has {', '.join(have) or 'none'}); install the matching version")
+    return path
+
+
 def extension_files() -> dict[str, Path]:
     """The ducklake and postgres extension files installed by the PyPI wheels, for this DuckDB version.
 
@@ -107,21 +125,8 @@ def extension_files() -> dict[str, Path]:
     the extension was built under (`postgres_scanner`), so it is linked under that name in a private folder.
     """
     version = f"v{duckdb.__version__}"
-    found = {}
-    for name, package, file in (("ducklake", "duckdb_extension_ducklake", "ducklake.duckdb_extension"),
-                                ("postgres_scanner", "duckdb_extension_postgres", "postgres.duckdb_extension")):
-        spec = importlib.util.find_spec(package)
-        if spec is None or not spec.submodule_search_locations:
-            raise LakeUnavailable(
-                f"the DuckLake backend needs the DuckDB extension package {package.replace('_', '-')}=="
-                f"{duckdb.__version__} (pip install {package.replace('_', '-')}=={duckdb.__version__}); "
-                f"extensions are never downloaded at run time")
-        path = Path(list(spec.submodule_search_locations)[0]) / "extensions" / version / file
-        if not path.is_file():
-            have = sorted(p.name for p in path.parent.parent.glob("v*")) if path.parent.parent.is_dir() else []
-            raise LakeUnavailable(f"{package.replace('_', '-')} has no extension for duckdb {duckdb.__version__} "
-                                  f"(it has {', '.join(have) or 'none'}); install the matching version")
-        found[name] = path
+    found = {"ducklake": _wheel_extension("duckdb_extension_ducklake", "ducklake.duckdb_extension"),
+             "postgres_scanner": _wheel_extension("duckdb_extension_postgres", "postgres.duckdb_extension")}
     link_dir = Path(tempfile.gettempdir()) / f"threadline-duckdb-extensions-{os.getuid()}" / version
     link_dir.mkdir(parents=True, exist_ok=True)
     link = link_dir / "postgres_scanner.duckdb_extension"
@@ -132,6 +137,43 @@ def extension_files() -> dict[str, Path]:
         os.replace(temporary, link)
     found["postgres_scanner"] = link
     return found
+
+
+def is_object_store(data: str | None) -> bool:
+    """Whether a lake's data path is in S3-compatible object storage (AWS S3, MinIO, Ceph, R2, …) rather than a folder."""
+    return bool(data) and data.startswith(OBJECT_STORE_SCHEME)
+
+
+def object_store_secret(data: str, env: Mapping[str, str] | None = None) -> str:
+    """The `CREATE SECRET` statement that lets a session read and write the lake's data under `data` (`s3://…`).
+
+    Credentials come from the standard AWS variables, as every S3 tool reads them: AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY (required), AWS_SESSION_TOKEN, AWS_REGION or AWS_DEFAULT_REGION (default us-east-1), and
+    AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL for a store other than AWS (e.g. `http://minio:9000`: path-style URLs,
+    and TLS only for https). The secret is temporary (this session only) and scoped to the lake's bucket.
+    """
+    env = os.environ if env is None else env
+    missing = [name for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if not env.get(name)]
+    if missing:
+        raise LakeUnavailable(f"the lake's data is in object storage ({data}): set {' and '.join(missing)} "
+                              f"(and AWS_ENDPOINT_URL for a store other than AWS S3)")
+    bucket = data[len(OBJECT_STORE_SCHEME):].split("/", 1)[0]
+    if not bucket:
+        raise LakeUnavailable(f"{data!r} names no bucket: write s3://BUCKET/PREFIX/")
+    options = {"TYPE": "s3", "KEY_ID": env["AWS_ACCESS_KEY_ID"], "SECRET": env["AWS_SECRET_ACCESS_KEY"],
+               "REGION": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"}
+    if env.get("AWS_SESSION_TOKEN"):
+        options["SESSION_TOKEN"] = env["AWS_SESSION_TOKEN"]
+    endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        scheme, _, rest = endpoint.rpartition("://")
+        if scheme not in ("", "http", "https") or not rest.strip("/"):
+            raise LakeUnavailable(f"AWS_ENDPOINT_URL {endpoint!r} is not a store's address: write http(s)://HOST:PORT")
+        options.update(ENDPOINT=rest.strip("/"), URL_STYLE="path", USE_SSL=scheme != "http")
+    options["SCOPE"] = f"{OBJECT_STORE_SCHEME}{bucket}"
+    body = ", ".join(f"{key} {value if isinstance(value, bool) or key == 'TYPE' else _sql_literal(value)}"
+                     for key, value in options.items())
+    return f"CREATE OR REPLACE TEMPORARY SECRET threadline_lake_data ({body})"
 
 
 def _sql_literal(value: str) -> str:
@@ -293,7 +335,7 @@ class LakeBackend:
     # --- sessions ---
     def _connect(self, *, read_only: bool, snapshot: int | None = None, at=None,
                  create: bool = False) -> duckdb.DuckDBPyConnection:
-        if not self._has_catalog():
+        if self._stored_data_path() is None:
             if not create:
                 raise WarehouseMissing(f"no lake in {self.describe()} yet: run `pipeline ingest --db "
                                        f"'{self.describe()}' --lake-data PATH` first")
@@ -312,10 +354,18 @@ class LakeBackend:
 
     def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool = True,
                snapshot: int | None = None, at=None) -> None:
-        """Attach the lake to a session as `alias` (loading the extensions by path), at a snapshot if given."""
+        """Attach the lake to a session as `alias` (loading the extensions by path), at a snapshot if given.
+
+        When its data is in object storage, the httpfs extension is loaded too and the session gets a secret for the
+        bucket (`object_store_secret`); a reader that did not name the data path learns it from the catalog.
+        """
         files = extension_files()
         for name in ("postgres_scanner", "ducklake"):
             con.execute(f"LOAD {_sql_literal(str(files[name]))}")
+        data = self.data or self._stored_data_path()
+        if is_object_store(data):
+            con.execute(f"LOAD {_sql_literal(str(_wheel_extension('duckdb_extension_httpfs', 'httpfs.duckdb_extension')))}")
+            con.execute(object_store_secret(data))
         options = []
         if read_only:
             options.append("READ_ONLY")
@@ -324,16 +374,23 @@ class LakeBackend:
         if at is not None:
             options.append(f"SNAPSHOT_TIME {_sql_literal(at.isoformat() if hasattr(at, 'isoformat') else str(at))}")
         if self.data and not read_only:
-            if "://" not in self.data:
+            if not is_object_store(self.data):
                 Path(self.data).mkdir(parents=True, exist_ok=True)
             options.append(f"DATA_PATH {_sql_literal(self.data)}")
         con.execute(f"ATTACH {_sql_literal('ducklake:postgres:' + self.catalog)} AS {alias}"
                     + (f" ({', '.join(options)})" if options else ""))
 
-    def _has_catalog(self) -> bool:
+    def _stored_data_path(self) -> str | None:
+        """The data path the lake's catalog recorded when it was created, or None when it holds no lake yet."""
+        import psycopg2
+
         with contextlib.closing(self._pg()) as pg, pg.cursor() as cur:
-            cur.execute("SELECT to_regclass('ducklake_snapshot') IS NOT NULL")
-            return cur.fetchone()[0]
+            try:
+                cur.execute(sql("lake/catalog_data_path"))
+            except psycopg2.errors.UndefinedTable:
+                return None
+            row = cur.fetchone()
+            return None if row is None else (row[0] or "")
 
     def _pg(self):
         try:
