@@ -12,8 +12,8 @@ from pipeline.parse.text import parse_text
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 DEC_19 = datetime(2024, 12, 19, tzinfo=timezone.utc)
-# Paragraphs longer than a tweet, as article paragraphs often are (a shorter one right above a post would be
-# taken into the post: see test_short_paragraph_above_a_post_is_taken_into_it).
+# Paragraphs longer than a tweet, as article paragraphs often are (a shorter one right above a post is taken into
+# the post unless it reads as a lead-in: see test_a_lead_in_line_ending_in_a_colon_stays_in_the_article).
 LEDE = (
     "In a direct statement, Russian President Vladimir Putin has called on Israel to withdraw its military forces"
     " from Syria, aiming to promote regional stability amidst heightened tensions in the region, while the Kremlin"
@@ -198,11 +198,30 @@ def test_post_longer_than_the_line_above_allows_stops_at_prose():
     assert page.body_text == paragraph
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: the walk-up rule cannot tell a short lead-in line from the post")
-def test_short_paragraph_above_a_post_is_taken_into_it():
+def test_a_lead_in_line_ending_in_a_colon_stays_in_the_article():
     content = "\n".join([LEDE, "The ministry posted on X:", "Convoys left at dawn", "— Eve (@eve) December 19, 2024"])
     page = parse_content(content).page
-    assert page.embeds[0].post.text == "Convoys left at dawn"  # today: "The ministry posted on X:\nConvoys left …"
+    assert page.embeds[0].post.text == "Convoys left at dawn"
+    assert page.body_text == LEDE + "\n\n" + "The ministry posted on X:"
+
+
+def test_real_flattening_with_lead_ins_above_its_two_tweets():
+    """trafilatura's text of a Times of Israel article (fixtures/SOURCES.md): each tweet follows a lead-in line."""
+    page = parse_content((FIXTURES / "flattening_timesofisrael_washington.txt").read_text(encoding="utf-8")).page
+    assert [(e.post.author_handle, e.post.text) for e in page.embeds] == [
+        ("Rabbi_360", "Honored to have offered the benediction today at this historic ceremony. The yarmulked head in "
+                      "the front row is mine. https://t.co/dLVatVHxRr"),
+        ("drewmikkelsenk5", "The state’s newest Supreme Court Justice, Raquel Montoya-Lewis, heading into courtroom to "
+                            "be sworn in. She is the first state justice of Native American heritage. "
+                            "pic.twitter.com/CIHDX5qmux"),
+    ]
+    assert "Goldstein tweeted he was “honored” to offer the benediction:" in page.body_text.splitlines()
+    assert "Here’s a short clip of Montoya-Lewis walking in:" in page.body_text.splitlines()
+
+
+def test_a_short_label_ending_in_a_colon_stays_in_the_post():
+    content = "\n".join([LEDE, "US Navy :", "Carrier group moved east", "— Eve (@eve) December 19, 2024"])
+    assert parse_content(content).page.embeds[0].post.text == "US Navy :\nCarrier group moved east"
 
 
 def test_real_flattening_of_a_mirror_live_blog():

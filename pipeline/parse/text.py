@@ -22,6 +22,7 @@ _TITLE_MAX_WORDS = 14
 _TITLE_MAX_CHARS = 120
 # Words this short may stay lower-case in a title ("Meanwhile in Syria", "Plea for De-escalation").
 _SMALL_WORD_CHARS = 3
+_LEAD_IN_MIN_WORDS = 4  # a line of this many words or more ending in ":" introduces the post below it
 
 
 def is_key_points_heading(line: str) -> bool:
@@ -176,7 +177,8 @@ def _post_start(lines: list[str], signature_index: int, boundary: int, key_point
 
     The first non-blank line above the signature always belongs to the post. Lines above it join while the
     post stays within a tweet's length (`post_text.tweet_length`) and the line is not blank, heading-like,
-    part of a key-point list, or a previous signature.
+    part of a key-point list, a previous signature, or a lead-in ("Goldstein tweeted he was “honored” to offer
+    the benediction:", `_is_lead_in`).
     """
     index = signature_index - 1
     while index > boundary and not lines[index]:
@@ -186,7 +188,7 @@ def _post_start(lines: list[str], signature_index: int, boundary: int, key_point
     start = index
     while start - 1 > boundary:
         line = lines[start - 1]
-        if not line or start - 1 in key_point_lines or _looks_like_heading(line):
+        if not line or start - 1 in key_point_lines or _looks_like_heading(line) or _is_lead_in(line):
             break
         if tweet_length("\n".join(lines[start - 1 : index + 1])) > TWEET_LIMIT:
             break
@@ -225,6 +227,16 @@ def _looks_like_heading(line: str) -> bool:
         return False
     words = [word for word in line.split() if word[0].isalpha()]
     return words[0][0].isupper() and all(word[0].isupper() for word in words if len(word) > _SMALL_WORD_CHARS)
+
+
+def _is_lead_in(line: str) -> bool:
+    """A sentence of the article that introduces the post below it: four or more words ending in a colon.
+
+    Times of Israel, flattened by trafilatura: "Here’s a short clip of Montoya-Lewis walking in:" above a tweet.
+    The colon lines inside the corpus's posts are labels of a word or three ("IRGC:", "US Navy :" in a
+    report24.news post), so they stay with the post.
+    """
+    return line.rstrip().endswith(":") and len(line.split()) >= _LEAD_IN_MIN_WORDS
 
 
 def _is_prose(line: str) -> bool:
