@@ -33,10 +33,12 @@ lock:
 	/tmp/threadline-lock/bin/pip freeze --exclude-editable > constraints.txt
 
 # Speeds: loading (bench/load.py) and parsing the corpus against BeautifulSoup and trafilatura (bench/parse.py,
-# which needs the bench extra: trafilatura is a bench-only dependency).
+# which needs the bench extra: trafilatura is a bench-only dependency); and how many posts the text parser recovers
+# from trafilatura's flattening of the corpus, against the HTML parser (bench/text_agreement.py).
 bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(PY) bench/parse.py
+	$(PY) bench/text_agreement.py
 	$(PY) bench/load.py
 
 clean:

@@ -10,7 +10,6 @@ usage: python bench/parse.py [--rounds 3] [--corpus DIR]
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
 import time
 from pathlib import Path
@@ -19,23 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.model import Document  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
+from corpus import corpus_pages  # noqa: E402  (bench/corpus.py)
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
-def corpus_pages(folder: Path | None) -> tuple[str, list[tuple[str, str]]]:
-    candidates = [folder] if folder else [ROOT.parent / "shared" / "corpus", ROOT / "tests" / "fixtures" / "corpus"]
-    for candidate in candidates:
-        files = sorted([*candidate.glob("*.html"), *candidate.glob("*.html.gz")]) if candidate.is_dir() else []
-        if files:
-            pages = []
-            for path in files:
-                data = path.read_bytes()
-                if path.suffix == ".gz":
-                    data = gzip.decompress(data)
-                pages.append((path.name, data.decode("utf-8", errors="replace")))
-            return str(candidate), pages
-    raise SystemExit("no corpus found (../shared/corpus or tests/fixtures/corpus)")
 
 
 def ours(name: str, html: str):

@@ -219,6 +219,20 @@ def test_real_flattening_with_lead_ins_above_its_two_tweets():
     assert "Here’s a short clip of Montoya-Lewis walking in:" in page.body_text.splitlines()
 
 
+def test_real_flattening_of_a_numbered_list_of_tweets():
+    """trafilatura's text of The Poke's listicle (fixtures/SOURCES.md): each tweet under its list number's line."""
+    page = parse_content((FIXTURES / "flattening_thepoke_waddingham.txt").read_text(encoding="utf-8")).page
+    assert [(e.post.author_handle, e.post.text) for e in page.embeds] == [
+        ("LivvyParrot", "This is hysterical – do you think all companies are just now finding out they’ve *all* cast "
+                        "Hannah waddingham in their festive ads? https://t.co/PHvLHCOZgz"),
+        ("davelomax", "Wondering who will be first to stitch all the Hannah Waddingham xmas adverts together into a "
+                      "single coherent 90 minute Richard Curtis film."),
+        ("scottygb", "what if we replaced all Christmas with Hannah Waddingham"),
+    ]
+    assert page.body_text.split("\n\n") == [
+        "Here are our favourite things people have been saying about her today.", "1.", "2.", "3."]
+
+
 def test_a_short_label_ending_in_a_colon_stays_in_the_post():
     content = "\n".join([LEDE, "US Navy :", "Carrier group moved east", "— Eve (@eve) December 19, 2024"])
     assert parse_content(content).page.embeds[0].post.text == "US Navy :\nCarrier group moved east"

@@ -23,6 +23,7 @@ _TITLE_MAX_CHARS = 120
 # Words this short may stay lower-case in a title ("Meanwhile in Syria", "Plea for De-escalation").
 _SMALL_WORD_CHARS = 3
 _LEAD_IN_MIN_WORDS = 4  # a line of this many words or more ending in ":" introduces the post below it
+_ENUMERATOR = re.compile(r"^(?:\d{1,3}[.)]|\(\d{1,3}\)|#\d{1,3})$")  # "2." alone on a line: the article's list number
 
 
 def is_key_points_heading(line: str) -> bool:
@@ -177,8 +178,9 @@ def _post_start(lines: list[str], signature_index: int, boundary: int, key_point
 
     The first non-blank line above the signature always belongs to the post. Lines above it join while the
     post stays within a tweet's length (`post_text.tweet_length`) and the line is not blank, heading-like,
-    part of a key-point list, a previous signature, or a lead-in ("Goldstein tweeted he was “honored” to offer
-    the benediction:", `_is_lead_in`).
+    part of a key-point list, a previous signature, a lead-in ("Goldstein tweeted he was “honored” to offer
+    the benediction:", `_is_lead_in`), or the article's list number alone on its line ("2.", as a listicle of
+    posts flattens: The Poke).
     """
     index = signature_index - 1
     while index > boundary and not lines[index]:
@@ -188,7 +190,8 @@ def _post_start(lines: list[str], signature_index: int, boundary: int, key_point
     start = index
     while start - 1 > boundary:
         line = lines[start - 1]
-        if not line or start - 1 in key_point_lines or _looks_like_heading(line) or _is_lead_in(line):
+        if not line or start - 1 in key_point_lines or _looks_like_heading(line) or _is_lead_in(line) \
+                or _ENUMERATOR.match(line.strip()):
             break
         if tweet_length("\n".join(lines[start - 1 : index + 1])) > TWEET_LIMIT:
             break
