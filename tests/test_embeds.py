@@ -118,3 +118,27 @@ def test_an_x_embed_without_status_link_takes_its_day_from_a_localised_date():
         ("ein_konto", "2024-12-19", "day"),
         ("acct_jp", "2016-11-25", "day"),
     ]
+
+
+def test_an_x_post_split_into_paragraphs_keeps_every_paragraph_and_stops_at_the_signature():
+    """basicthinking.de (corpus page in tests/fixtures/corpus): WordPress split @C_Holler's post into two `<p>`s and
+    wrapped its signature in a third; the text is both paragraphs, checked by hand against the page."""
+    import gzip
+
+    page = FIXTURES / "corpus" / "tweet-embed__trafilatura__basicthinking.de.tweets.html.gz"
+    html = gzip.decompress(page.read_bytes()).decode("utf-8")
+    embeds = parse(Document(source="https://www.basicthinking.de/blog/2018/12/05/erfolgreiche-tweets-zutaten/",
+                            content=html, kind="html")).page.embeds
+    post = next(embed.post for embed in embeds if embed.post.native_id == "1067112604739534850")
+    assert (post.author_handle, post.author_name) == ("C_Holler", "Feine Helene Fischerfilet")
+    assert post.text.splitlines() == [
+        "Wie lustig #Palmer meets Deutschlandhut wäre.",
+        "„Höahn Sie auf mich zu filmen! Sie begehn einö Strofdohd!“",
+        "„Ich darf das, ich bin Leiter der Ortspolizeibehörde! Ich habe das Recht zur Personenkontrolle!“",
+        "„HÖAHN SIE AUF!“", "„ICH DARF DAS!“", "„STROFDOHD!“", "„ORTSPOLIZEIBEHÖRDENLEITER!“",
+    ]
+
+    wrapped = _embeds('<blockquote class="twitter-tweet"><p lang="en">First paragraph.</p>\n<p>Second.</p>\n'
+                      '<p>&mdash; Eve (@eve) <a href="https://twitter.com/eve/status/1869738118480617672">'
+                      'December 19, 2024</a></p>\n<p>A caption the publisher put inside.</p></blockquote>')
+    assert [(e.post.text, e.post.author_handle) for e in wrapped] == [("First paragraph.\nSecond.", "eve")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from bs4 import Tag
+from bs4 import NavigableString, Tag
 
 from pipeline.model import Entity, SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
@@ -34,9 +34,9 @@ def read_blockquote(blockquote: Tag) -> SocialPost:
     permalink = status_links[-1] if status_links else None
     status_id, user = x_status_id(permalink["href"]) if permalink else (None, None)
 
-    paragraph = blockquote.find("p")
-    text = element_text(paragraph) if paragraph else ""
-    after_text = nodes_text(paragraph.next_siblings) if paragraph else nodes_text(blockquote.children)
+    paragraphs = _text_paragraphs(blockquote)
+    text = nodes_text(paragraphs)
+    after_text = nodes_text(paragraphs[-1].next_siblings) if paragraphs else nodes_text(blockquote.children)
     signature = parse_signature(after_text)
     if not (status_id or text or signature):
         raise EmbedError("no status link, text or signature")
@@ -48,7 +48,7 @@ def read_blockquote(blockquote: Tag) -> SocialPost:
     precision = "millisecond" if posted_at else None
     if posted_at is None and day:
         posted_at, precision = start_of_day(day), "day"
-    language = paragraph.get("lang") if paragraph else None
+    language = paragraphs[0].get("lang") if paragraphs else None
     return SocialPost(
         platform="x",
         native_id=status_id,
@@ -59,9 +59,28 @@ def read_blockquote(blockquote: Tag) -> SocialPost:
         posted_at_precision=precision,
         text=text or None,
         language=language if language and language != "und" else None,  # "und": X could not tell
-        entities=unique_entities([*entities_from_text(text), *_link_entities(paragraph)]),
+        entities=unique_entities([*entities_from_text(text), *(e for p in paragraphs for e in _link_entities(p))]),
         thread=thread_items(text),
     )
+
+
+def _text_paragraphs(blockquote: Tag) -> list[Tag]:
+    """The `<p>`s holding the post's text: the first, and the ones that follow it directly until the signature.
+
+    X's code puts the text in one `<p>` (lines as `<br>`); WordPress's autop splits a text with blank lines into
+    several, and may wrap the `— Name (@handle) date` line in a `<p>` of its own (basicthinking.de's @C_Holler post).
+    """
+    first = blockquote.find("p")
+    if first is None or parse_signature(element_text(first)):
+        return []
+    paragraphs = [first]
+    for node in first.next_siblings:
+        if isinstance(node, NavigableString) and not node.strip():
+            continue
+        if not (isinstance(node, Tag) and node.name == "p") or parse_signature(element_text(node)):
+            break
+        paragraphs.append(node)
+    return paragraphs
 
 
 def read_bare_url(wrapper: Tag) -> SocialPost:
