@@ -19,6 +19,10 @@ _LINK = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
+# Invisible direction marks and embeddings/isolates (LRM, RLM, LRE…RLO, LRI…PDI): X's embed code wraps mentions in
+# U+2066/U+2069, which a flattening of the same post drops. They carry no content; kept, they would split one post
+# in two and hide "@name's" from a search. (U+200D, the zero-width joiner of emoji sequences, is content and stays.)
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def digest(*parts: str) -> str:
@@ -27,15 +31,16 @@ def digest(*parts: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Text as stored: Unicode NFC, runs of spaces collapsed, line breaks kept, ends trimmed."""
-    text = unicodedata.normalize("NFC", text)
+    """Text as stored: Unicode NFC without direction marks, runs of spaces collapsed, line breaks kept, ends
+    trimmed."""
+    text = unicodedata.normalize("NFC", _DIRECTION_MARKS.sub("", text))
     lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 
 def normalize_text(text: str) -> str:
     """Text for matching: links, whitespace and case dropped (the contract's "normalised text")."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _DIRECTION_MARKS.sub("", text))
     text = _LINK.sub(" ", text)
     return _SPACE.sub("", text).casefold()
 

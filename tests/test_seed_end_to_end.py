@@ -105,3 +105,21 @@ def test_text_and_html_of_the_seed_in_one_warehouse_leave_two_posts(db, order):
     assert query(db, "SELECT count(*) FROM update_items WHERE kind = 'thread_item'") == [(4,)]
     assert query(db, "SELECT count(*) FROM article_posts") == [(4,)]  # two pages × two places
     assert query(db, "SELECT count(DISTINCT post_id) FROM post_entities WHERE post_id LIKE 'x:h:%'") == [(0,)]
+
+
+def test_a_real_post_as_html_and_as_trafilatura_text_ends_as_one_row_without_invisible_marks(db):
+    """basicthinking.de's @TijenOnaran post: the embed code wraps @elonmusk in direction isolates (U+2066/U+2069),
+    trafilatura's text of the same page has none (fixtures/SOURCES.md). One post either way, searchable as seen."""
+    import gzip
+
+    html = ROOT / "tests" / "fixtures" / "corpus" / "tweet-embed__trafilatura__basicthinking.de.tweets.html.gz"
+    page = db.parent / "basicthinking.html"
+    page.write_bytes(gzip.decompress(html.read_bytes()))
+    flattening = ROOT / "tests" / "fixtures" / "flattening_basicthinking_tijenonaran.txt"
+    assert 'piece on \u2066<a href="https://twitter.com/elonmusk' in page.read_text(encoding="utf-8")
+    for source in (str(flattening), str(page)):
+        assert ingest([source], str(db)).status == "ok"
+    assert query(db, "SELECT post_id FROM social_posts WHERE author_handle = 'TijenOnaran'") == \
+        [("x:1034338788066164739",)]
+    assert query(db, "SELECT count(*) FROM social_posts WHERE text LIKE '%on @elonmusk‘s tears https://t.co/%'") == [(1,)]
+    assert query(db, "SELECT count(*) FROM social_posts WHERE regexp_matches(text, '[\u200e\u200f\u202a-\u202e\u2066-\u2069]')") == [(0,)]
