@@ -1,4 +1,5 @@
-"""threadline_report: after each load of the warehouse, re-apply the reporting views (sql/reporting/*.sql).
+"""threadline_report: after each load of the warehouse, bring the reporting views up to date with sql/reporting/*.sql
+(written only when those files changed since the views were last applied).
 
 Scheduled on the `threadline_warehouse` asset, which threadline_ingest's load task updates.
 """

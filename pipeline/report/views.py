@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pipeline.store import Writer, open_reader, sql, sql_files
+from pipeline.store import Writer, open_reader, sql, sql_files, views_current
 
 # The folder under sql/ holding one idempotent `CREATE OR REPLACE VIEW` (with its comments) per file.
 VIEWS_FOLDER = "reporting"
@@ -17,11 +17,14 @@ def view_files() -> list[str]:
 
 
 def apply_views(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> list[str]:
-    """(Re)create every reporting view in the warehouse and publish it; returns the files applied.
+    """Make the warehouse's reporting views those of `sql/reporting/` now; returns the files applied (none when the
+    warehouse already has them, which a read-only session finds out without waiting for a running load).
 
-    Goes through the writer (on a file: lock, working copy, publish; on a lake: one commit), so readers keep their
-    snapshot meanwhile.
+    Otherwise goes through the writer (on a file: lock, working copy, publish; on a lake: one commit), so readers
+    keep their snapshot meanwhile.
     """
+    if views_current(db, VIEWS_FOLDER, lake_data=lake_data):
+        return []
     with Writer(db, lake_data=lake_data) as writer:
         return writer.apply_sql_folder(VIEWS_FOLDER)
 

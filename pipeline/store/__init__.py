@@ -18,11 +18,11 @@ from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql, sql_files
 from pipeline.store.upkeep import export_duckdb, maintain
 from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, copy_published,
-                                      open_reader)
+                                      open_reader, views_current)
 
 __all__ = ["LakeUnavailable", "LoadFailed", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
            "copy_published", "export_duckdb", "fetch_validators", "is_lake", "liveblog_facts", "maintain", "open_reader",
-           "posts_to_enrich", "read_stats", "sql", "sql_files"]
+           "posts_to_enrich", "read_stats", "sql", "sql_files", "views_current"]
 
 
 @dataclass

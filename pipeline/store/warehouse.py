@@ -24,7 +24,7 @@ from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeU
                                     WarehouseBusy, WarehouseMissing, backend_for, connect_file)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
-from pipeline.store.sqlfiles import sql, sql_files
+from pipeline.store.sqlfiles import folder_digest, sql, sql_files
 
 log = logging.getLogger(__name__)
 
@@ -149,12 +149,14 @@ class Writer:
         return self.con.execute(sql("runs/status"), [run_id]).fetchone()[0]
 
     def apply_sql_folder(self, folder: str) -> list[str]:
-        """Run every `sql/<folder>/*.sql` file, in name order, in one transaction; returns the names run.
+        """Run every `sql/<folder>/*.sql` file, in name order, in one transaction, and record the folder's digest in
+        `schema_views`; returns the names run.
 
         For idempotent definitions kept outside the versioned migrations (`sql/reporting/` views): either every
         file applies or none does.
         """
         files = sql_files(folder)
+        digest = folder_digest(folder)
 
         def apply() -> None:
             for name, text in files:
@@ -162,8 +164,10 @@ class Writer:
                     self.con.execute(self.backend.adapt_views(text))
                 except duckdb.Error as exc:
                     raise RuntimeError(f"sql/{folder}/{name}.sql: {exc}") from exc
+            self.con.execute(self.backend.adapt_ddl(sql("store/schema_views")))
+            self.con.execute(sql("store/record_views"), [folder, digest])
 
-        self._committed([], apply)
+        self._committed(["schema_views"], apply)
         return [name for name, _ in files]
 
     def _committed(self, tables: list[str], work) -> None:
@@ -230,6 +234,22 @@ def open_reader(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = 
     """A read-only session on the warehouse as analysts see it: the published file, or the lake (its latest snapshot,
     or the one given by version or time). Queries name tables unqualified on both."""
     return backend_for(db, lake_data=lake_data).open_reader(snapshot=snapshot, at=at)
+
+
+def views_current(db: str | os.PathLike, folder: str, *, lake_data: str | os.PathLike | None = None) -> bool:
+    """Whether the warehouse has `sql/<folder>/` applied as the files are now (read-only: no writer is needed to
+    find out, so nobody waits for a running load). False when there is no warehouse yet."""
+    try:
+        con = open_reader(db, lake_data=lake_data)
+    except WarehouseMissing:
+        return False
+    try:
+        row = con.execute(sql("store/applied_views"), [folder]).fetchone()
+    except duckdb.CatalogException:  # no schema_views yet: views never applied
+        return False
+    finally:
+        con.close()
+    return row is not None and row[0] == folder_digest(folder)
 
 
 def _pages(batch: Batch) -> str:
