@@ -118,3 +118,16 @@ def test_stats_without_a_warehouse_says_so(tmp_path):
     result = pipeline("stats", "--db", str(tmp_path / "none.duckdb"), cwd=tmp_path)
     assert result.returncode == 1
     assert "no warehouse at" in result.stderr
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly_and_the_load_stays(tmp_path):
+    """`pipeline ingest … | head -1`: the reader is gone before the report is printed."""
+    env = {k: v for k, v in os.environ.items() if k != "PIPELINE_DB"}
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(SEED_TEXT), "--db",
+                                str(tmp_path / "w.duckdb")], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**env, "PYTHONPATH": str(ROOT)})
+    process.stdout.close()  # long before the command has loaded anything and printed its report
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+    assert count(tmp_path / "w.duckdb", "social_posts") == 2
