@@ -21,7 +21,8 @@ def db_path(arg: str | None) -> str:
 
 
 def lake_data(arg: str | None) -> str | None:
-    """--lake-data, else $PIPELINE_LAKE_DATA: the data folder of a DuckLake named by --db (needed to create one)."""
+    """--lake-data, else $PIPELINE_LAKE_DATA: the data folder (or s3:// prefix) of a DuckLake named by --db (needed to
+    create one)."""
     return arg or os.environ.get("PIPELINE_LAKE_DATA") or None
 
 

@@ -10,16 +10,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.commands import pipeline
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 
 
-def pipeline(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k != "PIPELINE_DB"}
-    full_env.update(PYTHONPATH=str(ROOT), **(env or {}))
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=120)
+@pytest.fixture(autouse=True)
+def no_warehouse_setting(monkeypatch):
+    """The commands' default warehouse path is checked here: no PIPELINE_DB from the caller's environment."""
+    monkeypatch.delenv("PIPELINE_DB", raising=False)
 
 
 def count(db: Path, table: str) -> int:

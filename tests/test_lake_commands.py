@@ -3,9 +3,6 @@ conditional fetches from the lake's validators, `reparse` from the raw archive, 
 as one DuckDB file."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +11,7 @@ import pytest
 
 from pipeline.ingest import ingest, reparse
 from pipeline.store import fetch_validators, liveblog_facts, posts_to_enrich
+from tests.commands import pipeline
 from tests.fetch_support import Reply, TestServer, server  # noqa: F401 (fixture)
 from tests.lakes import fresh_lake
 from tests.warehouse_rows import rows
@@ -48,11 +46,6 @@ def etag_route(server: TestServer, path: str, body: bytes, etag: str) -> None:
             return Reply(304, b"", headers={"ETag": etag}, content_type=None)
         return Reply(200, body, headers={"ETag": etag})
     server.route(path, handler)
-
-
-def pipeline(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def test_the_read_helpers_give_nothing_before_the_lake_exists_and_the_warehouse_after(lake, tmp_path):

@@ -3,17 +3,15 @@ that share no folder: the catalog in this machine's PostgreSQL (a fresh database
 in an S3 server of ours on 127.0.0.1 (tests/s3_server.py), credentials from the standard AWS_* variables."""
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipeline.store import maintain
-from pipeline.store.backend import _wheel_extension, object_store_secret, LakeUnavailable
+from pipeline.store.backend import LakeUnavailable, _wheel_extension, object_store_secret
+from tests.commands import pipeline
 from tests.lakes import fresh_lake
 from tests.s3_server import s3_server
 from tests.warehouse_rows import rows
@@ -45,11 +43,6 @@ def lake(tmp_path, store, monkeypatch):
         lake.bucket = bucket
         lake.data_url = f"s3://{bucket}/warehouse/"
         yield lake
-
-
-def pipeline(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=180, env={**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)})
 
 
 def counts(db: str) -> dict[str, int]:
@@ -101,7 +94,7 @@ def test_a_store_that_cannot_be_reached_fails_the_load_with_its_cause_and_keeps_
     assert first.returncode == 0, first.stderr
     before = counts(lake.db)
 
-    closed = {**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}  # the discard port: nothing listens there
+    closed = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}  # the discard port: nothing listens there
     failed = pipeline("ingest", str(SEED_HTML), "--db", lake.db, cwd=tmp_path, env=closed)
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert "(1 page: " in failed.stderr and "seed_article_putin_syria.html) was not loaded" in failed.stderr
@@ -111,7 +104,7 @@ def test_a_store_that_cannot_be_reached_fails_the_load_with_its_cause_and_keeps_
 
 
 def test_missing_credentials_are_named_before_anything_is_written(lake, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    env = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None}
     failed = pipeline("ingest", str(SEED_TEXT), "--db", lake.db, "--lake-data", lake.data_url, cwd=tmp_path, env=env)
     assert failed.returncode == 1
     assert "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in failed.stderr and lake.data_url in failed.stderr

@@ -11,6 +11,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.report.export import PARTITION_BY
 from report_warehouse import build
+from tests.commands import pipeline
 
 
 @pytest.fixture(scope="module")
@@ -79,24 +80,14 @@ def test_an_unknown_format_is_a_usage_error(db, tmp_path):
     assert main(["export", "--db", str(db), "--out", str(tmp_path), "--format", "csv"]) == 2
 
 
-def _pipeline(*args: str, env: dict | None = None):
-    import os
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[1]
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(root), **(env or {})})
-
-
 def test_report_and_export_do_not_wait_for_a_running_load_once_the_views_are_current(db, tmp_path):
     from pipeline.report.views import apply_views
     from pipeline.store import Writer
 
     apply_views(db)
     with Writer(db, lock_timeout_s=5):  # a load holding the warehouse for as long as the commands run
-        report = _pipeline("report", "--db", str(db), "--out", str(tmp_path / "report"))
-        export = _pipeline("export", "--db", str(db), "--out", str(tmp_path / "export"), "--format", "duckdb")
+        report = pipeline("report", "--db", str(db), "--out", str(tmp_path / "report"))
+        export = pipeline("export", "--db", str(db), "--out", str(tmp_path / "export"), "--format", "duckdb")
     assert report.returncode == 0, report.stderr
     assert export.returncode == 0, export.stderr
     assert (tmp_path / "report" / "index.html").is_file() and (tmp_path / "export" / "threadline.duckdb").is_file()
@@ -112,7 +103,7 @@ def test_changed_view_definitions_are_applied_by_the_next_report(db, tmp_path):
     view = sql_dir / "reporting" / "01_report_pages.sql"
     view.write_text(view.read_text(encoding="utf-8").replace("One row per page with its outlet and day",
                                                              "One row per page (edited)"), encoding="utf-8")
-    done = _pipeline("report", "--db", str(warehouse), "--out", str(tmp_path / "report"),
+    done = pipeline("report", "--db", str(warehouse), "--out", str(tmp_path / "report"),
                      env={"THREADLINE_SQL_DIR": str(sql_dir)})
     assert done.returncode == 0, done.stderr
     con = duckdb.connect(str(warehouse), read_only=True)
