@@ -14,7 +14,8 @@ CHROME_WORDS = frozenset(
     "ad ads advert advertisement adsbygoogle bio breadcrumb breadcrumbs byline caption comment comments cookie"
     " copyright credit gallery lightbox meta modal newsletter paywall popup promo related relatedposts recommended"
     " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
-    " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred loading correction corrections footer player pagination pager shariff notify navnotify notification notifications".split()
+    " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred loading correction corrections footer player pagination pager shariff notify navnotify notification notifications"
+    " button enlarge".split()
 )
 _WORD_SEPARATORS = re.compile(r"[\s_-]+")
 BLOCK_TAGS = frozenset(
@@ -29,6 +30,16 @@ ENTRY_CHROME_WORDS = frozenset(
     "ad ads advert advertisement adsbygoogle caption credit newsletter paywall promo related share sharing"
     " social sponsor sponsored subscribe subscription".split()
 )
+
+
+# The label an ad slot prints over itself, alone in its element: BBC's in-story slot (whose unclosed markup wraps
+# the rest of the story, so it cannot go by its class), The New York Times, The Washington Post, la Repubblica.
+_AD_LABEL = re.compile(r"^\s*(?:advertisement|advertising|pubblicità)\s*$", re.IGNORECASE)
+
+
+def is_ad_label(element) -> bool:
+    """An element with no children whose whole text is an ad slot's label ("Advertisement")."""
+    return len(element) == 0 and bool(element.text) and bool(_AD_LABEL.match(element.text))
 
 
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")

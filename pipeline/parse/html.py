@@ -15,7 +15,8 @@ import lxml.html
 from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import ParseError
 from pipeline.parse.embeds import find_embed_elements, read_embed
-from pipeline.parse.chrome import CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS, is_chrome_by_name, readable_text, run_text
+from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS, is_ad_label, is_chrome_by_name,
+                                   readable_text, run_text)
 from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
@@ -697,7 +698,7 @@ def _remove_chrome(content, entries: list = ()) -> None:
         if not isinstance(element.tag, str):
             continue
         if element.tag in CHROME_TAGS or element.get("hidden") is not None or _is_link_only_paragraph(element) \
-                or _is_link_list(element) or (element not in keep and _is_link_block(element)):
+                or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element):
             chrome.append(element)
         elif element in keep:
             continue
