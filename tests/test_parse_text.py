@@ -233,6 +233,30 @@ def test_real_flattening_of_a_numbered_list_of_tweets():
         "Here are our favourite things people have been saying about her today.", "1.", "2.", "3."]
 
 
+def test_real_flattening_of_posts_from_the_140_character_era():
+    """trafilatura's text of a Mashable article of 2014 (fixtures/SOURCES.md): a sentence of the article right above
+    a post would fit in 280 characters with it, but not in the 140 a post of 2014 could have."""
+    page = parse_content((FIXTURES / "flattening_mashable_stansted.txt").read_text(encoding="utf-8")).page
+    posts = {(e.post.author_handle, e.post.text) for e in page.embeds}
+    assert len(page.embeds) == 11
+    assert ("kennbarr", "Power outage at London Stansted, great day for it :/") in posts
+    assert ("JackieRue", "Can't get off the plane. Actually it's not Ryanair's fault. It's Stansted's. Apparently "
+                         "there's a power cut....") in posts
+    assert ("STN_Airport", "Power has now been restored. Flights continue to operate but are subject to delay. We "
+                           "apologise to all passengers delayed this afternoon") in posts
+    body = page.body_text.split("\n\n")
+    assert "The airport reported that crews had restored power at about 5:30 p.m. local time (12:30 p.m. EST)." in body
+    assert "Stansted is located about 40 miles north of London's center; the terminal most affected is Ryanair." in body
+
+
+def test_a_post_after_late_2017_may_be_280_characters_long():
+    line = "Convoys left the base at dawn and reached the coast by noon, according to the local officials there."
+    content = "\n".join([LEDE, "", line, line, "— Eve (@eve) December 19, 2024"])
+    assert parse_content(content).page.embeds[0].post.text == line + "\n" + line  # 201 characters: fits in 280
+    content = "\n".join([LEDE, "", line, line, "— Eve (@eve) December 19, 2014"])
+    assert parse_content(content).page.embeds[0].post.text == line  # not in 140
+
+
 def test_a_short_label_ending_in_a_colon_stays_in_the_post():
     content = "\n".join([LEDE, "US Navy :", "Carrier group moved east", "— Eve (@eve) December 19, 2024"])
     assert parse_content(content).page.embeds[0].post.text == "US Navy :\nCarrier group moved east"

@@ -58,6 +58,9 @@ _THREAD_ITEM = re.compile(r"^\s*(?:👉|•|▶|➡)\ufe0f?\s*(?P<text>.+)$|^\s*
 _ITEM_END = "🔴"
 # X counts every link as 23 characters; attached media (pic.twitter.com links) do not count at all.
 TWEET_LIMIT = 280
+# Before X's 280-character test began (2017-09-26; for everyone from 2017-11-07) a post held 140 characters.
+SHORT_TWEET_LIMIT = 140
+LONGER_TWEETS_SINCE = date(2017, 9, 26)
 _LINK_LENGTH = 23
 _MEDIA_LINK = re.compile(r"(?:https?://)?pic\.(?:twitter|x)\.com/[A-Za-z0-9]+", re.IGNORECASE)
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b(?:t\.co|bit\.ly|youtu\.be)/\S+", re.IGNORECASE)
@@ -124,6 +127,12 @@ def thread_items(post_text: str) -> list[UpdateItem]:
         if text:
             items.append(UpdateItem(kind="thread_item", position=len(items) + 1, text=text))
     return items
+
+
+def tweet_limit(day: date | None) -> int:
+    """How long a post from `day` could be: 140 characters before X's 280-character test began, 280 since (and when
+    the day is unknown)."""
+    return SHORT_TWEET_LIMIT if day is not None and day < LONGER_TWEETS_SINCE else TWEET_LIMIT
 
 
 def tweet_length(text: str) -> int:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pipeline.keys import clean_text
 from pipeline.model import Document, Embed, Page, ParseResult, SocialPost, UpdateItem
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.post_text import TWEET_LIMIT, Signature, parse_signature, start_of_day, thread_items, tweet_length
+from pipeline.parse.post_text import Signature, parse_signature, start_of_day, thread_items, tweet_length, tweet_limit
 from pipeline.parse.quotes import find_quotes
 from pipeline.urls import canonical_url
 
@@ -164,7 +164,7 @@ def _find_posts(
     posts = []
     previous_signature = -1
     for signature_index, signature in sorted(signatures.items()):
-        start = _post_start(lines, signature_index, previous_signature, key_point_lines)
+        start = _post_start(lines, signature_index, previous_signature, key_point_lines, tweet_limit(signature.day))
         text = clean_text("\n".join(lines[start:signature_index]))
         if not text:
             warnings.append(f"line {signature_index + 1}: post signature with no post text above it")
@@ -173,11 +173,12 @@ def _find_posts(
     return posts
 
 
-def _post_start(lines: list[str], signature_index: int, boundary: int, key_point_lines: set[int]) -> int:
+def _post_start(lines: list[str], signature_index: int, boundary: int, key_point_lines: set[int], limit: int) -> int:
     """Index of a post's first line, walking up from its signature to (not past) `boundary`.
 
     The first non-blank line above the signature always belongs to the post. Lines above it join while the
-    post stays within a tweet's length (`post_text.tweet_length`) and the line is not blank, heading-like,
+    post stays within the length a post of its day could have (`limit`: 140 characters before late 2017, 280
+    since; `post_text.tweet_length`) and the line is not blank, heading-like,
     part of a key-point list, a previous signature, a lead-in ("Goldstein tweeted he was “honored” to offer
     the benediction:", `_is_lead_in`), or the article's list number alone on its line ("2.", as a listicle of
     posts flattens: The Poke).
@@ -193,7 +194,7 @@ def _post_start(lines: list[str], signature_index: int, boundary: int, key_point
         if not line or start - 1 in key_point_lines or _looks_like_heading(line) or _is_lead_in(line) \
                 or _ENUMERATOR.match(line.strip()):
             break
-        if tweet_length("\n".join(lines[start - 1 : index + 1])) > TWEET_LIMIT:
+        if tweet_length("\n".join(lines[start - 1 : index + 1])) > limit:
             break
         start -= 1
     return start
