@@ -196,7 +196,7 @@ def _stats(args) -> int:
 
 def _reporting(args) -> int:
     """`report`, `export` and `dictionary` (pipeline/report/)."""
-    from pipeline.store import LakeUnavailable, WarehouseBusy, WarehouseMissing
+    from pipeline.store import LakeUnavailable, ViewsFailed, WarehouseBusy, WarehouseMissing
 
     data = lake_data(getattr(args, "lake_data", None))
     try:
@@ -219,7 +219,7 @@ def _reporting(args) -> int:
             except MissingComments as exc:
                 print(f"pipeline dictionary: {exc}", file=sys.stderr)
                 return EXIT_FAILED
-    except (WarehouseMissing, WarehouseBusy, LakeUnavailable) as exc:
+    except (WarehouseMissing, WarehouseBusy, LakeUnavailable, ViewsFailed) as exc:
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK

@@ -112,3 +112,33 @@ def test_changed_view_definitions_are_applied_by_the_next_report(db, tmp_path):
     finally:
         con.close()
     assert comment.startswith("One row per page (edited)")
+
+
+def test_a_view_that_fails_does_not_stop_a_load_and_report_names_it(tmp_path):
+    import shutil
+
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "sql", sql_dir)
+    view = sql_dir / "reporting" / "03_report_top_accounts.sql"
+    view.write_text(view.read_text(encoding="utf-8").replace("FROM ", "FROM no_such_table, ", 1), encoding="utf-8")
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "seed_article_putin_syria.txt"
+    db = tmp_path / "warehouse.duckdb"
+    broken = {"THREADLINE_SQL_DIR": str(sql_dir)}
+
+    loaded = pipeline("ingest", str(seed), "--db", str(db), env=broken)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "the reporting views were not brought up to date: sql/reporting/03_report_top_accounts.sql" in loaded.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM social_posts").fetchone() == (2,)
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name LIKE 'report_%'").fetchone() == (0,)
+    finally:
+        con.close()
+
+    report = pipeline("report", "--db", str(db), "--out", str(tmp_path / "report"), env=broken)
+    assert report.returncode == 1 and "Traceback" not in report.stderr
+    assert report.stderr.startswith("pipeline report: sql/reporting/03_report_top_accounts.sql: ")
+    assert "no_such_table" in report.stderr
+
+    fixed = pipeline("report", "--db", str(db), "--out", str(tmp_path / "report"))  # the project's own files
+    assert fixed.returncode == 0, fixed.stderr

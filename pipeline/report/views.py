@@ -5,10 +5,8 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pipeline.store import Writer, open_reader, sql, sql_files, views_current
-
-# The folder under sql/ holding one idempotent `CREATE OR REPLACE VIEW` (with its comments) per file.
-VIEWS_FOLDER = "reporting"
+from pipeline.store import Writer, open_reader, published_views_current, sql, sql_files
+from pipeline.store.warehouse import VIEWS_FOLDER  # sql/reporting/: one `CREATE OR REPLACE VIEW` per file
 
 
 def view_files() -> list[str]:
@@ -20,13 +18,14 @@ def apply_views(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = 
     """Make the warehouse's reporting views those of `sql/reporting/` now; returns the files applied (none when the
     warehouse already has them, which a read-only session finds out without waiting for a running load).
 
-    Otherwise goes through the writer (on a file: lock, working copy, publish; on a lake: one commit), so readers
-    keep their snapshot meanwhile.
+    Every writer brings them up to date when it opens (so a load does it too); here a view that fails to apply is an
+    error, not a logged warning. Goes through the writer (on a file: lock, working copy, publish; on a lake: one
+    commit), so readers keep their snapshot meanwhile.
     """
-    if views_current(db, VIEWS_FOLDER, lake_data=lake_data):
+    if published_views_current(db, lake_data=lake_data):
         return []
-    with Writer(db, lake_data=lake_data) as writer:
-        return writer.apply_sql_folder(VIEWS_FOLDER)
+    with Writer(db, lake_data=lake_data, keep_views_current=False) as writer:
+        return writer.refresh_views()
 
 
 @dataclass

@@ -57,6 +57,10 @@ class LoadFailed(Exception):
     """A batch could not be merged (after any retries): the warehouse stays as it was before that batch."""
 
 
+class ViewsFailed(Exception):
+    """A reporting view (`sql/reporting/`) could not be applied: the file and DuckDB's reason."""
+
+
 class WarehouseMissing(Exception):
     """There is no warehouse at the given path yet."""
 

@@ -21,7 +21,7 @@ import duckdb
 
 from pipeline.stage import Batch
 from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, LoadFailed,
-                                    WarehouseBusy, WarehouseMissing, backend_for, connect_file)
+                                    ViewsFailed, WarehouseBusy, WarehouseMissing, backend_for, connect_file)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
@@ -34,6 +34,8 @@ __all__ = ["DEFAULT_LOCK_TIMEOUT_S", "LakeUnavailable", "WarehouseBusy", "Wareho
 # How long a writer waits for another one to finish before giving up: a nightly load of hundreds of pages takes
 # minutes; an hour means "something is stuck", which an operator should hear about.
 DEFAULT_LOCK_TIMEOUT_S = 3600.0
+# The folder of view definitions that come with the schema (`CREATE OR REPLACE VIEW` with comments, one per file).
+VIEWS_FOLDER = "reporting"
 # A lake commit that conflicts with another writer's is tried this many times in all, waiting 0.2 s, 0.4 s, 0.8 s …
 # (±50 %, at most 30 s) in between; PIPELINE_LAKE_COMMIT_ATTEMPTS overrides.
 DEFAULT_COMMIT_ATTEMPTS = 5
@@ -67,7 +69,8 @@ class Writer:
     """
 
     def __init__(self, db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,
-                 lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S, commit_attempts: int | None = None):
+                 lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S, commit_attempts: int | None = None,
+                 keep_views_current: bool = True):
         self.backend: FileBackend | LakeBackend = backend_for(db, lake_data=lake_data)
         self.paths = WarehousePaths.for_db(db) if isinstance(self.backend, FileBackend) else None
         self.lock_timeout_s = lock_timeout_s
@@ -75,6 +78,8 @@ class Writer:
                                                                      DEFAULT_COMMIT_ATTEMPTS))
         self.con: duckdb.DuckDBPyConnection | None = None
         self._batches: dict[str, int] = {}
+        self.keep_views_current = keep_views_current  # False: the caller runs refresh_views itself
+        self.views_applied: list[str] = []
 
     def __enter__(self) -> "Writer":
         con = self.backend.open_writer(self.lock_timeout_s)
@@ -86,6 +91,18 @@ class Writer:
             self.backend.abandon_writer(con)
             raise
         self.con = con
+        # The reporting views come with the schema: analysts find them after any load. A view that fails to apply
+        # must not stop loads; `apply_views` (report, export) raises it instead.
+        try:
+            if self.keep_views_current:
+                self.views_applied = self.refresh_views()
+        except ViewsFailed as exc:  # logged for the operator; apply_views (report, export) raises it
+            self.views_applied = []
+            log.warning("%s: the reporting views were not brought up to date: %s", self.backend.describe(), exc)
+        except BaseException:
+            self.con = None
+            self.backend.abandon_writer(con)
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
@@ -148,27 +165,38 @@ class Writer:
         self._committed(["ingest_runs"], finish)
         return self.con.execute(sql("runs/status"), [run_id]).fetchone()[0]
 
-    def apply_sql_folder(self, folder: str) -> list[str]:
-        """Run every `sql/<folder>/*.sql` file, in name order, in one transaction, and record the folder's digest in
-        `schema_views`; returns the names run.
+    def refresh_views(self) -> list[str]:
+        """Bring the reporting views (`sql/reporting/*.sql`) up to date: when the digest recorded in `schema_views`
+        is not the files' own, run every file, in name order, in one transaction, and record the digest. Returns
+        the names run (none when the views were current).
 
-        For idempotent definitions kept outside the versioned migrations (`sql/reporting/` views): either every
-        file applies or none does.
+        The digest is read inside the transaction, under the `schema_views` lock, so of several writers opening a
+        lake at once only the first applies the views.
         """
-        files = sql_files(folder)
-        digest = folder_digest(folder)
+        files = sql_files(VIEWS_FOLDER)
+        digest = folder_digest(VIEWS_FOLDER)
+        applied: list[str] = []
 
         def apply() -> None:
+            applied.clear()
+            self.con.execute(self.backend.adapt_ddl(sql("store/schema_views")))
+            row = self.con.execute(sql("store/applied_views"), [VIEWS_FOLDER]).fetchone()
+            if row is not None and row[0] == digest:
+                return
             for name, text in files:
                 try:
                     self.con.execute(self.backend.adapt_views(text))
                 except duckdb.Error as exc:
-                    raise RuntimeError(f"sql/{folder}/{name}.sql: {exc}") from exc
-            self.con.execute(self.backend.adapt_ddl(sql("store/schema_views")))
-            self.con.execute(sql("store/record_views"), [folder, digest])
+                    raise ViewsFailed(f"sql/{VIEWS_FOLDER}/{name}.sql: {str(exc).strip().splitlines()[0]}") from exc
+                applied.append(name)
+            self.con.execute(sql("store/record_views"), [VIEWS_FOLDER, digest])
 
+        if views_current(self.con, VIEWS_FOLDER):
+            return []
         self._committed(["schema_views"], apply)
-        return [name for name, _ in files]
+        if applied:
+            log.info("applied the reporting views of sql/%s/", VIEWS_FOLDER)
+        return list(applied)
 
     def _committed(self, tables: list[str], work) -> None:
         """Run `work` in one transaction under the tables' locks, retrying a lost commit."""
@@ -236,20 +264,26 @@ def open_reader(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = 
     return backend_for(db, lake_data=lake_data).open_reader(snapshot=snapshot, at=at)
 
 
-def views_current(db: str | os.PathLike, folder: str, *, lake_data: str | os.PathLike | None = None) -> bool:
-    """Whether the warehouse has `sql/<folder>/` applied as the files are now (read-only: no writer is needed to
-    find out, so nobody waits for a running load). False when there is no warehouse yet."""
+def views_current(con: duckdb.DuckDBPyConnection, folder: str = VIEWS_FOLDER) -> bool:
+    """Whether the warehouse of this session has `sql/<folder>/` applied as the files are now."""
+    try:
+        row = con.execute(sql("store/applied_views"), [folder]).fetchone()
+    except duckdb.CatalogException:  # no schema_views yet: views never applied
+        return False
+    return row is not None and row[0] == folder_digest(folder)
+
+
+def published_views_current(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> bool:
+    """`views_current` on the published warehouse, from a read-only session: no writer is needed to find out, so
+    nobody waits for a running load. False when there is no warehouse yet."""
     try:
         con = open_reader(db, lake_data=lake_data)
     except WarehouseMissing:
         return False
     try:
-        row = con.execute(sql("store/applied_views"), [folder]).fetchone()
-    except duckdb.CatalogException:  # no schema_views yet: views never applied
-        return False
+        return views_current(con)
     finally:
         con.close()
-    return row is not None and row[0] == folder_digest(folder)
 
 
 def _pages(batch: Batch) -> str:
