@@ -196,7 +196,10 @@ def _stats(args) -> int:
 
 def _reporting(args) -> int:
     """`report`, `export` and `dictionary` (pipeline/report/)."""
+    import duckdb
+
     from pipeline.store import LakeUnavailable, ViewsFailed, WarehouseBusy, WarehouseMissing
+    from pipeline.store.backend import backend_for
 
     data = lake_data(getattr(args, "lake_data", None))
     try:
@@ -221,6 +224,10 @@ def _reporting(args) -> int:
                 return EXIT_FAILED
     except (WarehouseMissing, WarehouseBusy, LakeUnavailable, ViewsFailed) as exc:
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except duckdb.Error as exc:  # the warehouse could not be read (say, a lake's data store out of reach)
+        where = backend_for(db_path(args.db)).describe()  # a lake's password hidden
+        print(f"pipeline {args.command}: {where}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 

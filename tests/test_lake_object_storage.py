@@ -102,6 +102,10 @@ def test_a_store_that_cannot_be_reached_fails_the_load_with_its_cause_and_keeps_
     assert counts(lake.db) == before  # the lake is at the snapshot before the failed run
     assert rows(lake.db, "SELECT status FROM ingest_runs ORDER BY started_at") == [("ok",), ("failed",)]
 
+    report = pipeline("report", "--db", lake.db, "--out", str(tmp_path / "report"), env=closed)
+    assert report.returncode == 1 and "Traceback" not in report.stderr
+    assert report.stderr.startswith("pipeline report: ducklake:postgres:") and "127.0.0.1:9" in report.stderr
+
 
 def test_missing_credentials_are_named_before_anything_is_written(lake, tmp_path):
     env = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None}

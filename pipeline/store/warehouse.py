@@ -91,14 +91,16 @@ class Writer:
             self.backend.abandon_writer(con)
             raise
         self.con = con
-        # The reporting views come with the schema: analysts find them after any load. A view that fails to apply
-        # must not stop loads; `apply_views` (report, export) raises it instead.
+        # The reporting views come with the schema: analysts find them after any load. Failing to bring them up to
+        # date (a broken view file, or the lake's data store out of reach) must not stop a load: the load reports
+        # its own failure if it has one; `apply_views` (report, export) raises it instead.
         try:
             if self.keep_views_current:
                 self.views_applied = self.refresh_views()
-        except ViewsFailed as exc:  # logged for the operator; apply_views (report, export) raises it
+        except (ViewsFailed, duckdb.Error) as exc:  # logged for the operator; apply_views raises it
             self.views_applied = []
-            log.warning("%s: the reporting views were not brought up to date: %s", self.backend.describe(), exc)
+            log.warning("%s: the reporting views were not brought up to date: %s", self.backend.describe(),
+                        str(exc).strip().splitlines()[0])
         except BaseException:
             self.con = None
             self.backend.abandon_writer(con)
