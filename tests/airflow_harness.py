@@ -169,3 +169,15 @@ def simple_auth(home: Path, users: dict[str, str]) -> dict[str, str]:
         "AIRFLOW__API_AUTH__JWT_SECRET": "threadline-tests-only-secret",
         "AIRFLOW__API__SECRET_KEY": "threadline-tests-only-secret",
     }
+
+
+def drop_celery_queue(queue: str, broker: str = "redis://127.0.0.1:6379/0") -> None:
+    """Remove a test's own Celery queue from the shared Redis broker (the queue and kombu's binding keys), so test
+    runs leave the broker as they found it."""
+    import redis
+
+    client = redis.Redis.from_url(broker)
+    try:
+        client.delete(queue, *client.keys(f"_kombu.binding.{queue}*"))
+    finally:
+        client.close()

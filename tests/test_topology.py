@@ -15,8 +15,8 @@ import uuid
 import httpx
 import pytest
 
-from airflow_harness import (ROOT, Services, VENV_BIN, airflow_env, free_port, migrate, query, simple_auth, token,
-                             wait_http)
+from airflow_harness import (ROOT, Services, VENV_BIN, airflow_env, drop_celery_queue, free_port, migrate, query,
+                             simple_auth, token, wait_http)
 
 PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
 CONTENT_TABLES = ["articles", "update_items", "social_posts", "article_posts", "post_entities", "quotes"]
@@ -120,6 +120,7 @@ def airflow(tmp_path_factory):
     finally:
         services.stop()
         pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        drop_celery_queue(f"threadline-{database}")
 
 
 def content_counts(db: str) -> dict[str, int]:

@@ -14,7 +14,7 @@ import uuid
 import httpx
 import pytest
 
-from airflow_harness import Services, airflow_env, free_port, migrate, simple_auth, token, wait_http
+from airflow_harness import Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token, wait_http
 from lakes import fresh_lake
 from test_topology import (BACKFILL, CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
                            single_load_counts)
@@ -88,6 +88,7 @@ def airflow(tmp_path_factory):
                 worker.stop()
             services.stop()
             pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            drop_celery_queue(f"threadline-{database}")
 
 
 def tasks_by_worker(airflow: Airflow) -> dict[str, list[str]]:
