@@ -44,7 +44,7 @@ def local_link(link: str, folder: Path, root: Path) -> tuple[Path | None, str | 
     """A non-web link of a local feed/sitemap that sits in `folder`: (the resolved file, None) when it stays inside
     `root` (the folder of the list the operator named), else (None, cause)."""
     show = shown(link)
-    rule = f"a local feed or sitemap may name only files inside {root}, by relative path"
+    rule = f"a local feed or sitemap may name only files inside its folder {root}, by relative path"
     try:
         parts = urlsplit(link)
     except ValueError as exc:
@@ -71,10 +71,10 @@ def local_link(link: str, folder: Path, root: Path) -> tuple[Path | None, str | 
     if resolved.is_relative_to(root):
         return resolved, None
     if Path(os.path.normpath(joined)).is_relative_to(root):
-        return None, f"{show!r} leads out of {root} through a symlink (to {resolved}); {rule}"
+        return None, f"{show!r} leads out of the folder through a symlink (to {resolved}); {rule}"
     if ".." in path.parts:
-        return None, f"{show!r} climbs out of {root} with '..'; {rule}"
-    return None, f"{show!r} is outside {root}; {rule}"
+        return None, f"{show!r} climbs out of the folder with '..'; {rule}"
+    return None, f"{show!r} is outside the folder; {rule}"
 
 
 def read_refusal(location: str, origin: str | None, root: str | None) -> str | None:

@@ -136,6 +136,7 @@ class _Lists:
     validators: Mapping[str, Validators] | None
     policy: AddressPolicy
     refused: int = 0
+    seen: set[tuple[str, str]] = field(default_factory=set)  # (list, link) pairs already refused
 
     def admit(self, entries: list[Entry], listing: str, folder: Path | None, root: Path | None) -> list[Entry]:
         """The entries the list at `listing` may give: `folder` is where a local list sits (None for a list fetched
@@ -158,6 +159,9 @@ class _Lists:
 
     def refuse(self, listing: str, link: str, cause: str) -> None:
         """A listed link that is not opened: a `refused` record and a problem line (the first few of each source)."""
+        if (listing, link) in self.seen:
+            return
+        self.seen.add((listing, link))
         self.refused += 1
         if self.refused > MAX_REFUSALS_LISTED:
             return
