@@ -23,6 +23,9 @@ from pipeline.fetch.guard import AddressPolicy, shown, url_refusal
 
 OPERATOR, LOCAL, WEB = "operator", "local", "web"
 ORIGINS = (OPERATOR, LOCAL, WEB)
+# 8,190 characters: Apache's default LimitRequestLine (nginx's 8 KiB header buffer is the same); a longer link found in
+# content cannot be requested anywhere sensible and only bloats the fetch log.
+MAX_LINK_CHARS = 8190
 
 
 def is_web(url: str) -> bool:
@@ -36,7 +39,9 @@ def is_web(url: str) -> bool:
 
 
 def web_refusal(url: str, policy: AddressPolicy) -> str | None:
-    """Why a link found in fetched content may not be followed (scheme, host, address guard), or None."""
+    """Why a link found in fetched content may not be followed (length, scheme, host, address guard), or None."""
+    if len(url) > MAX_LINK_CHARS:
+        return f"{shown(url)!r} is {len(url):,} characters long, more than {MAX_LINK_CHARS:,}; not a usable link"
     return url_refusal(url, policy)
 
 

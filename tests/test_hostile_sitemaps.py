@@ -116,3 +116,19 @@ def test_a_local_sitemap_index_may_name_only_sitemaps_and_pages_inside_its_folde
     assert "host 'x'" in refused[children["file-host"]]
     assert not any(str(secrets) in url for url in run.opened())
     assert {Path(url).name for url in run.opened()} == {"index.xml", "day.xml", "one.html", "two.html"}
+
+
+def test_a_remote_text_sitemap_gets_the_same_rules(server, local_fetching, secrets, tmp_path):
+    long_link = server.url("/" + "a" * 9000)
+    lines = [(secrets / "passwd.txt").as_uri(), "gopher://127.0.0.1/1", server.url("/good"), long_link]
+    server.route("/sitemap.txt", Reply(body="\n".join(lines).encode(), content_type="text/plain"))
+    server.route("/good", Reply(body=page("Good story", "It loads.")))
+    run = run_stages(write_sources(tmp_path, f"site,sitemap,{server.url('/sitemap.txt')}\n"), tmp_path)
+
+    assert not run.leaked() and run.titles() == ["Good story"]
+    refused = run.fetch_log("refused")
+    assert len(refused) == 3 and "scheme 'file'" in refused[(secrets / "passwd.txt").as_uri()]
+    assert "scheme 'gopher'" in refused["gopher://127.0.0.1/1"]
+    [(shown, cause)] = [(url, cause) for url, cause in refused.items() if url.startswith(server.url("/aaa"))]
+    assert len(shown) == 200 and "9,0" in cause and "characters long" in cause
+    assert server.hits("/" + "a" * 9000) == []
