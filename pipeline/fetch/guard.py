@@ -66,8 +66,10 @@ def _embedded(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 
 
 def shown(url: str) -> str:
-    """A URL as a cause shows it: at most SHOWN_URL_CHARS characters."""
-    return url if len(url) <= SHOWN_URL_CHARS else url[:SHOWN_URL_CHARS - 1] + "…"
+    """A URL as a cause shows it: at most SHOWN_URL_CHARS characters, control characters escaped (a link cannot
+    break a log line in two or forge one)."""
+    url = url if len(url) <= SHOWN_URL_CHARS else url[:SHOWN_URL_CHARS - 1] + "…"
+    return url if url.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in url)
 
 
 def allow_hint(addresses: Iterable[Address]) -> str:
