@@ -22,7 +22,6 @@ from urllib.request import url2pathname
 from pipeline.fetch.guard import AddressPolicy, shown, url_refusal
 
 OPERATOR, LOCAL, WEB = "operator", "local", "web"
-ORIGINS = (OPERATOR, LOCAL, WEB)
 # 8,190 characters: Apache's default LimitRequestLine (nginx's 8 KiB header buffer is the same); a longer link found in
 # content cannot be requested anywhere sensible and only bloats the fetch log.
 MAX_LINK_CHARS = 8190

@@ -11,11 +11,10 @@ import os
 import re
 from pathlib import Path
 
-from pipeline.ingest import stage_sources
+from pipeline.ingest import load_staged, stage_sources
 from tests.commands import pipeline
 from tests.fetch_support import Reply, server  # noqa: F401 (fixture)
 from tests.hostile_support import SECRET, local_fetching, page, run_stages, secrets, write_sources  # noqa: F401
-
 from tests.warehouse_rows import rows
 
 
@@ -168,7 +167,6 @@ def test_a_staged_entry_reaches_a_local_read_only_when_its_origin_allows_it(secr
     staged = stage_sources(entries, tmp_path / "staging" / "batch-0000", db)
     assert staged["sources_ok"] == 1 and len(staged["failed"]) == 5
     assert all("not opened" in line or "outside" in line for line in staged["failed"])
-    from pipeline.ingest import load_staged
     load_staged(db, [staged["folder"]], command="test")
     assert [body for (body,) in rows(db, "SELECT body_text FROM articles")] == ["A bundled paragraph that loads."]
     assert {outcome for (outcome,) in rows(db, "SELECT outcome FROM fetch_log WHERE url <> "
