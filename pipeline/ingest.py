@@ -20,11 +20,13 @@ from pipeline.discover import discover as discover_source
 from pipeline.discover import load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
+from pipeline.fetch.guard import shown
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
 from pipeline.settings import data_dir
-from pipeline.sources import Read, SourceReader, expand, is_url, warc_reads
+from pipeline.provenance import read_refusal
+from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich
 
@@ -245,7 +247,8 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                      end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
                      now: datetime | None = None, lake_data: str | None = None) -> dict:
     """The source list → what to read in [start, end), grouped by host into batches of entries
-    (`{"location", "source", "settings"}`: where, for which source, with that source's fetch settings).
+    (`{"location", "source", "settings", "origin", "root"}`: where, for which source, with that source's fetch
+    settings, and where the location came from, which decides what it may be: pipeline/provenance.py).
 
     Feeds and sitemaps are read (their own fetch attempts are staged under `folder` for the load); pages and files
     pass through; a live blog passes while it is live (until its coverage end, or a quiet period). `names` picks
@@ -281,7 +284,8 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
             notes += [f"{source.name}: {problem}" for problem in found.problems]
             for entry in found.entries[:max_pages]:
                 entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
-                                               "settings": dict(source.settings_overrides)})
+                                               "settings": dict(source.settings_overrides),
+                                               "origin": entry.origin, "root": entry.root})
     _write_whole(build_batch([], records), folder)
     return {"batches": group_into_batches(list(entries.values())), "staged": str(folder), "problems": notes}
 
@@ -304,7 +308,9 @@ def group_into_batches(entries: list[dict], batch_size: int = DEFAULT_BATCH_SIZE
 def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str | None = None) -> dict:
     """Read and parse discovered entries into one batch written as Parquet under `folder`; returns what a load
     needs to know. Each entry is fetched with its source's settings and archived under its source's name; an entry
-    `{"archive": …, "since": …, "until": …}` stands for the archived responses of that range (mode reparse)."""
+    `{"archive": …, "since": …, "until": …}` stands for the archived responses of that range (mode reparse). An
+    entry is read as a local file only when its origin allows it (`operator`, or `local` and still inside its `root`);
+    any other entry must be an http(s) URL, else it fails as `refused` without being opened."""
     reports: list[SourceReport] = []
     with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
                          lake_data=lake_data) as reader:
@@ -319,7 +325,14 @@ def _entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if "archive" in entry:
         return warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
                           source_names=entry.get("sources") or None)
-    return reader.read(entry["location"], source_name=entry.get("source"), overrides=entry.get("settings"))
+    location = entry["location"]
+    refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
+    if refusal:
+        error = SourceError(location, "fetch", refusal, outcome="refused")
+        return iter([Read(location, error=error, records=[FetchRecord(
+            url=shown(location), outcome="refused", fetched_at=datetime.now(timezone.utc), stage="fetch",
+            cause=refusal)])])
+    return reader.read(location, source_name=entry.get("source"), overrides=entry.get("settings"))
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -83,7 +83,8 @@ def test_staged_batches_load_as_one_run_and_a_failed_source_is_reported(tmp_path
     good = tmp_path / "good.txt"
     good.write_text("A paragraph of an article that loads.", encoding="utf-8")
     db = str(tmp_path / "w.duckdb")
-    staged = stage_sources([{"location": str(good)}, {"location": str(tmp_path / "gone.txt")}],
+    staged = stage_sources([{"location": str(good), "origin": "operator"},
+                            {"location": str(tmp_path / "gone.txt"), "origin": "operator"}],
                            tmp_path / "staging" / "batch-0000", db)
     assert staged["sources_ok"] == 1 and "no such file" in staged["failed"][0]
     report = load_staged(db, [staged["folder"]], command="airflow", airflow_run_id="scheduled__x", airflow_try=2)

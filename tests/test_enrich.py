@@ -230,3 +230,20 @@ def test_enrichment_endpoints_go_through_the_address_guard(settings, tmp_path):
         enricher = Enricher(fetcher, strict)
         result = enricher.enrich(SocialPost("mastodon", url="http://169.254.169.254/@x/1"), NOW)
     assert result.post.status == "unchecked" and result.records[0].outcome == "refused"
+
+
+def test_urls_in_an_answer_are_kept_only_when_they_are_web_links_the_guard_allows(server, enricher):
+    """An API answer is fetched content: its URLs must be http(s) and pass the address guard (pipeline/provenance)."""
+    hostile = ["file:///etc/passwd", "javascript:alert(document.cookie)", "http://169.254.169.254/latest/meta-data/",
+               "data:image/png;base64,AAAA"]
+    status = {
+        "id": "113000000000000002", "created_at": "2024-08-05T20:01:02Z", "language": "en",
+        "url": server.url("/@newsdesk/113000000000000002"), "content": "<p>Photos.</p>",
+        "account": {"id": "1", "username": "newsdesk", "acct": "newsdesk"}, "tags": [], "mentions": [],
+        "media_attachments": [{"url": url} for url in [*hostile, "https://files.example/photo.jpg"]],
+    }
+    server.route("/api/v1/statuses/113000000000000002", _json(status))
+    result = enricher.enrich(SocialPost("mastodon", url=server.url("/@newsdesk/113000000000000002")), NOW)
+    assert result.post.status == "ok" and result.post.text == "Photos."
+    assert [e.value for e in result.post.entities if e.kind == "media"] == ["https://files.example/photo.jpg"]
+    assert result.note.startswith("4 URL(s) in the answer dropped, e.g. 'file:///etc/passwd' uses the scheme 'file'")

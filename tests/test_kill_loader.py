@@ -47,8 +47,8 @@ def staged(tmp_path_factory):
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     folder = tmp_path_factory.mktemp("staged")
-    stage_sources([{"location": str(ROOT / "seeds" / "seed_article_putin_syria.txt")}], folder / "seed",
-                  str(folder / "unused.duckdb"))
+    stage_sources([{"location": str(ROOT / "seeds" / "seed_article_putin_syria.txt"), "origin": "operator"}],
+                  folder / "seed", str(folder / "unused.duckdb"))
     write_batch(build_batch(bench.synthetic_pages(100_000, 1000)), folder / "big")
     return folder / "seed", folder / "big"
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
+from pipeline.provenance import WEB
 from pipeline.urls import canonical_url
 
 
@@ -14,7 +15,12 @@ class Entry:
     published_at: datetime | None = None  # UTC; None when the feed/sitemap does not say
     title: str | None = None
     source: str | None = None  # the source's name
-    kind: str = "page"  # page | liveblog | file (a local path)
+    kind: str = "page"  # page | liveblog | file (a local path) | sitemap (a child of a sitemap index)
+    # Where the URL came from, which decides what it may be (pipeline/provenance.py): operator (a source the operator
+    # named), local (a file inside the folder of a local feed/sitemap the operator named, kept in `root`) or web
+    # (found in fetched content: http(s) only). Parsers leave it web; discovery sets what it knows.
+    origin: str = WEB
+    root: str | None = None
 
 
 def in_interval(entries: Iterable[Entry], start: datetime | None, end: datetime | None) -> list[Entry]:

@@ -8,6 +8,7 @@ line) is read too.
 """
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,6 +18,7 @@ from lxml import etree
 
 from pipeline.discover.entries import Entry
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # sitemaps.org: "no larger than 50MB (52,428,800 bytes)" uncompressed.
 MAX_SITEMAP_BYTES = 52_428_800
 
@@ -75,9 +77,11 @@ def parse_sitemap(body: bytes, base_url: str | None = None, source: str | None =
     stripped = body.lstrip()
     if not stripped.startswith(b"<"):
         lines = [line.strip() for line in body.decode("utf-8", errors="replace").splitlines()]
-        urls = [line for line in lines if line.startswith(("http://", "https://"))]
-        if not urls:
+        if not any(line.startswith(("http://", "https://")) for line in lines):
             raise SitemapError("neither XML nor a list of URLs")
+        # Every line that names a scheme is an entry, whatever the scheme: discovery decides what may be opened
+        # (pipeline/provenance.py) and reports what may not.
+        urls = [line for line in lines if _SCHEME.match(line) and not any(c.isspace() for c in line)]
         return Sitemap(entries=[Entry(u, None, None, source) for u in urls])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True,
                              remove_comments=True)

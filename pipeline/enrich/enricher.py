@@ -10,8 +10,10 @@
 
 A post that is gone (404, 410, 403, "No status found", Bluesky notFound/blocked) comes back `unavailable` with
 `checked_at`; a transient failure (timeouts, 429, 5xx, a 401 from an instance that wants a login) leaves it
-`unchecked`. Only fields the page left empty are filled (and a day-precision time is sharpened). Results are cached
-in memory and, when a path is given, in a JSON file. `enrich` never raises: a bug of ours is logged and the post
+`unchecked`. URLs in an answer (the post's URL, link and media entities) are kept only when they are http(s) and pass
+the address guard (pipeline/provenance.py); the others are dropped with a warning. Only fields the page left empty
+are filled (and a day-precision time is sharpened). Results are cached in memory and, when a path is given, in a
+JSON file. `enrich` never raises: a bug of ours is logged and the post
 comes back unchanged.
 """
 from __future__ import annotations
@@ -31,14 +33,17 @@ from bs4 import BeautifulSoup
 
 from pipeline.enrich.targets import bluesky_target, mastodon_target
 from pipeline.fetch.client import Fetcher, FetchResult
+from pipeline.fetch.guard import AddressPolicy
 from pipeline.fetch.settings import FetchSettings
 from pipeline.model import Entity, FetchRecord, SocialPost
+from pipeline.provenance import web_refusal
 from pipeline.platforms import x_snowflake_time, x_status_id
 
 log = logging.getLogger(__name__)
 
 _PRECISION_RANK = {None: -1, "day": 0, "minute": 1, "second": 2, "millisecond": 3}
 _GONE_STATUSES = (403, 404, 410)
+_URL_ENTITIES = ("url", "media")  # entity kinds whose value is a URL
 _GONE_WORDS = ("no status found", "not found", "does not exist", "deleted", "record not found", "not authorized")
 
 
@@ -138,6 +143,12 @@ class Enricher:
                 return Enrichment(_copy(post), note=f"{post.platform} has no endpoint usable without an app token")
             result = handler(post)
             if result.found is not None:
+                dropped = _drop_non_web_urls(result.found, AddressPolicy(self.settings.fetch.allow_networks))
+                if dropped:
+                    log.warning("%s: enrich: %d URL(s) in the answer dropped, e.g. %s", result.endpoint,
+                                len(dropped), dropped[0])
+                    result.note = "; ".join(filter(None, [result.note, f"{len(dropped)} URL(s) in the answer "
+                                                                       f"dropped, e.g. {dropped[0]}"]))
                 result.found["checked_at"] = now.isoformat()
                 result.found["endpoint"] = result.endpoint
                 if key:
@@ -404,6 +415,27 @@ def _bluesky_entities(record: dict) -> list[list[str]]:
             elif kind.endswith("#link") and feature.get("uri"):
                 entities.append(Entity("url", feature["uri"]))
     return _plain(entities)
+
+
+def _drop_non_web_urls(found: dict[str, Any], policy: AddressPolicy) -> list[str]:
+    """Remove from an answer the URLs (the post's `url`, `url` and `media` entities) that are not http(s) or that the
+    address guard refuses: an API answer is fetched content (pipeline/provenance.py). Returns why each went."""
+    dropped: list[str] = []
+    if found.get("url") is not None:
+        cause = web_refusal(str(found["url"]), policy)
+        if cause:
+            dropped.append(cause)
+            del found["url"]
+    if found.get("entities"):
+        kept = []
+        for kind, value in found["entities"]:
+            cause = web_refusal(str(value), policy) if kind in _URL_ENTITIES else None
+            if cause:
+                dropped.append(cause)
+            else:
+                kept.append([kind, value])
+        found["entities"] = kept
+    return dropped
 
 
 def _plain(entities: list[Entity]) -> list[list[str]]:

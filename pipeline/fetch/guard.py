@@ -10,7 +10,9 @@ Two checks, both needed:
 Refused: loopback, private (RFC 1918, ULA), link-local (169.254/16, which holds the cloud metadata service
 169.254.169.254), shared CGNAT space (100.64/10), multicast, reserved and unspecified addresses, IPv4 addresses
 mapped or embedded in IPv6, and anything else Python's `ipaddress` does not call global. Networks listed in
-`FetchSettings.allow_networks` are let through (tests allow 127.0.0.1/32 for their own servers).
+`FetchSettings.allow_networks` are let through (tests allow 127.0.0.1/32 for their own servers); a refusal names
+that setting (THREADLINE_FETCH_ALLOW_NETWORKS, or a source's `allow_networks` column), except for the metadata
+service. URLs in causes are cut to `SHOWN_URL_CHARS`, so a hostile 1 MB link cannot flood a log line.
 """
 from __future__ import annotations
 
@@ -24,7 +26,12 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
+from pipeline.fetch.settings import ENV_PREFIX
+
 ALLOWED_SCHEMES = ("http", "https")
+# 200 characters of a URL in a cause: enough for any scheme and host (DNS names stop at 253 bytes, rare past 60).
+SHOWN_URL_CHARS = 200
+ALLOW_SETTING = f"{ENV_PREFIX}ALLOW_NETWORKS"
 _METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
@@ -45,13 +52,35 @@ class AddressPolicy:
         """Why this address may not be connected to, or None when it may."""
         ip = ipaddress.ip_address(address) if isinstance(address, str) else address
         if isinstance(ip, ipaddress.IPv6Address):
-            embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+            embedded = _embedded(ip)
             if embedded is not None:
                 inner = self.refusal(embedded)
                 return f"{ip} embeds {embedded}: {inner}" if inner else None
         if any(ip in net for net in self.allowed):
             return None
         return address_kind_refusal(ip)
+
+
+def _embedded(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    return ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+
+
+def shown(url: str) -> str:
+    """A URL as a cause shows it: at most SHOWN_URL_CHARS characters, control characters escaped (a link cannot
+    break a log line in two or forge one)."""
+    url = url if len(url) <= SHOWN_URL_CHARS else url[:SHOWN_URL_CHARS - 1] + "…"
+    return url if url.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in url)
+
+
+def allow_hint(addresses: Iterable[Address]) -> str:
+    """The setting that lets these refused addresses through, as the end of a cause ("" for the metadata service,
+    which nobody should allow by accident)."""
+    ips = list(dict.fromkeys((_embedded(ip) if isinstance(ip, ipaddress.IPv6Address) else None) or ip
+                             for ip in addresses))
+    if not ips or any(ip in _METADATA for ip in ips):
+        return ""
+    nets = ",".join(f"{ip}/{ip.max_prefixlen}" for ip in ips)
+    return f"; set {ALLOW_SETTING}={nets} (or the source's allow_networks) to allow it"
 
 
 def address_kind_refusal(ip: Address) -> str | None:
@@ -82,28 +111,33 @@ def url_refusal(url: str, policy: AddressPolicy) -> str | None:
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
-        return f"{url!r} is not a valid URL ({exc}); fix the link or the source list"
+        return f"{shown(url)!r} is not a valid URL ({exc}); fix the link or the source list"
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        return f"{url!r} uses the scheme {parts.scheme or '(none)'!r}; only http and https are fetched"
+        return f"{shown(url)!r} uses the scheme {parts.scheme or '(none)'!r}; only http and https are fetched"
     if not host:
-        return f"{url!r} has no host name; only absolute http(s) URLs are fetched"
+        return f"{shown(url)!r} has no host name; only absolute http(s) URLs are fetched"
     try:
         literal = ipaddress.ip_address(host)
     except ValueError:
         return None
     reason = policy.refusal(literal)
-    return f"{url} points at {reason}; not fetched (address guard)" if reason else None
+    if not reason:
+        return None
+    return f"{shown(url)} points at {reason}; not fetched (address guard){allow_hint([literal])}"
 
 
 def connect_guarded(host: str, port: int, timeout, policy: AddressPolicy, source_address=None, socket_options=None):
     """Resolve `host`, connect to the first allowed address, check the peer; AddressRefused when none is allowed."""
     infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
     refusals: list[str] = []
+    refused: list[Address] = []
     last_error: OSError | None = None
     for family, socktype, proto, _name, sockaddr in infos:
-        reason = policy.refusal(sockaddr[0].split("%", 1)[0])
+        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        reason = policy.refusal(address)
         if reason:
             refusals.append(reason)
+            refused.append(address)
             continue
         sock = socket.socket(family, socktype, proto)
         try:
@@ -119,13 +153,15 @@ def connect_guarded(host: str, port: int, timeout, policy: AddressPolicy, source
             if reason:  # cannot happen unless the OS rewrote the address; checked anyway
                 sock.close()
                 refusals.append(reason)
+                refused.append(ipaddress.ip_address(peer))
                 continue
             return sock
         except OSError as exc:
             sock.close()
             last_error = exc
     if refusals and last_error is None:
-        raise AddressRefused(f"{host} resolves to {'; '.join(dict.fromkeys(refusals))}; not fetched (address guard)")
+        raise AddressRefused(f"{host} is not a public host ({'; '.join(dict.fromkeys(refusals))}); not fetched "
+                             f"(address guard){allow_hint(refused)}")
     if last_error is not None:
         raise last_error
     raise OSError(f"{host} resolved to no address")

@@ -158,7 +158,9 @@ class RobotsCache:
         status, text, error = self._loader(robots_url)
         now = self._clock()
         if error is not None or status is None:
-            return _Robots(None, True, now + error_ttl, f"{robots_url} could not be read ({error})", unreachable=True)
+            # The address guard's refusal is about the host, not its robots.txt: say it as the guard does.
+            note = error if error and "(address guard)" in error else f"{robots_url} could not be read ({error})"
+            return _Robots(None, True, now + error_ttl, note, unreachable=True)
         if 200 <= status < 300:
             return _Robots(Protego.parse(text), False, now + ttl, f"{robots_url}")
         if status == 429 or status >= 500:
