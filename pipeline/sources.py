@@ -180,6 +180,8 @@ def read_local(source: str, max_bytes: int | None = None) -> tuple[Document, int
         raise SourceError(source, "read", "no such file or folder")
     if path.is_dir():
         raise SourceError(source, "read", "no .html, .htm, .txt or .warc(.gz) file in this folder: nothing to load")
+    if not path.is_file():
+        raise SourceError(source, "read", "not a regular file (a pipe, socket or device); not read")
     kind = FILE_KINDS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(source, "read", f"not a .html, .htm, .txt or .warc(.gz) file "

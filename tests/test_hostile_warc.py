@@ -89,23 +89,32 @@ def test_a_gzip_bomb_record_is_too_large_and_the_record_after_it_loads(tmp_path)
     assert rows(db, "SELECT status, sources_ok, sources_failed FROM ingest_runs") == [("partial", 1, 1)]
 
 
-def test_reading_a_bomb_keeps_memory_bounded(tmp_path):
-    """The reader under an address-space limit a bomb read whole would break: 256 MiB inflated, 160 MiB allowed."""
-    path = tmp_path / "bomb.warc.gz"
-    bomb(path, 256 << 20)
+def test_reading_bombs_keeps_memory_bounded(tmp_path):
+    """The reader under an address-space limit that a bomb read whole would break (256 MiB inflated, 160 MiB
+    allowed): a payload bomb, and a header line that never ends."""
+    payload_bomb = tmp_path / "bomb.warc.gz"
+    bomb(payload_bomb, 256 << 20)
+    header_bomb = tmp_path / "endless-header.warc.gz"
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    header_bomb.write_bytes(compressor.compress(b"WARC/1.0\r\nWARC-Type: response\r\nX-Note: ")
+                            + b"".join(compressor.compress(b"a" * (1 << 20)) for _ in range(256)) + compressor.flush())
     script = textwrap.dedent(f"""
         import resource
         from pipeline.sources import warc_reads
         size = int(next(l for l in open("/proc/self/status") if l.startswith("VmSize")).split()[1]) * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size + (160 << 20), size + (160 << 20)))
-        for read in warc_reads({str(path)!r}):
-            print(read.records[0].outcome, read.source)
+        for path in ({str(payload_bomb)!r}, {str(header_bomb)!r}):
+            for read in warc_reads(path):
+                print(read.records[0].outcome, read.source, read.records[0].cause)
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                             env={"PYTHONPATH": str(ROOT), "THREADLINE_FETCH_MAX_BYTES": str(CAP)})
     assert result.returncode == 0, result.stderr[-2000:]
-    outcomes = [line.split()[0] for line in result.stdout.splitlines()]
-    assert outcomes == ["too_large", "ok"]
+    lines = result.stdout.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["too_large", f"{payload_bomb}#0"], ["ok", lines[1].split()[1]], ["error", str(header_bomb)]]
+    assert lines[1].split()[1].startswith(f"{payload_bomb}#")  # the page after the bomb
+    assert "headers run past 1,048,576 bytes" in lines[2]
 
 
 def test_a_record_with_a_bad_warc_date_fails_alone(tmp_path):
