@@ -2,7 +2,9 @@
 in one line naming the file (and record), and the rest of the run loads; `reparse` skips a broken archive file."""
 from __future__ import annotations
 
+import gzip
 import io
+import os
 import subprocess
 import sys
 import textwrap
@@ -131,6 +133,25 @@ def test_a_record_with_a_bad_warc_date_fails_alone(tmp_path):
     assert sorted(rows(db, "SELECT url FROM articles")) == [(urls[0],), (urls[2],)]
     assert rows(db, f"SELECT outcome, stage FROM fetch_log WHERE url = '{path}#{offsets[1]}'") == [("error", "read")]
     assert rows(db, "SELECT status FROM ingest_runs") == [("partial",)]
+
+
+def test_a_record_whose_compressed_body_is_damaged_fails_alone(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    compressed = gzip.compress(page("Damaged") + os.urandom(20_000).hex().encode())
+    damaged = compressed[:2000] + bytes(2000) + compressed[4000:]
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        response(writer, "https://news.example/1", page("Page 1"))
+        offset = handle.tell()
+        response(writer, "https://news.example/damaged", damaged,
+                 headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+        response(writer, "https://news.example/3", page("Page 3"))
+    db = tmp_path / "w.duckdb"
+    result = pipeline("ingest", str(path), "--db", str(db))
+    assert result.returncode == 1
+    assert_one_line_each(result)  # no note from the decompressor on stderr
+    assert "compressed body is damaged" in failed_lines(result.stdout)[f"{path}#{offset}"]
+    assert sorted(rows(db, "SELECT url FROM articles")) == [("https://news.example/1",), ("https://news.example/3",)]
 
 
 def test_random_bytes_named_warc_gz_fail_beside_a_page_that_loads(tmp_path):

@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import DecompressingBufferedReader
+from warcio.bufferedreaders import ChunkedDataReader, DecompressingBufferedReader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import BUFF_SIZE
@@ -161,22 +161,6 @@ class WarcArchive:
 
 
 @dataclass(slots=True)
-class ArchivedResponse:
-    """One response record as read from a WARC file."""
-
-    path: str
-    offset: int
-    url: str
-    date: datetime
-    status: int
-    content_type: str | None
-    body: bytes  # empty when `too_large`
-    truncated: bool  # WARC-Truncated: the body was cut when it was archived
-    record_id: str | None = None  # WARC-Record-ID
-    too_large: bool = False  # the payload is larger than the reader's max_bytes: not read
-
-
-@dataclass(slots=True)
 class WarcProblem:
     """A WARC file, or one record of it, that could not be read: where (offset None for the whole file) and why."""
 
@@ -189,6 +173,22 @@ class WarcProblem:
     def source(self) -> str:
         """`<path>#<offset>` for a record, the path for the whole file."""
         return self.path if self.offset is None else f"{self.path}#{self.offset}"
+
+
+@dataclass(slots=True)
+class ArchivedResponse:
+    """One response record as read from a WARC file."""
+
+    path: str
+    offset: int
+    url: str
+    date: datetime
+    status: int
+    content_type: str | None
+    body: bytes  # empty when there is a `problem`
+    truncated: bool  # WARC-Truncated: the body was cut when it was archived
+    record_id: str | None = None  # WARC-Record-ID
+    problem: WarcProblem | None = None  # why the body could not be read: past max_bytes, or damaged
 
 
 # The WARC and HTTP header lines of one record past this are not headers but a trap (a line that never ends, or
@@ -291,14 +291,53 @@ def _more_after(fh, end: int) -> bool:
     return False
 
 
+class _PayloadDamaged(Exception):
+    """A payload whose Content-Encoding cannot be undone: the record's problem; the file reads on."""
+
+
+class _NotCompressed(Exception):
+    """The payload's first bytes do not inflate: it is not compressed, whatever its header says."""
+
+
+# Content-Encodings undone on reading, as zlib window bits (deflate is tried as zlib, then raw); others are kept as
+# archived, as warcio does.
+_INFLATED = {"gzip": (16 + zlib.MAX_WBITS,), "x-gzip": (16 + zlib.MAX_WBITS,),
+             "deflate": (zlib.MAX_WBITS, -zlib.MAX_WBITS)}
+
+
 def _payload(record: ArcWarcRecord, max_bytes: int) -> bytes | None:
     """A record's payload, de-chunked and decompressed, or None when it is larger than `max_bytes`: at most
-    `max_bytes + 1` bytes are ever inflated, and a raw payload past twice the cap is not read at all (warcio reads
-    one HTTP chunk whole, so this bounds that too)."""
-    if getattr(record.raw_stream, "limit", 0) > 2 * max_bytes:
+    `max_bytes + 1` bytes are ever inflated, and a raw payload past twice the cap is not read at all (warcio reads a
+    chunk whole, so this bounds that too). Raises _PayloadDamaged when its gzip/deflate data breaks off."""
+    raw = record.raw_stream
+    if raw.limit > 2 * max_bytes:
         return None
-    body = record.content_stream().read(max_bytes + 1)
+    headers = record.http_headers
+    chunked = headers is not None and (headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    stream = ChunkedDataReader(raw) if chunked else raw  # a body that is not chunked after all is read as it is
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower() if headers is not None else ""
+    first = stream.read(BUFF_SIZE)
+    for wbits in _INFLATED.get(encoding, ()):
+        try:
+            return _inflate(first, stream, wbits, max_bytes)
+        except _NotCompressed:
+            continue
+    body = first + stream.read(max(0, max_bytes + 1 - len(first)))
     return None if len(body) > max_bytes else body
+
+
+def _inflate(first: bytes, stream, wbits: int, max_bytes: int) -> bytes | None:
+    inflater, body, data, calls = zlib.decompressobj(wbits), bytearray(), first, 0
+    while data and len(body) <= max_bytes and not inflater.eof:
+        try:
+            body += inflater.decompress(data, max_bytes + 1 - len(body))  # never more than the cap + 1
+        except zlib.error as exc:
+            if calls == 0:
+                raise _NotCompressed from None
+            raise _PayloadDamaged(f"its compressed body is damaged ({exc})") from None
+        calls += 1
+        data = stream.read(BUFF_SIZE)
+    return None if len(body) > max_bytes else bytes(body)
 
 
 def _cap(max_bytes: int | None) -> int:
@@ -319,7 +358,8 @@ def iter_responses(path: str | os.PathLike, *,
                    max_bytes: int | None = None) -> Iterator[ArchivedResponse | WarcProblem]:
     """Every `response` record of one WARC file (gzip or not), body de-chunked and decompressed, or a problem: a
     record with a bad WARC-Date, or the file (not a WARC, empty, ending early). A body larger than `max_bytes`
-    (default: the fetcher's) is not read: the response comes with `too_large` set and an empty body."""
+    (default: the fetcher's) is not read, nor one whose compression is damaged: the response comes with a `problem`
+    and an empty body."""
     cap = _cap(max_bytes)
 
     def read(record: ArcWarcRecord, offset: int) -> ArchivedResponse | WarcProblem | None:
@@ -336,7 +376,13 @@ def iter_responses(path: str | os.PathLike, *,
         except ValueError:
             status = 0
         url = record.rec_headers.get_header("WARC-Target-URI") or ""
-        body = _payload(record, cap)
+        try:
+            body = _payload(record, cap)
+            problem = None if body is not None else WarcProblem(
+                str(path), offset, too_large_cause("the record's payload, decompressed,", cap), outcome="too_large")
+        except _PayloadDamaged as exc:
+            body, problem = None, WarcProblem(str(path), offset, f"the record's payload cannot be read: {exc}; "
+                                                                 f"record skipped")
         return ArchivedResponse(
             path=str(path),
             offset=offset,
@@ -347,7 +393,7 @@ def iter_responses(path: str | os.PathLike, *,
             body=body or b"",
             truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
             record_id=record.rec_headers.get_header("WARC-Record-ID"),
-            too_large=body is None,
+            problem=problem,
         )
 
     yield from _each_record(str(path), read)
@@ -364,10 +410,10 @@ def responses_of_sources(path: str | os.PathLike, source_names: frozenset[str]) 
     def read(record: ArcWarcRecord, offset: int) -> str | None:
         if record.rec_type != "metadata":
             return None
-        payload = _payload(record, _MAX_METADATA_BYTES)
         try:
+            payload = _payload(record, _MAX_METADATA_BYTES)
             facts = json.loads(payload) if payload is not None else None
-        except ValueError:
+        except (_PayloadDamaged, ValueError):
             return None
         refers_to = record.rec_headers.get_header("WARC-Refers-To")
         if refers_to and isinstance(facts, dict) and facts.get("source_name") in source_names:
@@ -396,7 +442,8 @@ def iter_warc_documents(
     type (or none) and an untruncated body are yielded. `source` is `<path>#<offset>`, `fetched_at` the WARC-Date.
 
     What cannot be read comes in order as a `WarcProblem`: a file that is not a WARC or ends early, a record with a
-    bad WARC-Date, and a wanted response larger than `max_bytes` (default: the fetcher's), outcome `too_large`."""
+    bad WARC-Date, a wanted response larger than `max_bytes` (default: the fetcher's; outcome `too_large`) or whose
+    compressed body is damaged."""
     if isinstance(locations, (str, os.PathLike)):
         locations = [locations]
     wanted = frozenset(h.lower().removeprefix("www.") for h in hosts) if hosts else None
@@ -420,9 +467,8 @@ def iter_warc_documents(
                 mime, charset = split_content_type(resp.content_type)
                 if mime and mime not in _HTML_TYPES:
                     continue
-                if resp.too_large:
-                    cause = too_large_cause("the record's payload, decompressed,", cap)
-                    yield WarcProblem(resp.path, resp.offset, cause, outcome="too_large")
+                if resp.problem is not None:
+                    yield resp.problem
                     continue
                 decoded = decode_body(resp.body, charset)
                 yield Document(source=f"{resp.path}#{resp.offset}", content=decoded.text, kind="html",
