@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -116,7 +116,7 @@ def test_reading_bombs_keeps_memory_bounded(tmp_path):
     assert [line.split()[:2] for line in lines] == [
         ["too_large", f"{payload_bomb}#0"], ["ok", lines[1].split()[1]], ["error", str(header_bomb)]]
     assert lines[1].split()[1].startswith(f"{payload_bomb}#")  # the page after the bomb
-    assert "headers run past 1,048,576 bytes" in lines[2]
+    assert "run past 1,048,576 bytes" in lines[2]
 
 
 def test_a_record_with_a_bad_warc_date_fails_alone(tmp_path):
@@ -137,7 +137,7 @@ def test_a_record_with_a_bad_warc_date_fails_alone(tmp_path):
 
 def test_a_record_whose_compressed_body_is_damaged_fails_alone(tmp_path):
     path = tmp_path / "crawl.warc.gz"
-    compressed = gzip.compress(page("Damaged") + os.urandom(20_000).hex().encode())
+    compressed = gzip.compress(page("Damaged") + random.Random(11).randbytes(20_000).hex().encode(), mtime=0)
     damaged = compressed[:2000] + bytes(2000) + compressed[4000:]
     with open(path, "wb") as handle:
         writer = WARCWriter(handle, gzip=True)

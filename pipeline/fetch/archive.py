@@ -191,8 +191,8 @@ class ArchivedResponse:
     problem: WarcProblem | None = None  # why the body could not be read: past max_bytes, or damaged
 
 
-# The WARC and HTTP header lines of one record past this are not headers but a trap (a line that never ends, or
-# endless lines): 1 MiB, where real records carry a few KB (long Set-Cookie and Content-Security-Policy included).
+# The WARC and HTTP header lines of one record (and the blank lines before it) past this are not headers but a trap (a
+# line that never ends, endless lines): 1 MiB, where real records carry a few KB (long Set-Cookie and CSP included).
 MAX_HEADER_BYTES = 1024 * 1024
 
 
@@ -213,7 +213,7 @@ class _BoundedReader(DecompressingBufferedReader):
         line = super().readline(limit if length is None else min(length, limit))
         self.header_budget -= len(line)
         if self.header_budget < 0:
-            raise _Damaged(f"a record's headers run past {MAX_HEADER_BYTES:,} bytes")
+            raise _Damaged(f"a record's headers, with the blank lines before them, run past {MAX_HEADER_BYTES:,} bytes")
         return line
 
     def _decompress(self, data):
@@ -249,17 +249,18 @@ def _each_record(path: str, read: Callable[[ArcWarcRecord, int], T | None]) -> I
             return
         records = _Records(fh)
         reader, each = records.reader, iter(records)  # warcio drops its reader at the end
+        reader.header_budget = MAX_HEADER_BYTES
         count = end = 0
         while True:
             try:
-                reader.header_budget = MAX_HEADER_BYTES
                 record = next(each, None)
-                reader.header_budget = None
+                reader.header_budget = None  # a payload is bounded by `read`
                 if record is None:
                     break
                 if getattr(record.raw_stream, "limit", None) is None:  # it would run on to the end of the file
                     raise _Damaged(f"the record at byte {records.offset:,} has no Content-Length")
                 item = read(record, records.offset)
+                reader.header_budget = MAX_HEADER_BYTES  # for the blank lines after it, then the next headers
                 records.read_to_end()
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     raise _Damaged("a record is cut short")
@@ -296,19 +297,25 @@ class _PayloadDamaged(Exception):
 
 
 class _NotCompressed(Exception):
-    """The payload's first bytes do not inflate: it is not compressed, whatever its header says."""
+    """The payload's first bytes do not inflate as raw deflate: it is not compressed, whatever its header says."""
 
 
-# Content-Encodings undone on reading, as zlib window bits (deflate is tried as zlib, then raw); others are kept as
-# archived, as warcio does.
-_INFLATED = {"gzip": (16 + zlib.MAX_WBITS,), "x-gzip": (16 + zlib.MAX_WBITS,),
-             "deflate": (zlib.MAX_WBITS, -zlib.MAX_WBITS)}
+def _window_bits(encoding: str, first: bytes) -> int | None:
+    """How zlib inflates a payload with this Content-Encoding that starts with `first`, or None to keep it as it is:
+    an encoding we do not undo (kept as archived, as warcio does), or a body whose header says gzip or deflate but
+    whose bytes are plainly not (servers do send that)."""
+    if encoding in ("gzip", "x-gzip"):
+        return 16 + zlib.MAX_WBITS if first[:2] == b"\x1f\x8b" else None
+    if encoding == "deflate":  # zlib-wrapped as the RFC says, or raw as some servers send it
+        zlib_header = len(first) >= 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
+        return zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
+    return None
 
 
 def _payload(record: ArcWarcRecord, max_bytes: int) -> bytes | None:
     """A record's payload, de-chunked and decompressed, or None when it is larger than `max_bytes`: at most
     `max_bytes + 1` bytes are ever inflated, and a raw payload past twice the cap is not read at all (warcio reads a
-    chunk whole, so this bounds that too). Raises _PayloadDamaged when its gzip/deflate data breaks off."""
+    chunk whole, so this bounds that too). Raises _PayloadDamaged when its gzip/deflate data is damaged or cut."""
     raw = record.raw_stream
     if raw.limit > 2 * max_bytes:
         return None
@@ -317,11 +324,12 @@ def _payload(record: ArcWarcRecord, max_bytes: int) -> bytes | None:
     stream = ChunkedDataReader(raw) if chunked else raw  # a body that is not chunked after all is read as it is
     encoding = (headers.get_header("Content-Encoding") or "").strip().lower() if headers is not None else ""
     first = stream.read(BUFF_SIZE)
-    for wbits in _INFLATED.get(encoding, ()):
+    wbits = _window_bits(encoding, first)
+    if wbits is not None:
         try:
             return _inflate(first, stream, wbits, max_bytes)
         except _NotCompressed:
-            continue
+            pass
     body = first + stream.read(max(0, max_bytes + 1 - len(first)))
     return None if len(body) > max_bytes else body
 
@@ -332,12 +340,16 @@ def _inflate(first: bytes, stream, wbits: int, max_bytes: int) -> bytes | None:
         try:
             body += inflater.decompress(data, max_bytes + 1 - len(body))  # never more than the cap + 1
         except zlib.error as exc:
-            if calls == 0:
+            if calls == 0 and wbits < 0:
                 raise _NotCompressed from None
             raise _PayloadDamaged(f"its compressed body is damaged ({exc})") from None
         calls += 1
         data = stream.read(BUFF_SIZE)
-    return None if len(body) > max_bytes else bytes(body)
+    if len(body) > max_bytes:
+        return None
+    if not inflater.eof and calls:
+        raise _PayloadDamaged("its compressed body ends early")
+    return bytes(body)
 
 
 def _cap(max_bytes: int | None) -> int:
