@@ -235,3 +235,21 @@ def test_reparse_of_an_empty_range_or_no_archive_says_so_and_exits_0(tmp_path):
     result = pipeline("reparse", "--since", "2025-01-01", "--db", str(db))  # the one response is older
     assert result.returncode == 0
     assert "no archived responses fetched in that range" in result.stdout
+
+
+def test_the_dags_reparse_stage_reports_a_corrupt_archive_file_and_stages_the_others(tmp_path):
+    """Mode reparse in Airflow: the same archive reads as `pipeline reparse`, through the stage functions."""
+    from pipeline.ingest import load_staged, stage_sources
+
+    db = str(tmp_path / "w.duckdb")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    warc(archive / "a.warc.gz", {"https://news.example/a": page("Archived A")})
+    (archive / "b.warc.gz").write_bytes(b"not a warc at all")
+    entry = {"archive": str(archive), "since": "2024-01-01T00:00:00+00:00", "until": None, "sources": []}
+    staged = stage_sources([entry], tmp_path / "staging" / "batch-0000", db)
+    assert staged["sources_ok"] == 1
+    assert staged["failed"] == [f"FAILED {archive / 'b.warc.gz'}: read: not a WARC file: it does not start with a "
+                                f"WARC/1.0 or 1.1 record"]
+    assert load_staged(db, [staged["folder"]], command="airflow")["status"] == "partial"
+    assert rows(db, "SELECT title FROM articles") == [("Archived A",)]

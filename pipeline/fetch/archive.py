@@ -200,6 +200,10 @@ class _Damaged(Exception):
     """The file cannot be read on from here."""
 
 
+class _NotWarc(Exception):
+    """What warcio read is not a WARC record (a line of five words passes for an ARC header)."""
+
+
 class _BoundedReader(DecompressingBufferedReader):
     """warcio's reader, with a record's header lines bounded (`header_budget` bytes, while it is set) and damaged gzip
     data an error rather than a note on stderr."""
@@ -257,6 +261,8 @@ def _each_record(path: str, read: Callable[[ArcWarcRecord, int], T | None]) -> I
                 reader.header_budget = None  # a payload is bounded by `read`
                 if record is None:
                     break
+                if record.format != "warc":
+                    raise _NotWarc
                 if getattr(record.raw_stream, "limit", None) is None:  # it would run on to the end of the file
                     raise _Damaged(f"the record at byte {records.offset:,} has no Content-Length")
                 item = read(record, records.offset)
