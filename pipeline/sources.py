@@ -2,7 +2,9 @@
 
 Every read gives the `FetchRecord`s of what was tried; a source that cannot be read gives a `SourceError` naming
 the source, the stage and the cause. URLs go through the polite fetcher (pipeline.fetch) with the validators the
-warehouse keeps, and every response is archived; a WARC file yields each HTML response it holds.
+warehouse keeps, and every response is archived; a WARC file yields each HTML response it holds. A local file and
+each archived record are capped at the fetcher's `max_bytes` like a response, and a bad file or record is a failed
+read of its own: the others are read on.
 """
 from __future__ import annotations
 
@@ -145,7 +147,7 @@ def _read_warc(source: str, max_bytes: int) -> Iterator[Read]:
     """The reads of a WARC file the user named: its HTML responses and its problems; one holding neither (nothing
     to load) is a failure too."""
     if not Path(source).is_file():
-        yield _failed(SourceError(source, "read", "no such file"))
+        yield _failed(SourceError(source, "read", "no such file or folder"))
         return
     found = False
     for read in warc_reads(source, max_bytes=max_bytes):
