@@ -77,7 +77,7 @@ def assert_one_line_each(result: subprocess.CompletedProcess) -> None:
 def test_a_gzip_bomb_record_is_too_large_and_the_record_after_it_loads(tmp_path):
     path = tmp_path / "bomb.warc.gz"
     bomb(path, 64 << 20)
-    assert path.stat().st_size < 100_000  # 64 MiB once inflated
+    assert path.stat().st_size < 10_000  # 64 MiB once inflated
     db = tmp_path / "w.duckdb"
     result = pipeline("ingest", str(path), "--db", str(db), env=SMALL_CAP, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -89,6 +89,26 @@ def test_a_gzip_bomb_record_is_too_large_and_the_record_after_it_loads(tmp_path)
     assert rows(db, "SELECT url FROM articles") == [("https://news.example/after-the-bomb",)]
     assert rows(db, f"SELECT outcome, stage FROM fetch_log WHERE url = '{path}#0'") == [("too_large", "read")]
     assert rows(db, "SELECT status, sources_ok, sources_failed FROM ingest_runs") == [("partial", 1, 1)]
+
+
+def test_a_record_past_the_cap_is_too_large_however_it_is_encoded(tmp_path):
+    """Plain, chunked (one chunk the size of the body) and gzip: each past the cap is a `too_large` problem."""
+    from pipeline.fetch import WarcProblem, iter_warc_documents
+
+    body = page("Big") + b" " * 300_000
+    path = tmp_path / "big.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        response(writer, "https://news.example/plain", body)
+        response(writer, "https://news.example/chunked", b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body),
+                 headers=[("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")])
+        response(writer, "https://news.example/gzip", gzip.compress(body),
+                 headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+    small = list(iter_warc_documents(path, max_bytes=100_000))
+    assert [(type(item), item.outcome) for item in small] == [(WarcProblem, "too_large")] * 3
+    assert all("larger than max_bytes (100,000 bytes)" in item.cause for item in small)
+    assert [doc.url for doc in iter_warc_documents(path, max_bytes=len(body))] == [
+        "https://news.example/plain", "https://news.example/chunked", "https://news.example/gzip"]
 
 
 def test_reading_bombs_keeps_memory_bounded(tmp_path):
