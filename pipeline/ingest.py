@@ -20,13 +20,12 @@ from pipeline.discover import discover as discover_source
 from pipeline.discover import load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
-from pipeline.fetch.guard import shown
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
 from pipeline.settings import data_dir
 from pipeline.provenance import read_refusal
-from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
+from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, shown, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich
 
@@ -51,14 +50,14 @@ class SourceReport:
     note: str | None = None  # "not modified" / "unchanged": fetched, nothing new to parse
 
     def line(self) -> str:
-        """One summary line for people."""
+        """One summary line for people (a name with control characters in it shown escaped)."""
         if not self.ok:
-            return f"FAILED {self.source}: {self.stage}: {self.cause}"
+            return shown(f"FAILED {self.source}: {self.stage}: {self.cause}")
         if self.note:
-            return f"ok     {self.source}: {self.note}"
+            return shown(f"ok     {self.source}: {self.note}")
         parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts.items() if n)
         warned = f" ({len(self.warnings)} warnings)" if self.warnings else ""
-        return f"ok     {self.source}: {parts or 'no items'}{warned}"
+        return shown(f"ok     {self.source}: {parts or 'no items'}{warned}")
 
 
 @dataclass
@@ -78,7 +77,7 @@ class RunReport:
 def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
     """Parse what was read from a source; a failure at any stage becomes the source's report, never an exception."""
     if read.error is not None:
-        log.error("%s: %s: %s", read.source, read.error.stage, read.error.cause)
+        log.error("%s: %s: %s", shown(read.source), read.error.stage, shown(read.error.cause))
         return None, SourceReport(read.source, ok=False, stage=read.error.stage, cause=read.error.cause)
     if read.unchanged:
         return None, SourceReport(read.source, ok=True, note=read.unchanged.replace("_", " ") + ", not parsed again")
@@ -86,12 +85,12 @@ def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
         result = parse(read.document)
     except ParseError as exc:
         cause = str(exc).removeprefix(f"{read.source}: ")
-        log.error("%s: parse: %s", read.source, cause)
+        log.error("%s: parse: %s", shown(read.source), shown(cause))
         last = read.records[-1]
         last.outcome, last.stage, last.cause = "error", "parse", cause
         return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
-        log.warning("%s: parse: %s", read.source, warning)
+        log.warning("%s: parse: %s", shown(read.source), shown(warning))
     return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
                                 warnings=list(result.warnings))
 
@@ -192,9 +191,11 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
             source_names: list[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
             lake_data: str | None = None) -> RunReport:
     """`pipeline reparse`: archived responses fetched in [since, until) parsed again with today's parser and
-    reloaded; touches no network."""
+    reloaded; touches no network. A file or record of the archive that cannot be read is that read's failure, and
+    the others are parsed; records past THREADLINE_FETCH_MAX_BYTES are not read."""
     reports: list[SourceReport] = []
-    reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names)
+    reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
+                       max_bytes=settings_from_environment().max_bytes)
     batches = parse_batches(reads, batch_size=batch_size, reports=reports)
     run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
@@ -324,7 +325,7 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
 def _entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if "archive" in entry:
         return warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
-                          source_names=entry.get("sources") or None)
+                          source_names=entry.get("sources") or None, max_bytes=reader.max_bytes())
     location = entry["location"]
     refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
     if refusal:

@@ -2,7 +2,9 @@
 
 Every read gives the `FetchRecord`s of what was tried; a source that cannot be read gives a `SourceError` naming
 the source, the stage and the cause. URLs go through the polite fetcher (pipeline.fetch) with the validators the
-warehouse keeps, and every response is archived; a WARC file yields each HTML response it holds.
+warehouse keeps, and every response is archived; a WARC file yields each HTML response it holds. A local file and
+each archived record are capped at the fetcher's `max_bytes` like a response, and a bad file or record is a failed
+read of its own: the others are read on.
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive, decode_body, iter_warc_documents
+from pipeline.fetch import (Fetcher, FetchSettings, Validators, WarcArchive, WarcProblem, decode_body,
+                            iter_warc_documents, too_large_cause)
+from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import Document, FetchRecord
 
 # What a local file's extension says about its content.
@@ -49,14 +53,21 @@ def is_warc(source: str) -> bool:
     return source.lower().endswith(WARC_SUFFIXES)
 
 
+def shown(text: str) -> str:
+    """A name as one printable line: control characters (a newline in a file name) escaped as Python would."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def expand(sources: list[str]) -> list[str]:
-    """Folders become the supported files inside them (recursively, sorted); files and URLs stay as given."""
+    """Folders become the supported files inside them (recursively, sorted); files and URLs stay as given. A folder
+    with no supported file in it stays as it is, so that reading it says so."""
     expanded: list[str] = []
     for source in sources:
         path = Path(source)
         if not is_url(source) and path.is_dir():
-            expanded += sorted(str(p) for p in path.rglob("*")
-                               if p.is_file() and (p.suffix.lower() in FILE_KINDS or is_warc(p.name)))
+            inside = sorted(str(p) for p in path.rglob("*")
+                            if p.is_file() and (p.suffix.lower() in FILE_KINDS or is_warc(p.name)))
+            expanded += inside or [source]
         else:
             expanded.append(source)
     return list(dict.fromkeys(expanded))  # the same source named twice is read once
@@ -85,10 +96,16 @@ class SourceReader:
         fetched with `overrides` on the run's settings (a source's own settings) and archived under `source_name`."""
         if is_url(source):
             yield self._fetch(source, source_name, overrides)
-        elif is_warc(source):
-            yield from _read_warc(source)
+        elif is_warc(source) and not Path(source).is_dir():
+            yield from _read_warc(source, self.max_bytes(overrides))
         else:
-            yield _read_local(source)
+            yield _read_local(source, self.max_bytes(overrides))
+
+    def max_bytes(self, overrides: dict[str, str] | None = None) -> int:
+        """The cap on what one local file or archived record may hold: the fetcher's `max_bytes` (the run's
+        settings, THREADLINE_FETCH_MAX_BYTES, or a source's own)."""
+        settings = self.settings or settings_from_environment()
+        return settings.with_overrides(overrides).max_bytes if overrides else settings.max_bytes
 
     def _fetch(self, url: str, source_name: str | None, overrides: dict[str, str] | None) -> Read:
         if self._fetcher is None:
@@ -108,51 +125,82 @@ class SourceReader:
         return read
 
 
-def _read_local(source: str) -> Read:
+def _read_local(source: str, max_bytes: int) -> Read:
     started, fetched_at = time.monotonic(), datetime.now(timezone.utc)
     try:
-        document, size = read_local(source)
+        document, size = read_local(source, max_bytes)
     except SourceError as exc:
-        return Read(source, error=exc, records=[FetchRecord(
-            url=source, outcome=exc.outcome, fetched_at=fetched_at, stage=exc.stage, cause=exc.cause,
-            elapsed_ms=round((time.monotonic() - started) * 1000))])
+        return _failed(exc, fetched_at, elapsed_ms=round((time.monotonic() - started) * 1000))
     return Read(source, document=document, records=[FetchRecord(
         url=source, outcome="ok", fetched_at=fetched_at, bytes=size,
         elapsed_ms=round((time.monotonic() - started) * 1000))])
 
 
-def _read_warc(source: str) -> Iterator[Read]:
+def _failed(error: SourceError, fetched_at: datetime | None = None, elapsed_ms: int | None = None) -> Read:
+    """A source (a file, a WARC file, one record of it) that could not be read, with its `fetch_log` row."""
+    return Read(error.source, error=error, records=[FetchRecord(
+        url=error.source, outcome=error.outcome, fetched_at=fetched_at or datetime.now(timezone.utc),
+        stage=error.stage, cause=error.cause, elapsed_ms=elapsed_ms)])
+
+
+def _read_warc(source: str, max_bytes: int) -> Iterator[Read]:
+    """The reads of a WARC file the user named: its HTML responses and its problems; one holding neither (nothing
+    to load) is a failure too."""
     if not Path(source).is_file():
-        error = SourceError(source, "read", "no such file")
-        yield Read(source, error=error, records=[FetchRecord(url=source, outcome="error", stage="read",
-                                                             fetched_at=datetime.now(timezone.utc), cause=error.cause)])
+        yield _failed(SourceError(source, "read", "no such file or folder"))
         return
-    yield from warc_reads(source)
+    found = False
+    for read in warc_reads(source, max_bytes=max_bytes):
+        found = True
+        yield read
+    if not found:
+        yield _failed(SourceError(source, "read", "no HTML response in this WARC file (only other records, "
+                                                  "non-2xx or non-HTML responses): nothing to load"))
 
 
 def warc_reads(location: str | Path, *, since: datetime | None = None, until: datetime | None = None,
-               source_names: list[str] | None = None) -> Iterator[Read]:
+               source_names: list[str] | None = None, max_bytes: int | None = None) -> Iterator[Read]:
     """Each HTML response archived in a WARC file (or a folder of them) fetched in [since, until), as a read whose
-    source is "<warc path>#<offset>", read at the time the WARC says it was fetched."""
-    for document in iter_warc_documents(location, since=since, until=until, source_names=source_names):
-        yield Read(document.source, document=document, records=[FetchRecord(
-            url=document.source, outcome="ok", fetched_at=document.fetched_at,
-            bytes=len(document.content.encode("utf-8")), final_url=document.url)])
+    source is "<warc path>#<offset>", read at the time the WARC says it was fetched; a file or record that cannot
+    be read (not a WARC, cut short, a bad record, a payload past `max_bytes`: default the fetcher's) is a failed read
+    and the others go on."""
+    for item in iter_warc_documents(location, since=since, until=until, source_names=source_names,
+                                    max_bytes=max_bytes):
+        if isinstance(item, WarcProblem):
+            yield _failed(SourceError(item.source, "read", item.cause, outcome=item.outcome))
+            continue
+        yield Read(item.source, document=item, records=[FetchRecord(
+            url=item.source, outcome="ok", fetched_at=item.fetched_at,
+            bytes=len(item.content.encode("utf-8")), final_url=item.url)])
 
 
-def read_local(source: str) -> tuple[Document, int]:
-    """A local .html/.htm/.txt file as a document, plus its size in bytes; raises SourceError."""
+def read_local(source: str, max_bytes: int | None = None) -> tuple[Document, int]:
+    """A local .html/.htm/.txt file as a document, plus its size in bytes; raises SourceError. A file larger than
+    `max_bytes` (default: the fetcher's) is not read: at most `max_bytes + 1` bytes are ever read."""
     path = Path(source)
+    if not path.exists():
+        raise SourceError(source, "read", "no such file or folder")
+    if path.is_dir():
+        raise SourceError(source, "read", "no .html, .htm, .txt or .warc(.gz) file in this folder: nothing to load")
+    if not path.is_file():
+        raise SourceError(source, "read", "not a regular file (a pipe, socket or device); not read")
     kind = FILE_KINDS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(source, "read", f"not a .html, .htm, .txt or .warc(.gz) file "
                                           f"(got {path.suffix or 'no extension'!r})", outcome="not_html")
+    cap = settings_from_environment().max_bytes if max_bytes is None else max_bytes
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > cap:
+            raise SourceError(source, "read", too_large_cause(f"the file ({size:,} bytes)", cap), outcome="too_large")
+        with path.open("rb") as handle:
+            data = handle.read(cap + 1)  # the file may have grown since, or not be a regular file
     except FileNotFoundError:
-        raise SourceError(source, "read", "no such file") from None
+        raise SourceError(source, "read", "no such file or folder") from None
     except OSError as exc:
         raise SourceError(source, "read", f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > cap:
+        raise SourceError(source, "read", too_large_cause("the file", cap), outcome="too_large")
     if not data.strip():
         raise SourceError(source, "read", "the file is empty")
     if b"\x00" in data[:_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

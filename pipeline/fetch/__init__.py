@@ -2,7 +2,8 @@
 
 Plain Python, no DuckDB, no Airflow: callers pass validators in and store the `FetchRecord`s that come out.
 """
-from pipeline.fetch.archive import ArchivedResponse, WarcArchive, iter_responses, iter_warc_documents, warc_files
+from pipeline.fetch.archive import (ArchivedResponse, WarcArchive, WarcProblem, iter_responses, iter_warc_documents,
+                                    too_large_cause, warc_files)
 from pipeline.fetch.client import FetchRequest, FetchResult, Fetcher, Validators, retry_after_seconds
 from pipeline.fetch.decode import Decoded, decode_body
 from pipeline.fetch.guard import AddressPolicy, url_refusal
@@ -10,6 +11,6 @@ from pipeline.fetch.settings import FetchSettings
 
 __all__ = [
     "AddressPolicy", "ArchivedResponse", "Decoded", "FetchRequest", "FetchResult", "FetchSettings", "Fetcher",
-    "Validators", "WarcArchive", "decode_body", "iter_responses", "iter_warc_documents", "retry_after_seconds",
-    "url_refusal", "warc_files",
+    "Validators", "WarcArchive", "WarcProblem", "decode_body", "iter_responses", "iter_warc_documents",
+    "retry_after_seconds", "too_large_cause", "url_refusal", "warc_files",
 ]

@@ -11,7 +11,10 @@ Files: `<folder>/<prefix>-<UTC start>-<pid>-<n>.warc.gz`, one gzip member per re
 from its offset), rotated at 1 GiB like Common Crawl News.
 
 Reading: `iter_warc_documents` yields a `Document` per successful HTML response in any WARC/1.0 or 1.1 file
-(ours, Common Crawl News, Webrecorder), with `fetched_at` = WARC-Date and `source` = `<path>#<offset>`.
+(ours, Common Crawl News, Webrecorder), with `fetched_at` = WARC-Date and `source` = `<path>#<offset>`. A WARC file
+is outside input: each record's headers and payload are bounded (a payload past `max_bytes` is never inflated
+further), and what cannot be read (not a WARC, a file that ends early, a bad record) is a `WarcProblem` in the
+stream, so one bad file or record does not stop the others.
 """
 from __future__ import annotations
 
@@ -21,23 +24,29 @@ import io
 import json
 import os
 import threading
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader, DecompressingBufferedReader
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
+from warcio.utils import BUFF_SIZE
 from warcio.warcwriter import WARCWriter
 
 from pipeline.fetch.decode import decode_body
+from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import Document
 
 # 1 GiB per file, Common Crawl News' rotation size: few enough files for a long run, small enough to copy.
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 _RENAMED = {"content-encoding", "transfer-encoding", "content-length"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+T = TypeVar("T")
 
 
 def warc_date(moment: datetime) -> str:
@@ -46,7 +55,9 @@ def warc_date(moment: datetime) -> str:
 
 
 def parse_warc_date(text: str) -> datetime:
-    return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).astimezone(timezone.utc)
+    """A WARC-Date as a UTC time (WARC dates are UTC; one written without a zone is read as UTC)."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
 
 def payload_digest(body: bytes) -> str:
@@ -150,6 +161,21 @@ class WarcArchive:
 
 
 @dataclass(slots=True)
+class WarcProblem:
+    """A WARC file, or one record of it, that could not be read: where (offset None for the whole file) and why."""
+
+    path: str
+    offset: int | None
+    cause: str
+    outcome: str = "error"  # or "too_large", as fetch_log says it
+
+    @property
+    def source(self) -> str:
+        """`<path>#<offset>` for a record, the path for the whole file."""
+        return self.path if self.offset is None else f"{self.path}#{self.offset}"
+
+
+@dataclass(slots=True)
 class ArchivedResponse:
     """One response record as read from a WARC file."""
 
@@ -159,60 +185,260 @@ class ArchivedResponse:
     date: datetime
     status: int
     content_type: str | None
-    body: bytes
-    truncated: bool
+    body: bytes  # empty when there is a `problem`
+    truncated: bool  # WARC-Truncated: the body was cut when it was archived
     record_id: str | None = None  # WARC-Record-ID
+    problem: WarcProblem | None = None  # why the body could not be read: past max_bytes, or damaged
+
+
+# The WARC and HTTP header lines of one record (and the blank lines before it) past this are not headers but a trap (a
+# line that never ends, endless lines): 1 MiB, where real records carry a few KB (long Set-Cookie and CSP included).
+MAX_HEADER_BYTES = 1024 * 1024
+
+
+class _Damaged(Exception):
+    """The file cannot be read on from here."""
+
+
+class _NotWarc(Exception):
+    """What warcio read is not a WARC record (a line of five words passes for an ARC header)."""
+
+
+class _BoundedReader(DecompressingBufferedReader):
+    """warcio's reader, with a record's header lines bounded (`header_budget` bytes, while it is set) and damaged gzip
+    data an error rather than a note on stderr."""
+
+    header_budget: int | None = None
+
+    def readline(self, length=None):
+        if self.header_budget is None:
+            return super().readline(length)
+        limit = self.header_budget + 1
+        line = super().readline(limit if length is None else min(length, limit))
+        self.header_budget -= len(line)
+        if self.header_budget < 0:
+            raise _Damaged(f"a record's headers, with the blank lines before them, run past {MAX_HEADER_BYTES:,} bytes")
+        return line
+
+    def _decompress(self, data):
+        if self.decompressor is not None and data and self.num_block_read:
+            try:
+                return self.decompressor.decompress(data)
+            except zlib.error as exc:
+                raise _Damaged(f"damaged gzip data: {exc}") from None
+        return super()._decompress(data)  # the first block: gzip or not (then the file is read uncompressed)
+
+
+class _Records(ArchiveIterator):
+    INC_RECORD = ""  # a record whose length is wrong shows as a damaged file, not as a note on stderr
+
+    def __init__(self, fileobj) -> None:
+        super().__init__(fileobj)
+        self.reader = _BoundedReader(self.fh, block_size=BUFF_SIZE)
+
+
+def _each_record(path: str, read: Callable[[ArcWarcRecord, int], T | None]) -> Iterator[T | WarcProblem]:
+    """`read(record, offset)` of every record of one WARC file, each record's headers bounded; what cannot be read
+    is a `WarcProblem` and ends the file: not a WARC file, or one that ends early (cut, or damaged) after N records,
+    whose records before the break are kept. `read` must not read a payload whole (see `_payload`)."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        yield WarcProblem(path, None, f"cannot read the file: {exc.strerror or exc}")
+        return
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            yield WarcProblem(path, None, "the file is empty (0 bytes): no WARC records in it")
+            return
+        records = _Records(fh)
+        reader, each = records.reader, iter(records)  # warcio drops its reader at the end
+        reader.header_budget = MAX_HEADER_BYTES
+        count = end = 0
+        while True:
+            try:
+                record = next(each, None)
+                reader.header_budget = None  # a payload is bounded by `read`
+                if record is None:
+                    break
+                if record.format != "warc":
+                    raise _NotWarc
+                if getattr(record.raw_stream, "limit", None) is None:  # it would run on to the end of the file
+                    raise _Damaged(f"the record at byte {records.offset:,} has no Content-Length")
+                item = read(record, records.offset)
+                reader.header_budget = MAX_HEADER_BYTES  # for the blank lines after it, then the next headers
+                records.read_to_end()
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    raise _Damaged("a record is cut short")
+            except Exception as exc:  # warcio's errors are of many kinds; any one ends the file here
+                yield _broken(path, count, end, size, exc)
+                return
+            count += 1
+            end = records.get_record_offset() + records.get_record_length()
+            if item is not None:
+                yield item
+        if _more_after(fh, end):
+            yield _broken(path, count, end, size, None)
+
+
+def _broken(path: str, count: int, end: int, size: int, exc: Exception | None) -> WarcProblem:
+    if count == 0 and not isinstance(exc, _Damaged):
+        return WarcProblem(path, None, "not a WARC file: it does not start with a WARC/1.0 or 1.1 record")
+    why = f" ({exc})" if isinstance(exc, _Damaged) else ""
+    return WarcProblem(path, None, f"the file is cut or damaged at byte {end:,} of {size:,}{why}: it ends early, "
+                                   f"after {count} records; the rest of the file is skipped")
+
+
+def _more_after(fh, end: int) -> bool:
+    """Whether anything but blank lines follows the last record read (what warcio stops at without a word)."""
+    fh.seek(end)
+    while chunk := fh.read(BUFF_SIZE):
+        if chunk.strip():
+            return True
+    return False
+
+
+class _PayloadDamaged(Exception):
+    """A payload whose Content-Encoding cannot be undone: the record's problem; the file reads on."""
+
+
+class _NotCompressed(Exception):
+    """The payload's first bytes do not inflate as raw deflate: it is not compressed, whatever its header says."""
+
+
+def _window_bits(encoding: str, first: bytes) -> int | None:
+    """How zlib inflates a payload with this Content-Encoding that starts with `first`, or None to keep it as it is:
+    an encoding we do not undo (kept as archived, as warcio does), or a body whose header says gzip or deflate but
+    whose bytes are plainly not (servers do send that)."""
+    if encoding in ("gzip", "x-gzip"):
+        return 16 + zlib.MAX_WBITS if first[:2] == b"\x1f\x8b" else None
+    if encoding == "deflate":  # zlib-wrapped as the RFC says, or raw as some servers send it
+        zlib_header = len(first) >= 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
+        return zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
+    return None
+
+
+def _payload(record: ArcWarcRecord, max_bytes: int) -> bytes | None:
+    """A record's payload, de-chunked and decompressed, or None when it is larger than `max_bytes`: at most
+    `max_bytes + 1` bytes are ever inflated, and a raw payload past twice the cap is not read at all (warcio reads a
+    chunk whole, so this bounds that too). Raises _PayloadDamaged when its gzip/deflate data is damaged or cut."""
+    raw = record.raw_stream
+    if raw.limit > 2 * max_bytes:
+        return None
+    headers = record.http_headers
+    chunked = headers is not None and (headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    stream = ChunkedDataReader(raw) if chunked else raw  # a body that is not chunked after all is read as it is
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower() if headers is not None else ""
+    first = stream.read(BUFF_SIZE)
+    wbits = _window_bits(encoding, first)
+    if wbits is not None:
+        try:
+            return _inflate(first, stream, wbits, max_bytes)
+        except _NotCompressed:
+            pass
+    body = first + stream.read(max(0, max_bytes + 1 - len(first)))
+    return None if len(body) > max_bytes else body
+
+
+def _inflate(first: bytes, stream, wbits: int, max_bytes: int) -> bytes | None:
+    inflater, body, data, calls = zlib.decompressobj(wbits), bytearray(), first, 0
+    while data and len(body) <= max_bytes and not inflater.eof:
+        try:
+            body += inflater.decompress(data, max_bytes + 1 - len(body))  # never more than the cap + 1
+        except zlib.error as exc:
+            if calls == 0 and wbits < 0:
+                raise _NotCompressed from None
+            raise _PayloadDamaged(f"its compressed body is damaged ({exc})") from None
+        calls += 1
+        data = stream.read(BUFF_SIZE)
+    if len(body) > max_bytes:
+        return None
+    if not inflater.eof and calls:
+        raise _PayloadDamaged("its compressed body ends early")
+    return bytes(body)
+
+
+def _cap(max_bytes: int | None) -> int:
+    """The payload cap: as given, else the fetcher's `max_bytes` (THREADLINE_FETCH_MAX_BYTES or its default)."""
+    return settings_from_environment().max_bytes if max_bytes is None else max_bytes
 
 
 def warc_files(location: str | os.PathLike) -> list[Path]:
-    """The WARC files at a path: the file itself, or every `.warc`/`.warc.gz` below a folder, in name order."""
+    """The WARC files at a path: the file itself, or every `.warc`/`.warc.gz` below a folder, in name order
+    (none when nothing is there)."""
     path = Path(location)
     if path.is_dir():
         return sorted(p for p in path.rglob("*") if p.name.endswith((".warc", ".warc.gz")) and p.is_file())
-    return [path]
+    return [path] if path.exists() else []
 
 
-def iter_responses(path: str | os.PathLike) -> Iterator[ArchivedResponse]:
-    """Every `response` record of one WARC file (gzip or not), body de-chunked and decompressed."""
-    with open(path, "rb") as fh:
-        records = ArchiveIterator(fh)
-        for record in records:
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            try:
-                status = int(record.http_headers.get_statuscode() or 0)
-            except ValueError:
-                status = 0
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            body = record.content_stream().read()
-            yield ArchivedResponse(
-                path=str(path),
-                offset=records.get_record_offset(),
-                url=url.strip("<>"),
-                date=parse_warc_date(record.rec_headers.get_header("WARC-Date")),
-                status=status,
-                content_type=record.http_headers.get_header("Content-Type"),
-                body=body,
-                truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
-                record_id=record.rec_headers.get_header("WARC-Record-ID"),
-            )
+def iter_responses(path: str | os.PathLike, *,
+                   max_bytes: int | None = None) -> Iterator[ArchivedResponse | WarcProblem]:
+    """Every `response` record of one WARC file (gzip or not), body de-chunked and decompressed, or a problem: a
+    record with a bad WARC-Date, or the file (not a WARC, empty, ending early). A body larger than `max_bytes`
+    (default: the fetcher's) is not read, nor one whose compression is damaged: the response comes with a `problem`
+    and an empty body."""
+    cap = _cap(max_bytes)
+
+    def read(record: ArcWarcRecord, offset: int) -> ArchivedResponse | WarcProblem | None:
+        if record.rec_type != "response" or record.http_headers is None:
+            return None
+        date_text = record.rec_headers.get_header("WARC-Date")
+        try:
+            date = parse_warc_date(date_text)
+        except (ValueError, TypeError, AttributeError):
+            given = "none" if date_text is None else repr(date_text[:40])
+            return WarcProblem(str(path), offset, f"bad WARC-Date {given} (not an ISO 8601 time); record skipped")
+        try:
+            status = int(record.http_headers.get_statuscode() or 0)
+        except ValueError:
+            status = 0
+        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+        try:
+            body = _payload(record, cap)
+            problem = None if body is not None else WarcProblem(
+                str(path), offset, too_large_cause("the record's payload, decompressed,", cap), outcome="too_large")
+        except _PayloadDamaged as exc:
+            body, problem = None, WarcProblem(str(path), offset, f"the record's payload cannot be read: {exc}; "
+                                                                 f"record skipped")
+        return ArchivedResponse(
+            path=str(path),
+            offset=offset,
+            url=url.strip("<>"),
+            date=date,
+            status=status,
+            content_type=record.http_headers.get_header("Content-Type"),
+            body=body or b"",
+            truncated=bool(record.rec_headers.get_header("WARC-Truncated")),
+            record_id=record.rec_headers.get_header("WARC-Record-ID"),
+            problem=problem,
+        )
+
+    yield from _each_record(str(path), read)
+
+
+# Our metadata records are a few hundred bytes of JSON; one past this is not ours.
+_MAX_METADATA_BYTES = 1024 * 1024
 
 
 def responses_of_sources(path: str | os.PathLike, source_names: frozenset[str]) -> set[str]:
-    """Record ids of the responses our metadata records attribute to one of `source_names` (our archives only)."""
-    ids: set[str] = set()
-    with open(path, "rb") as fh:
-        for record in ArchiveIterator(fh):
-            if record.rec_type != "metadata":
-                continue
-            refers_to = record.rec_headers.get_header("WARC-Refers-To")
-            try:
-                facts = json.loads(record.content_stream().read())
-            except ValueError:
-                continue
-            if refers_to and isinstance(facts, dict) and facts.get("source_name") in source_names:
-                ids.add(refers_to)
-    return ids
+    """Record ids of the responses our metadata records attribute to one of `source_names` (our archives only).
+    A file that cannot be read gives what was read before the break (iter_responses reports the break)."""
+
+    def read(record: ArcWarcRecord, offset: int) -> str | None:
+        if record.rec_type != "metadata":
+            return None
+        try:
+            payload = _payload(record, _MAX_METADATA_BYTES)
+            facts = json.loads(payload) if payload is not None else None
+        except (_PayloadDamaged, ValueError):
+            return None
+        refers_to = record.rec_headers.get_header("WARC-Refers-To")
+        if refers_to and isinstance(facts, dict) and facts.get("source_name") in source_names:
+            return refers_to
+        return None
+
+    return {item for item in _each_record(str(path), read) if isinstance(item, str)}
 
 
 def _host_matches(url: str, hosts: frozenset[str]) -> bool:
@@ -226,19 +452,28 @@ def iter_warc_documents(
     until: datetime | None = None,
     hosts: Iterable[str] | None = None,
     source_names: Iterable[str] | None = None,
-) -> Iterator[Document]:
+    max_bytes: int | None = None,
+) -> Iterator[Document | WarcProblem]:
     """HTML documents from WARC files, fetched in [since, until) and, when `hosts` is given, from those hosts
     (a host matches itself and its subdomains); `source_names` keeps only responses our own metadata records
     attribute to those sources (files without our metadata then yield nothing). Only 2xx responses with an HTML
-    type (or none) and an untruncated body are yielded. `source` is `<path>#<offset>`, `fetched_at` the WARC-Date."""
+    type (or none) and an untruncated body are yielded. `source` is `<path>#<offset>`, `fetched_at` the WARC-Date.
+
+    What cannot be read comes in order as a `WarcProblem`: a file that is not a WARC or ends early, a record with a
+    bad WARC-Date, a wanted response larger than `max_bytes` (default: the fetcher's; outcome `too_large`) or whose
+    compressed body is damaged."""
     if isinstance(locations, (str, os.PathLike)):
         locations = [locations]
     wanted = frozenset(h.lower().removeprefix("www.") for h in hosts) if hosts else None
     names = frozenset(source_names) if source_names is not None else None
+    cap = _cap(max_bytes)
     for location in locations:
         for path in warc_files(location):
             of_sources = responses_of_sources(path, names) if names is not None else None
-            for resp in iter_responses(path):
+            for resp in iter_responses(path, max_bytes=cap):
+                if isinstance(resp, WarcProblem):
+                    yield resp
+                    continue
                 if not 200 <= resp.status < 300 or resp.truncated:
                     continue
                 if of_sources is not None and resp.record_id not in of_sources:
@@ -250,9 +485,18 @@ def iter_warc_documents(
                 mime, charset = split_content_type(resp.content_type)
                 if mime and mime not in _HTML_TYPES:
                     continue
+                if resp.problem is not None:
+                    yield resp.problem
+                    continue
                 decoded = decode_body(resp.body, charset)
                 yield Document(source=f"{resp.path}#{resp.offset}", content=decoded.text, kind="html",
                                url=resp.url or None, fetched_at=resp.date)
+
+
+def too_large_cause(what: str, max_bytes: int) -> str:
+    """The cause of a local file or an archived record past the cap, and how to raise it."""
+    return (f"{what} is larger than max_bytes ({max_bytes:,} bytes); not read — raise THREADLINE_FETCH_MAX_BYTES "
+            f"(or the source's max_bytes) if it is genuine")
 
 
 def split_content_type(value: str | None) -> tuple[str | None, str | None]:
