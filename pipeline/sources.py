@@ -160,4 +160,5 @@ def read_local(source: str) -> tuple[Document, int]:
     decoded = decode_body(data)
     if decoded.lossy:
         raise SourceError(source, "decode", "undecodable bytes: no character set fits them; save the file as UTF-8")
-    return Document(source=source, content=decoded.text, kind=kind, fetched_at=datetime.now(timezone.utc)), len(data)
+    return Document(source=source, content=decoded.text, kind=kind, fetched_at=datetime.now(timezone.utc),
+                    charset_guessed=decoded.guessed), len(data)

@@ -473,7 +473,7 @@ class Fetcher:
         result.body, result.text = body, decoded.text
         if expect == "html":
             result.document = Document(source=url, content=decoded.text, kind="html", url=final_url,
-                                       fetched_at=record.fetched_at)
+                                       fetched_at=record.fetched_at, charset_guessed=decoded.guessed)
         self._archive(response, record, body, False, settings, source_name, chain, encoding=decoded.encoding,
                       note=decoded.note)
         return done("ok", None)
