@@ -24,6 +24,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
+from pipeline.fetch.deadline import WatchedConnection
+
 ALLOWED_SCHEMES = ("http", "https")
 _METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
@@ -160,8 +162,11 @@ class GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
         policy = self.policy
-        http_conn = type("GuardedHTTPConnection", (_GuardedConnectionMixin, HTTPConnection), {"policy": policy})
-        https_conn = type("GuardedHTTPSConnection", (_GuardedConnectionMixin, HTTPSConnection), {"policy": policy})
+        # WatchedConnection: the fetch attempt's deadline can cut the connection (pipeline/fetch/deadline.py)
+        http_conn = type("GuardedHTTPConnection", (WatchedConnection, _GuardedConnectionMixin, HTTPConnection),
+                         {"policy": policy})
+        https_conn = type("GuardedHTTPSConnection", (WatchedConnection, _GuardedConnectionMixin, HTTPSConnection),
+                          {"policy": policy})
         self.poolmanager.pool_classes_by_scheme = {
             "http": type("GuardedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
             "https": type("GuardedHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
