@@ -26,6 +26,7 @@ class Document:
     kind: str
     url: str | None = None  # the page's own URL when known (fetched URL, or declared by the file)
     fetched_at: datetime | None = None
+    charset_guessed: str | None = None  # the charset the bytes were decoded with, when it had to be guessed
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class Page:
     embeds: list[Embed] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     fetched_at: datetime | None = None
+    charset_guessed: str | None = None  # from the document: the charset used when none was declared that fits
 
 
 @dataclass(slots=True)

@@ -208,4 +208,5 @@ def read_local(source: str, max_bytes: int | None = None) -> tuple[Document, int
     decoded = decode_body(data)
     if decoded.lossy:
         raise SourceError(source, "decode", "undecodable bytes: no character set fits them; save the file as UTF-8")
-    return Document(source=source, content=decoded.text, kind=kind, fetched_at=datetime.now(timezone.utc)), len(data)
+    return Document(source=source, content=decoded.text, kind=kind, fetched_at=datetime.now(timezone.utc),
+                    charset_guessed=decoded.guessed), len(data)

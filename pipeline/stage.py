@@ -24,6 +24,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("language", pa.string()), ("is_liveblog", pa.bool_()), ("coverage_end_at", _TS),
         ("headings", pa.list_(pa.string())),
         ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
+        ("charset_guessed", pa.string()),
     ]),
     "social_posts": pa.schema([
         ("post_id", pa.string()), ("platform", pa.string()), ("native_id", pa.string()),
@@ -101,7 +102,8 @@ def _add_page(rows: _Rows, page: Page) -> None:
              modified_at=page.modified_at, language=page.language, is_liveblog=page.is_liveblog,
              coverage_end_at=page.coverage_end_at,
              headings=list(page.headings), body_text=page.body_text,
-             content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at)
+             content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at,
+             charset_guessed=page.charset_guessed)
     for item in page.key_points:
         _add_item(rows, item, article_id=article, post_id=None, seen_at=seen_at)
     entry_ids = {

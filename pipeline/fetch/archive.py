@@ -490,7 +490,7 @@ def iter_warc_documents(
                     continue
                 decoded = decode_body(resp.body, charset)
                 yield Document(source=f"{resp.path}#{resp.offset}", content=decoded.text, kind="html",
-                               url=resp.url or None, fetched_at=resp.date)
+                               url=resp.url or None, fetched_at=resp.date, charset_guessed=decoded.guessed)
 
 
 def too_large_cause(what: str, max_bytes: int) -> str:

@@ -8,6 +8,8 @@ Per attempt: the address guard (every hop, and the address actually connected to
 host's politeness slot, conditional headers from known validators, redirects followed by hand (capped, loops
 detected), the Content-Type checked before the body is read, the body streamed and cut at `max_bytes` counted
 after decompression, the charset decided by `decode.decode_body`, and the exchange written to the WARC archive.
+Each attempt, its robots.txt read included, ends within `total_timeout` of talking to servers whatever they do
+(`deadline.Deadline`: a dripping server's sockets are shut down when the time is up).
 Retries (connection errors, timeouts, RETRY_STATUSES) back off exponentially and honour Retry-After.
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ from requests import exceptions as rex
 from urllib3.exceptions import NameResolutionError
 
 from pipeline.fetch.archive import WarcArchive, split_content_type
+from pipeline.fetch.deadline import Deadline, DeadlineExceeded
 from pipeline.fetch.decode import decode_body
 from pipeline.fetch.guard import AddressPolicy, AddressRefused, GuardedAdapter, url_refusal
 from pipeline.fetch.polite import HostGate, RobotsCache, host_key
@@ -181,11 +184,29 @@ class Fetcher:
                 self._adapters[key] = adapter
         return adapter
 
-    def _send(self, settings: FetchSettings, url: str, headers: dict[str, str], allow_redirects: bool = False):
-        """One GET through the guarded adapter (the session only merges cookies); redirects only for robots.txt."""
+    def _send(self, settings: FetchSettings, url: str, headers: dict[str, str], deadline: Deadline,
+              allow_redirects: bool = False):
+        """One GET through the guarded adapter (the session only merges cookies); redirects only for robots.txt.
+        Call it inside `deadline.running()`; a failure after the deadline passed is DeadlineExceeded."""
+        if deadline.expired:
+            raise deadline.exceeded(url, "no time was left for this request")
+        try:
+            response = self._send_within(settings, url, headers, deadline, allow_redirects)
+        except (requests.RequestException, OSError) as exc:
+            if deadline.expired:
+                raise deadline.exceeded(url, "the headers had not all arrived") from exc
+            raise
+        if deadline.expired:  # headers cut by the deadline end as if complete
+            response.close()
+            raise deadline.exceeded(url, "the headers had not all arrived")
+        return response
+
+    def _send_within(self, settings: FetchSettings, url: str, headers: dict[str, str], deadline: Deadline,
+                     allow_redirects: bool):
         adapter = self._adapter_for(settings)
         prepared = self.session.prepare_request(requests.Request("GET", url, headers=headers))
-        response = adapter.send(prepared, stream=True, timeout=settings.timeout)
+        response = adapter.send(prepared, stream=True,
+                                timeout=deadline.timeouts(settings.connect_timeout, settings.read_timeout))
         self.session.cookies.update(response.cookies)  # keep cookies a consent redirect sets, as a browser would
         hops = 0
         while allow_redirects and response.is_redirect and hops < self.session.max_redirects:
@@ -196,7 +217,8 @@ class Fetcher:
             if refusal:
                 raise AddressRefused(refusal)
             prepared = self.session.prepare_request(requests.Request("GET", location, headers=headers))
-            response = adapter.send(prepared, stream=True, timeout=settings.timeout)
+            response = adapter.send(prepared, stream=True,
+                                    timeout=deadline.timeouts(settings.connect_timeout, settings.read_timeout))
         return response
 
     def _headers(self, settings: FetchSettings, expect: str) -> dict[str, str]:
@@ -205,25 +227,26 @@ class Fetcher:
 
     def _load_robots(self, robots_url: str) -> tuple[int | None, str, str | None]:
         settings: FetchSettings = getattr(self._robots_settings, "value", self.settings)
+        # robots.txt draws on the time of the attempt that needs it
+        deadline: Deadline = getattr(self._robots_settings, "deadline", None) or Deadline(settings.total_timeout)
         try:
-            with self.gate.slot(host_key(robots_url), settings.min_delay, settings.per_host_concurrency):
+            with self.gate.slot(host_key(robots_url), settings.min_delay, settings.per_host_concurrency), \
+                    deadline.running():
                 response = self._send(settings, robots_url, self._headers(settings, "robots") | {"Accept": "text/plain"},
-                                      allow_redirects=True)
+                                      deadline, allow_redirects=True)
                 try:
-                    data = bytearray()
-                    for chunk in response.iter_content(CHUNK_BYTES):
-                        data += chunk
-                        if len(data) >= settings.robots_max_bytes:
-                            del data[settings.robots_max_bytes:]  # RFC 9309: rules past the limit are ignored
-                            break
+                    # RFC 9309: rules past robots_max_bytes are ignored
+                    data = self._read(response, deadline, limit=settings.robots_max_bytes)[0]
                 finally:
                     response.close()
             if response.status_code >= 300:
                 return response.status_code, "", None
-            return response.status_code, decode_body(bytes(data), split_content_type(
+            return response.status_code, decode_body(data, split_content_type(
                 response.headers.get("Content-Type"))[1]).text, None
         except AddressRefused as exc:
             return None, "", str(exc)
+        except DeadlineExceeded as exc:
+            return None, "", f"it {exc.reason}"
         except (requests.RequestException, OSError) as exc:
             return None, "", f"{type(exc).__name__}: {_short(exc)}"
 
@@ -316,6 +339,7 @@ class Fetcher:
     def _attempt(self, url: str, attempt: int, result: FetchResult, validators: Validators | None,
                  settings: FetchSettings, expect: str, source_name: str | None, obey_robots: bool) -> FetchRecord:
         started = time.monotonic()
+        deadline = Deadline(settings.total_timeout)
         record = FetchRecord(url=url, outcome="error", fetched_at=_now(), attempt=attempt)
         result.body = result.text = result.document = None
 
@@ -337,12 +361,14 @@ class Fetcher:
                 return done("refused", refusal if hop_url == url else f"redirected from {chain[-2]}: {refusal}")
             delay = settings.min_delay
             if obey_robots:
-                self._robots_settings.value = settings
+                self._robots_settings.value, self._robots_settings.deadline = settings, deadline
                 verdict = self.robots.verdict(hop_url, settings.robots_token, settings.robots_ttl,
                                               settings.robots_error_ttl)
                 if verdict.unreachable:
                     if "address guard" in (verdict.cause or ""):
                         return done("refused", verdict.cause)
+                    if deadline.expired:  # robots.txt took the attempt's whole time
+                        raise _Retry(done("error", verdict.cause), connect_failure=True)
                     raise _Retry(done("error", f"could not connect to {host_key(hop_url)} to read robots.txt "
                                                f"({verdict.cause})"), connect_failure=True)
                 if not verdict.allowed:
@@ -350,9 +376,11 @@ class Fetcher:
                 if verdict.crawl_delay:
                     delay = max(delay, min(verdict.crawl_delay, settings.max_crawl_delay))
             key = host_key(hop_url)
-            with self.gate.slot(key, delay, settings.per_host_concurrency):
+            with self.gate.slot(key, delay, settings.per_host_concurrency), deadline.running():
                 try:
-                    response = self._send(settings, hop_url, headers)
+                    response = self._send(settings, hop_url, headers, deadline)
+                except DeadlineExceeded as exc:
+                    raise _Retry(done("error", str(exc)))
                 except AddressRefused as exc:
                     where = "" if hop_url == url else f"redirected from {chain[-2]} to {hop_url}: "
                     return done("refused", where + str(exc))
@@ -390,13 +418,13 @@ class Fetcher:
                     continue
                 try:
                     return self._finish(response, record, done, result, url, hop_url, chain, validators, settings,
-                                        expect, source_name, started)
+                                        expect, source_name, deadline)
                 finally:
                     response.close()
 
     def _finish(self, response, record: FetchRecord, done, result: FetchResult, url: str, final_url: str,
                 chain: list[str], validators: Validators | None, settings: FetchSettings, expect: str,
-                source_name: str | None, started: float) -> FetchRecord:
+                source_name: str | None, deadline: Deadline) -> FetchRecord:
         status = response.status_code
         key = host_key(final_url)
         content_type = response.headers.get("Content-Type")
@@ -421,7 +449,7 @@ class Fetcher:
                 wait = max(wait, settings.throttle_after_429)
             elif wait:
                 self.gate.pause(key, wait)
-            body = self._read_quietly(response, settings, started)
+            body = self._read_quietly(response, deadline)
             result.body = body
             self._archive(response, record, body, False, settings, source_name, chain)
             asked = f", Retry-After {response.headers['Retry-After']}" if response.headers.get("Retry-After") else ""
@@ -429,7 +457,7 @@ class Fetcher:
                          wait=wait)
 
         if status >= 400 or status < 200 or status in _REDIRECTS:
-            body = self._read_quietly(response, settings, started)
+            body = self._read_quietly(response, deadline)
             result.body = body
             self._archive(response, record, body, False, settings, source_name, chain)
             return done("error", _status_cause(status, response.reason, final_url))
@@ -448,8 +476,8 @@ class Fetcher:
                                      f"({settings.max_bytes:,}); not downloaded — raise max_bytes for this source "
                                      "if the page is genuine")
         try:
-            body, truncated = self._read(response, settings, started, limit=settings.max_bytes)
-        except _SlowBody as exc:
+            body, truncated = self._read(response, deadline, limit=settings.max_bytes)
+        except DeadlineExceeded as exc:
             raise _Retry(done("error", str(exc)))
         except (rex.ChunkedEncodingError, rex.ConnectionError, rex.Timeout) as exc:
             raise _Retry(done("error", f"the connection to {key} broke while reading the body ({_short(exc)})"))
@@ -473,29 +501,36 @@ class Fetcher:
         result.body, result.text = body, decoded.text
         if expect == "html":
             result.document = Document(source=url, content=decoded.text, kind="html", url=final_url,
-                                       fetched_at=record.fetched_at)
+                                       fetched_at=record.fetched_at, charset_guessed=decoded.guessed)
         self._archive(response, record, body, False, settings, source_name, chain, encoding=decoded.encoding,
                       note=decoded.note)
         return done("ok", None)
 
-    def _read(self, response, settings: FetchSettings, started: float, limit: int) -> tuple[bytes, bool]:
-        """Stream the body, decompressed, keeping at most `limit` bytes; (body, cut off?)."""
+    def _read(self, response, deadline: Deadline, limit: int) -> tuple[bytes, bool]:
+        """Stream the body, decompressed, keeping at most `limit` bytes; (body, cut off?). DeadlineExceeded when the
+        attempt's time ran out before the body ended (the deadline's timer cuts a read that blocks)."""
         data = bytearray()
-        for chunk in response.iter_content(CHUNK_BYTES):
-            data += chunk
-            if len(data) > limit:
-                del data[limit:]
-                return bytes(data), True
-            if time.monotonic() - started > settings.total_timeout:
-                raise _SlowBody(f"{response.url} took longer than total_timeout ({settings.total_timeout:.0f} s) "
-                                f"to send {len(data):,} bytes; a very slow server")
+        try:
+            for chunk in response.iter_content(CHUNK_BYTES):
+                data += chunk
+                if len(data) > limit:
+                    del data[limit:]
+                    return bytes(data), True
+                if deadline.expired:
+                    break
+        except (requests.RequestException, OSError) as exc:
+            if deadline.expired:
+                raise deadline.exceeded(response.url, f"{len(data):,} bytes of the body had arrived") from exc
+            raise
+        if deadline.expired:  # a cut connection also ends a body that has no length
+            raise deadline.exceeded(response.url, f"{len(data):,} bytes of the body had arrived")
         return bytes(data), False
 
-    def _read_quietly(self, response, settings: FetchSettings, started: float) -> bytes:
+    def _read_quietly(self, response, deadline: Deadline) -> bytes:
         """The first 64 KiB of an error page, for the archive; whatever breaks while reading it is ignored."""
         try:
-            return self._read(response, settings, started, limit=64 * 1024)[0]
-        except (requests.RequestException, _SlowBody, OSError):
+            return self._read(response, deadline, limit=64 * 1024)[0]
+        except (requests.RequestException, DeadlineExceeded, OSError):
             return b""
 
     def _archive(self, response, record: FetchRecord, body: bytes, truncated: bool, settings: FetchSettings,
@@ -528,10 +563,6 @@ class Fetcher:
             log.error("archive write failed for %s: %s", response.url, exc)
             return
         record.archive_path, record.archive_offset = path, offset
-
-
-class _SlowBody(Exception):
-    pass
 
 
 def _short(exc: BaseException) -> str:

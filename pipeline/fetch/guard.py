@@ -26,6 +26,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
+from pipeline.fetch.deadline import WatchedConnection
 from pipeline.fetch.settings import ENV_PREFIX
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -196,8 +197,11 @@ class GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
         policy = self.policy
-        http_conn = type("GuardedHTTPConnection", (_GuardedConnectionMixin, HTTPConnection), {"policy": policy})
-        https_conn = type("GuardedHTTPSConnection", (_GuardedConnectionMixin, HTTPSConnection), {"policy": policy})
+        # WatchedConnection: the fetch attempt's deadline can cut the connection (pipeline/fetch/deadline.py)
+        http_conn = type("GuardedHTTPConnection", (WatchedConnection, _GuardedConnectionMixin, HTTPConnection),
+                         {"policy": policy})
+        https_conn = type("GuardedHTTPSConnection", (WatchedConnection, _GuardedConnectionMixin, HTTPSConnection),
+                          {"policy": policy})
         self.poolmanager.pool_classes_by_scheme = {
             "http": type("GuardedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
             "https": type("GuardedHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),

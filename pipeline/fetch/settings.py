@@ -37,7 +37,8 @@ class FetchSettings:
     connect_timeout: float = 10.0
     # 30 s between two bytes of the response, as Media Cloud: big live blogs are slow to render server-side.
     read_timeout: float = 30.0
-    # 120 s for a whole attempt, so a server that drips one byte every 29 s cannot hold a worker forever.
+    # 120 s for a whole attempt (robots.txt, redirect hops, headers and body; not the politeness waits), so a server
+    # that drips its headers or body a byte every 29 s cannot hold a worker forever (pipeline/fetch/deadline.py).
     total_timeout: float = 120.0
 
     # 2 retries = 3 requests, Scrapy's default; the next scheduled run is the slow retry (Media Cloud's hourly

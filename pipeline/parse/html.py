@@ -70,7 +70,8 @@ def parse_html(document: Document) -> ParseResult:
     `headings` includes a key-point list's heading ("At a Glance"), as the text parser does.
     """
     warnings: list[str] = []
-    page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at)
+    page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at,
+                charset_guessed=document.charset_guessed)
     try:
         root = _parse_tree(document, warnings)
     except ParseError as exc:

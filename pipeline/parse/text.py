@@ -59,7 +59,8 @@ def parse_text(document: Document) -> ParseResult:
     posts = _find_posts(lines, signatures, key_point_headings | key_point_items, warnings)
     in_posts = {index for post in posts for index in range(post.start, post.signature_index + 1)}
 
-    page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at)
+    page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at,
+                charset_guessed=document.charset_guessed)
     if document.url:
         canonical = canonical_url(document.url)
         try:
