@@ -9,6 +9,8 @@ migrations and every SQL file are the same for both. What differs, and only here
 | readers | open the published file read-only | `ATTACH … (READ_ONLY)`; any earlier snapshot by version or time |
 | keys | `PRIMARY KEY`s from the migrations | none (DuckLake has no keys or indexes): stripped from the DDL by `adapt_ddl`; each batch is deduplicated before it is merged, under the table's lock |
 | view comments | on the view and its columns | on the view only (DuckLake refuses `COMMENT ON COLUMN` of a view): stripped by `adapt_views` |
+| stale writer state | `<db>.writer.published` records the published file's (device, inode, size, mtime); a published file that no longer matches (a restored backup) or a working copy DuckDB cannot open sets the working copy aside as `<db>.writer.stale-<time>` | none: every commit is a snapshot |
+| abandoned runs | a run still `running` when a writer takes the free lock | a run whose recorded catalog session (`pg_backend_pid`) is gone |
 | failed commit | not retried (one writer: nothing to conflict with) | retried with back-off when it conflicts, each attempt in `load_attempts` |
 | extensions | built-in only | `ducklake` and `postgres` from the PyPI wheels, loaded by path, signatures checked; `httpfs` too when the data is in object storage |
 | data | the file | Parquet under `--lake-data`: a folder every host mounts, or `s3://bucket/prefix/` with the AWS_* credentials |

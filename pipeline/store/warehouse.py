@@ -264,7 +264,7 @@ class Writer:
             try:
                 self.finish_run(run_id, broken=True, cause=cause)
                 return None
-            except duckdb.Error as exc:
+            except Exception as exc:  # whatever it is, the run's own failure is the one to report
                 why = first_line(exc)
         log.debug("run %s could not be recorded as failed: %s", run_id, why)
         return f"run {run_id} could not be recorded as failed ({why})"
