@@ -140,7 +140,8 @@ class Writer:
 
     def abandon_dead_runs(self) -> list[str]:
         """Mark runs left running by a process that is gone as abandoned (on a file: every running run, since this
-        writer holds the lock; on a lake: those whose catalog session ended). Returns their ids."""
+        writer holds the lock; on a lake: those whose catalog session ended). Run when the writer opens, before it
+        starts a run of its own. Returns their ids."""
         rows = self.con.execute(sql("runs/running")).fetchall()
         if not rows:
             return []
