@@ -221,6 +221,14 @@ def test_a_warehouse_that_is_no_duckdb_15_file_fails_in_one_line_naming_it(tmp_p
     assert not (tmp_path / "w.duckdb.writer").exists()
 
 
+def test_a_published_file_replaced_by_no_warehouse_fails_the_load_and_moves_nothing_of_the_writers(tmp_path):
+    db = tmp_path / "w.duckdb"
+    loaded(ingest(db, SEED_TEXT))
+    db.write_text("id,name\n1,an export saved over the warehouse\n")
+    one_line_failure(ingest(db, SEED_HTML), str(db), "is not a DuckDB database file")
+    assert (tmp_path / "w.duckdb.writer").exists() and not list(tmp_path.glob("w.duckdb.writer.stale-*"))
+
+
 def test_a_read_only_folder_fails_the_load_in_one_line_and_still_reads(small_disk):
     db = small_disk / "w.duckdb"
     loaded(ingest(db, SEED_TEXT))

@@ -392,6 +392,8 @@ class FileBackend:
 
     def _open_working(self) -> duckdb.DuckDBPyConnection:
         published = _identity(self.published)
+        if published is not None:  # one that is no warehouse is named, before anything of the writer's is moved
+            open_warehouse_file(self.published, read_only=True).close()  # reads its header, not the whole file
         if self.working.exists():
             if published is None or self._recorded() == published:
                 try:
@@ -405,7 +407,6 @@ class FileBackend:
                                 "or replaced by hand)" if self.record.exists() else
                                 "there is no record of what this writer last published")
         if published is not None:
-            open_warehouse_file(self.published, read_only=True).close()  # names the published file if it is no warehouse
             try:
                 shutil.copyfile(self.published, self.working)
             except OSError as exc:
