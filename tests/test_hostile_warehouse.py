@@ -156,7 +156,8 @@ def fill(folder: Path, leave: int) -> Path:
     filler = folder / "filler"
     with open(filler, "wb") as handle:
         handle.truncate(0)
-    size = max(0, info.f_bavail * info.f_frsize - leave)
+    free = info.f_bfree if os.geteuid() == 0 else info.f_bavail  # root may write into ext4's reserved blocks
+    size = max(0, free * info.f_frsize - leave)
     subprocess.run(["fallocate", "-l", str(size), str(filler)], check=True)
     return filler
 
