@@ -392,8 +392,7 @@ class FileBackend:
 
     def _open_working(self) -> duckdb.DuckDBPyConnection:
         published = _identity(self.published)
-        if published is not None:  # one that is no warehouse is named, before anything of the writer's is moved
-            open_warehouse_file(self.published, read_only=True).close()  # reads its header, not the whole file
+        aside = None  # why the working copy is set aside, if it is
         if self.working.exists():
             if published is None or self._recorded() == published:
                 try:
@@ -401,11 +400,15 @@ class FileBackend:
                 except WarehouseUnusable as exc:
                     if os_trouble(exc.__cause__):
                         raise
-                    self._set_aside(f"DuckDB cannot open it: {first_line(exc.__cause__)}")
+                    aside = f"DuckDB cannot open it: {first_line(exc.__cause__)}"
             else:
-                self._set_aside("the published file is not the one this writer last published (a restored backup, "
-                                "or replaced by hand)" if self.record.exists() else
-                                "there is no record of what this writer last published")
+                aside = ("the published file is not the one this writer last published (a restored backup, or "
+                         "replaced by hand)" if self.record.exists() else
+                         "there is no record of what this writer last published")
+        if published is not None:
+            self._check_published()  # one that is no warehouse is named, before anything of the writer's is moved
+        if aside:
+            self._set_aside(aside)
         if published is not None:
             try:
                 shutil.copyfile(self.published, self.working)
@@ -420,6 +423,16 @@ class FileBackend:
                 raise WarehouseUnusable(f"{self.published}: cannot create the working copy {self.working}: "
                                         f"{first_line(exc.__cause__)}") from exc
             raise
+
+    def _check_published(self) -> None:
+        """`WarehouseUnusable` naming the published file when DuckDB cannot open it (reads its header and catalog)."""
+        try:
+            con = connect_file(self.published, read_only=True)
+        except duckdb.ConnectionException:
+            return  # open in this process under other settings (an analyst's session): a DuckDB file
+        except duckdb.Error as exc:
+            raise WarehouseUnusable(open_failure(self.published, exc)) from exc
+        con.close()
 
     def _recorded(self) -> tuple | None:
         """The published file's identity as this writer last published it, or None."""
