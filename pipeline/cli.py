@@ -148,13 +148,13 @@ def _enrich(args) -> int:
 
 
 def _load_and_report(command: str, run, *, when_empty: str | None = None) -> int:
-    """Run a loading command and print its report; a busy or unreachable warehouse, or a batch it could not take,
-    is one line on stderr, exit 1."""
-    from pipeline.store import LakeUnavailable, LoadFailed, WarehouseBusy
+    """Run a loading command and print its report; a busy, unusable or unreachable warehouse, a batch it could not
+    take, or a publish that failed (a full disk) is one line on stderr, exit 1."""
+    from pipeline.store import STORE_ERRORS
 
     try:
         report = run()
-    except (WarehouseBusy, LakeUnavailable, LoadFailed) as exc:
+    except STORE_ERRORS as exc:
         print(f"pipeline {command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if when_empty and not report.sources:
@@ -174,11 +174,11 @@ def _print_report(report) -> int:
 
 
 def _stats(args) -> int:
-    from pipeline.store import LakeUnavailable, WarehouseMissing, read_stats
+    from pipeline.store import STORE_ERRORS, read_stats
 
     try:
         stats = read_stats(db_path(args.db), lake_data=lake_data(args.lake_data))
-    except (WarehouseMissing, LakeUnavailable) as exc:
+    except STORE_ERRORS as exc:
         print(f"pipeline stats: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for table, count in stats.table_counts.items():
@@ -198,7 +198,7 @@ def _reporting(args) -> int:
     """`report`, `export` and `dictionary` (pipeline/report/)."""
     import duckdb
 
-    from pipeline.store import LakeUnavailable, ViewsFailed, WarehouseBusy, WarehouseMissing
+    from pipeline.store import STORE_ERRORS
     from pipeline.store.backend import backend_for
 
     data = lake_data(getattr(args, "lake_data", None))
@@ -222,7 +222,7 @@ def _reporting(args) -> int:
             except MissingComments as exc:
                 print(f"pipeline dictionary: {exc}", file=sys.stderr)
                 return EXIT_FAILED
-    except (WarehouseMissing, WarehouseBusy, LakeUnavailable, ViewsFailed) as exc:
+    except STORE_ERRORS as exc:
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except duckdb.Error as exc:  # the warehouse could not be read (say, a lake's data store out of reach)

@@ -153,8 +153,9 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
             for batch in batches:
                 for table, counts in writer.load(batch, run_id).items():
                     totals[table] = totals.get(table, TableCounts()) + counts
-        except BaseException:
-            writer.finish_run(run_id, broken=True)
+            writer.flush()  # a full disk shows here, before the run is recorded as finished
+        except BaseException as exc:
+            writer.fail_run(run_id, exc)
             raise
         status = writer.finish_run(run_id)
     return run_id, status, totals

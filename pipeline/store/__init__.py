@@ -13,14 +13,20 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.model import SocialPost
-from pipeline.store.backend import LakeUnavailable, LoadFailed, ViewsFailed, is_lake
+from pipeline.store.backend import (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseUnusable,
+                                    is_lake)
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql, sql_files
 from pipeline.store.upkeep import export_duckdb, maintain
 from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, copy_published,
                                       open_reader, published_views_current)
 
-__all__ = ["LakeUnavailable", "LoadFailed", "ViewsFailed", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
+# What a command turns into one line on stderr and exit 1: the warehouse is busy, missing, unusable or unreachable,
+# or a batch, the run's bookkeeping or the publish failed.
+STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy, WarehouseMissing,
+                WarehouseUnusable)
+
+__all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
            "copy_published", "export_duckdb", "fetch_validators", "is_lake", "liveblog_facts", "maintain", "open_reader",
            "posts_to_enrich", "read_stats", "sql", "sql_files", "published_views_current"]
 

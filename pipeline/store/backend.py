@@ -9,6 +9,8 @@ migrations and every SQL file are the same for both. What differs, and only here
 | readers | open the published file read-only | `ATTACH … (READ_ONLY)`; any earlier snapshot by version or time |
 | keys | `PRIMARY KEY`s from the migrations | none (DuckLake has no keys or indexes): stripped from the DDL by `adapt_ddl`; each batch is deduplicated before it is merged, under the table's lock |
 | view comments | on the view and its columns | on the view only (DuckLake refuses `COMMENT ON COLUMN` of a view): stripped by `adapt_views` |
+| stale writer state | `<db>.writer.published` records the published file's (device, inode, size, mtime); a published file that no longer matches (a restored backup) or a working copy DuckDB cannot open sets the working copy aside as `<db>.writer.stale-<time>` | none: every commit is a snapshot |
+| abandoned runs | a run still `running` when a writer takes the free lock | a run whose recorded catalog session (`pg_backend_pid`) is gone |
 | failed commit | not retried (one writer: nothing to conflict with) | retried with back-off when it conflicts, each attempt in `load_attempts` |
 | extensions | built-in only | `ducklake` and `postgres` from the PyPI wheels, loaded by path, signatures checked; `httpfs` too when the data is in object storage |
 | data | the file | Parquet under `--lake-data`: a folder every host mounts, or `s3://bucket/prefix/` with the AWS_* credentials |
@@ -16,16 +18,20 @@ migrations and every SQL file are the same for both. What differs, and only here
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import importlib.util
+import json
 import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import zlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -67,6 +73,47 @@ class WarehouseMissing(Exception):
 
 class LakeUnavailable(Exception):
     """The DuckLake backend cannot start: an extension is missing, or the catalog or data folder is not set up."""
+
+
+class WarehouseUnusable(Exception):
+    """The warehouse cannot be opened: a directory, not a DuckDB file, a newer DuckDB's file, a folder we cannot
+    write in (no lock, no working copy), a schema the store could not bring up to date."""
+
+
+class PublishFailed(Exception):
+    """The working copy could not be checkpointed or published (a full disk, say): the published file is as it was."""
+
+
+# What the operating system says when the trouble is the disk or the permissions, not what a file holds.
+_OS_TROUBLE = tuple(os.strerror(code) for code in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM,
+                                                    errno.EROFS, errno.EIO, errno.EMFILE))
+
+
+def os_trouble(exc: BaseException) -> bool:
+    """Whether an error comes from the disk or the permissions (a full disk, a read-only folder) rather than from
+    what a file holds."""
+    return isinstance(exc, OSError) or any(text in str(exc) for text in _OS_TROUBLE)
+
+
+def first_line(exc: BaseException) -> str:
+    """An error as one line: DuckDB's first line, without its "IO Error: " style prefix."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return re.sub(r"^(FATAL Error|[A-Za-z ]+ Error): ", "", lines[0])
+
+
+def open_failure(path: Path, exc: BaseException) -> str:
+    """One line naming a DuckDB file that cannot be opened, and why."""
+    text = str(exc)
+    if path.is_dir() or "Is a directory" in text:
+        return f"{path} is a directory, not a DuckDB file"
+    version = re.search(r"version number (\d+), but we can only read versions between (\d+) and (\d+)", text)
+    if version:
+        made, low, _ = map(int, version.groups())
+        return (f"{path} was made by {'a newer' if made > low else 'an older'} DuckDB (storage v{made}); "
+                f"Threadline uses duckdb {duckdb.__version__}")
+    if "not a valid DuckDB database file" in text:
+        return f"{path} is not a DuckDB database file"
+    return f"{path} cannot be opened: {first_line(exc)}"
 
 
 def is_lake(db: str | os.PathLike) -> bool:
@@ -191,6 +238,14 @@ def connect_file(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConne
     return con
 
 
+def open_warehouse_file(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """`connect_file`, failing with `WarehouseUnusable` in one line naming the file and the cause."""
+    try:
+        return connect_file(path, read_only=read_only)
+    except duckdb.Error as exc:
+        raise WarehouseUnusable(open_failure(path, exc)) from exc
+
+
 @dataclass
 class FileBackend:
     """A DuckDB file: one writer under an `fcntl` lock, a working copy, and a published copy for readers."""
@@ -209,27 +264,69 @@ class FileBackend:
     def describe(self) -> str:
         return str(self.published)
 
+    @property
+    def record(self) -> Path:
+        """Where the writer records what it last published: (device, inode, size, mtime) of the published file."""
+        return self.published.with_name(self.published.name + ".writer.published")
+
     # --- the writer's session ---
     def open_writer(self, lock_timeout_s: float) -> duckdb.DuckDBPyConnection:
-        self.published.parent.mkdir(parents=True, exist_ok=True)
-        self._lock_file = _flock(self.lock, lock_timeout_s, self.published)
+        """Take the writer's lock and open the working copy: carried on when the published file is still the one
+        this writer last published, else (a restored backup, a file replaced by hand, a working copy DuckDB cannot
+        open) set aside as `<db>.writer.stale-<UTC time>` and started again from the published file."""
+        if self.published.is_dir():
+            raise WarehouseUnusable(f"{self.published} is a directory, not a DuckDB file")
         try:
-            if not self.working.exists() and self.published.exists():
-                # The working copy was removed (or this is a new host): continue from what readers see.
-                shutil.copyfile(self.published, self.working)
-            return connect_file(self.working)
+            self.published.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseUnusable(f"{self.published}: cannot create its folder: {exc.strerror or exc}") from exc
+        try:
+            self._lock_file = _flock(self.lock, lock_timeout_s, self.published)
+        except OSError as exc:
+            raise WarehouseUnusable(f"{self.published}: cannot create the writer's lock {self.lock}: "
+                                    f"{exc.strerror or exc}") from exc
+        try:
+            return self._open_working()
         except BaseException:
-            self._unlock()
+            self.release()
             raise
+
+    def reopen_writer(self) -> duckdb.DuckDBPyConnection:
+        """The working copy again, after its connection failed (DuckDB gives up on a connection after a failed
+        checkpoint); it does not checkpoint when closed, so a disk still full loses nothing more."""
+        con = open_warehouse_file(self.working)
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        return con
+
+    def checkpoint(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Write what the working copy's WAL holds into the file (what publishing needs)."""
+        try:
+            con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise PublishFailed(f"{self.published} was not updated: the working copy {self.working.name} could not "
+                                f"be checkpointed: {first_line(exc)}") from exc
+
+    def publish(self, con: duckdb.DuckDBPyConnection | None) -> None:
+        """Checkpoint and close the working copy, then publish it; `PublishFailed` leaves the published file as it
+        was."""
+        if con is None:
+            return
+        try:
+            self.checkpoint(con)
+            con.close()
+        except BaseException:
+            _close_quietly(con)
+            raise
+        self._publish()
+
+    def release(self) -> None:
+        self._unlock()
 
     def close_writer(self, con: duckdb.DuckDBPyConnection | None) -> None:
         try:
-            if con is not None:
-                con.execute("CHECKPOINT")
-                con.close()
-                self._publish()
+            self.publish(con)
         finally:
-            self._unlock()
+            self.release()
 
     def abandon_writer(self, con: duckdb.DuckDBPyConnection | None) -> None:
         """Close without publishing (used when the writer failed to start)."""
@@ -238,6 +335,12 @@ class FileBackend:
                 con.close()
         finally:
             self._unlock()
+
+    def session_pid(self) -> int | None:
+        return None  # the writer's lock says whose a run is: a run still running when it is free was abandoned
+
+    def holders_gone(self, pids: list[int | None]) -> list[bool]:
+        return [True for _ in pids]  # called under the writer's lock: whoever ran them is gone
 
     @contextlib.contextmanager
     def locks(self, tables: list[str]) -> Iterator[None]:
@@ -264,7 +367,7 @@ class FileBackend:
             raise ValueError(f"{self.published} is a DuckDB file: it keeps no earlier snapshots (a DuckLake does)")
         if not self.published.exists():
             raise WarehouseMissing(f"no warehouse at {self.published}: run `pipeline ingest` first")
-        return connect_file(self.published, read_only=True)
+        return open_warehouse_file(self.published, read_only=True)
 
     def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool = True,
                snapshot: int | None = None, at=None) -> None:
@@ -287,16 +390,134 @@ class FileBackend:
             handle.close()
             self._lock_file = None
 
+    def _open_working(self) -> duckdb.DuckDBPyConnection:
+        published = _identity(self.published)
+        aside = None  # why the working copy is set aside, if it is
+        if self.working.exists():
+            if published is None or self._recorded() == published:
+                try:
+                    return open_warehouse_file(self.working)
+                except WarehouseUnusable as exc:
+                    if os_trouble(exc.__cause__):
+                        raise
+                    aside = f"DuckDB cannot open it: {first_line(exc.__cause__)}"
+            else:
+                aside = ("the published file is not the one this writer last published (a restored backup, or "
+                         "replaced by hand)" if self.record.exists() else
+                         "there is no record of what this writer last published")
+        if published is not None:
+            self._check_published()  # one that is no warehouse is named, before anything of the writer's is moved
+        if aside:
+            self._set_aside(aside)
+        if published is not None:
+            try:
+                shutil.copyfile(self.published, self.working)
+            except OSError as exc:
+                self.working.unlink(missing_ok=True)
+                raise WarehouseUnusable(f"{self.published}: cannot create the working copy {self.working}: "
+                                        f"{exc.strerror or exc}") from exc
+        try:
+            return open_warehouse_file(self.working)
+        except WarehouseUnusable as exc:
+            if published is None and not os_trouble(exc.__cause__):
+                raise WarehouseUnusable(f"{self.published}: cannot create the working copy {self.working}: "
+                                        f"{first_line(exc.__cause__)}") from exc
+            raise
+
+    def _check_published(self) -> None:
+        """`WarehouseUnusable` naming the published file when DuckDB cannot open it (reads its header and catalog)."""
+        try:
+            con = connect_file(self.published, read_only=True)
+        except duckdb.ConnectionException:
+            return  # open in this process under other settings (an analyst's session): a DuckDB file
+        except duckdb.Error as exc:
+            raise WarehouseUnusable(open_failure(self.published, exc)) from exc
+        con.close()
+
+    def _recorded(self) -> tuple | None:
+        """The published file's identity as this writer last published it, or None."""
+        try:
+            return tuple(json.loads(self.record.read_text())[field] for field in _IDENTITY)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _set_aside(self, reason: str) -> None:
+        """Move the working copy (and its WAL) aside as `<db>.writer.stale-<UTC time>`: kept, never deleted."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.working.with_name(f"{self.working.name}.stale-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.working.with_name(f"{self.working.name}.stale-{stamp}-{n}")
+        os.replace(self.working, aside)
+        wal = self.working.with_name(self.working.name + ".wal")
+        if wal.exists():
+            os.replace(wal, aside.with_name(aside.name + ".wal"))
+        source = "the published file" if self.published.exists() else "an empty warehouse"
+        log.warning("%s: set the working copy aside as %s (%s); starting again from %s", self.published, aside.name,
+                    reason, source)
+
     def _publish(self) -> None:
-        """Copy the checkpointed working file beside the published one and rename it into place (atomic)."""
+        """Copy the checkpointed working file beside the published one (with the published file's mode and group)
+        and rename it into place (atomic); then record what was published."""
         for stale in self.published.parent.glob(f"{self.published.name}.publishing-*"):
             stale.unlink()  # left by a writer killed while publishing; we hold the lock, so nobody else writes it
         temporary = self.published.with_name(f"{self.published.name}.publishing-{os.getpid()}")
-        shutil.copyfile(self.working, temporary)
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.published)
+        try:
+            shutil.copyfile(self.working, temporary)
+            with open(temporary, "rb+") as handle:
+                os.fsync(handle.fileno())
+            _keep_mode(self.published, temporary)
+            os.replace(temporary, self.published)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise PublishFailed(f"{self.published} was not updated: the working copy could not be published: "
+                                f"{exc.strerror or exc}") from exc
         log.info("published %s", self.published)
+        self._write_record()
+
+    def _write_record(self) -> None:
+        identity = _identity(self.published)
+        temporary = self.record.with_name(f"{self.record.name}.{os.getpid()}")
+        try:
+            temporary.write_text(json.dumps(dict(zip(_IDENTITY, identity))) + "\n")
+            os.replace(temporary, self.record)
+        except OSError as exc:  # the next writer then starts from the published file, which is this one
+            temporary.unlink(missing_ok=True)
+            log.warning("%s: could not record what was published in %s: %s", self.published, self.record.name,
+                        exc.strerror or exc)
+
+
+_IDENTITY = ("st_dev", "st_ino", "st_size", "st_mtime_ns")
+
+
+def _identity(path: Path) -> tuple | None:
+    """What tells one file from another without reading it: device, inode, size, modification time (or None)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return tuple(getattr(info, field) for field in _IDENTITY)
+
+
+def _keep_mode(published: Path, new: Path) -> None:
+    """Give the new copy the published file's permissions, and its group when we may."""
+    try:
+        info = published.stat()
+    except FileNotFoundError:
+        return
+    os.chmod(new, stat.S_IMODE(info.st_mode))
+    try:
+        os.chown(new, -1, info.st_gid)
+    except OSError:
+        pass  # not a member of that group: the file keeps ours
+
+
+def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
 
 
 def _flock(path: Path, timeout_s: float, what: Path):
@@ -314,7 +535,9 @@ def _flock(path: Path, timeout_s: float, what: Path):
                 raise WarehouseBusy(f"{what}: another writer ({holder}) still holds {path} after {timeout_s:.0f} s; "
                                     f"wait for it to finish or stop it") from None
             if not announced:
-                log.info("waiting for another writer to release %s", path)
+                holder = path.read_text().strip() or "unknown"
+                log.warning("%s: waiting for the writer lock on %s held by another load (%s) (up to %.0f s)", what,
+                            path, holder, timeout_s)
                 announced = True
             time.sleep(0.2)
     handle.seek(0)
@@ -417,16 +640,36 @@ class LakeBackend:
             self._lock_con.close()
             raise
 
+    def publish(self, con) -> None:
+        if con is not None:
+            con.close()  # every commit is already a snapshot readers see
+
+    def release(self) -> None:
+        if getattr(self, "_lock_con", None) is not None:
+            self._lock_con.close()
+            self._lock_con = None
+
     def close_writer(self, con) -> None:
         try:
-            if con is not None:
-                con.close()
+            self.publish(con)
         finally:
-            if getattr(self, "_lock_con", None) is not None:
-                self._lock_con.close()
-                self._lock_con = None
+            self.release()
 
     abandon_writer = close_writer
+
+    def checkpoint(self, con) -> None:
+        pass  # nothing to publish: each commit is a snapshot
+
+    def session_pid(self) -> int | None:
+        """The catalog session of this writer (it holds the advisory locks and lives as long as the writer)."""
+        return self._lock_con.get_backend_pid()
+
+    def holders_gone(self, pids: list[int | None]) -> list[bool]:
+        """For each run's catalog session: whether it has ended (unknown, None: not known to be gone)."""
+        with self._lock_con.cursor() as cur:
+            cur.execute(sql("lake/live_sessions"))
+            live = {row[0] for row in cur.fetchall()}
+        return [pid is not None and pid not in live for pid in pids]
 
     @contextlib.contextmanager
     def locks(self, tables: list[str]) -> Iterator[None]:

@@ -21,15 +21,16 @@ import duckdb
 
 from pipeline.stage import Batch
 from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, LoadFailed,
-                                    ViewsFailed, WarehouseBusy, WarehouseMissing, backend_for, connect_file)
+                                    PublishFailed, ViewsFailed, WarehouseBusy, WarehouseMissing, WarehouseUnusable,
+                                    backend_for, connect_file, first_line)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT_S", "LakeUnavailable", "WarehouseBusy", "WarehouseMissing", "WarehousePaths",
-           "Writer", "connect", "new_run_id", "open_reader"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT_S", "LakeUnavailable", "PublishFailed", "WarehouseBusy", "WarehouseMissing",
+           "WarehousePaths", "WarehouseUnusable", "Writer", "connect", "new_run_id", "open_reader"]
 
 # How long a writer waits for another one to finish before giving up: a nightly load of hundreds of pages takes
 # minutes; an hour means "something is stuck", which an operator should hear about.
@@ -80,6 +81,7 @@ class Writer:
         self._batches: dict[str, int] = {}
         self.keep_views_current = keep_views_current  # False: the caller runs refresh_views itself
         self.views_applied: list[str] = []
+        self._finished: list[str] = []  # runs this writer finished: failed after all if publishing fails
 
     def __enter__(self) -> "Writer":
         con = self.backend.open_writer(self.lock_timeout_s)
@@ -87,10 +89,22 @@ class Writer:
             if pending(con):  # concurrent writers on a lake: one migrates, the others wait and find nothing to do
                 with self.backend.locks([SCHEMA_LOCK]):
                     migrate(con, self.backend.adapt_ddl)
+        except duckdb.Error as exc:
+            self.backend.abandon_writer(con)
+            raise WarehouseUnusable(f"{self.backend.describe()}: the schema could not be brought up to date: "
+                                    f"{first_line(exc)}") from exc
         except BaseException:
             self.backend.abandon_writer(con)
             raise
         self.con = con
+        try:
+            self.abandon_dead_runs()
+        except duckdb.Error as exc:  # bookkeeping of earlier runs must not stop this one
+            log.warning("%s: could not mark abandoned runs: %s", self.backend.describe(), first_line(exc))
+        except BaseException:
+            self.con = None
+            self.backend.abandon_writer(con)
+            raise
         # The reporting views come with the schema: analysts find them after any load. Failing to bring them up to
         # date (a broken view file, or the lake's data store out of reach) must not stop a load: the load reports
         # its own failure if it has one; `apply_views` (report, export) raises it instead.
@@ -107,9 +121,42 @@ class Writer:
             raise
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
+        """Publish (on a file) and release the warehouse. When publishing fails after the runs were recorded, they
+        are recorded again as failed with its cause (in the working copy, which the next writer publishes)."""
         con, self.con = self.con, None
-        self.backend.close_writer(con)
+        try:
+            self.backend.publish(con)
+        except PublishFailed as failure:
+            if exc is not None:  # the body's own failure is the one to report; the published file is intact
+                log.info("%s", failure)
+                return
+            unrecorded = self._fail_finished_runs(failure)
+            raise PublishFailed(f"{failure}; " + (unrecorded or f"run {', '.join(self._finished)} is recorded as "
+                                                  f"failed, and the next load publishes the working copy")
+                                if self._finished else str(failure)) from failure
+        finally:
+            self.backend.release()
+
+    def abandon_dead_runs(self) -> list[str]:
+        """Mark runs left running by a process that is gone as abandoned (on a file: every running run, since this
+        writer holds the lock; on a lake: those whose catalog session ended). Run when the writer opens, before it
+        starts a run of its own. Returns their ids."""
+        rows = self.con.execute(sql("runs/running")).fetchall()
+        if not rows:
+            return []
+        gone = [run for (run, _), dead in zip(rows, self.backend.holders_gone([pid for _, pid in rows])) if dead]
+        for run_id in gone:
+            def abandon(run_id: str = run_id) -> None:
+                set_variable(self.con, "run_id", run_id)
+                set_variable(self.con, "cause", "the process running it ended without finishing it (killed, or its "
+                                                "machine stopped); found by a later writer")
+                self.con.execute(sql("runs/abandon"))
+
+            self._committed(["ingest_runs"], abandon)
+            log.warning("%s: run %s was left running by a process that is gone: marked abandoned",
+                        self.backend.describe(), run_id)
+        return gone
 
     def start_run(self, command: str, *, airflow_run_id: str | None = None, airflow_try: int | None = None) -> str:
         """Record a run as running, with the snapshot it started from (on a lake); returns its id."""
@@ -121,9 +168,13 @@ class Writer:
             set_variable(self.con, "airflow_run_id", airflow_run_id)
             set_variable(self.con, "airflow_try", airflow_try)
             set_variable(self.con, "snapshot_before", self.backend.current_snapshot(self.con))
+            set_variable(self.con, "catalog_pid", self.backend.session_pid())
             self.con.execute(sql("runs/start"))
 
-        self._committed(["ingest_runs"], start)
+        try:
+            self._committed(["ingest_runs"], start)
+        except duckdb.Error as exc:
+            raise LoadFailed(f"{self.backend.describe()}: the run could not be started: {first_line(exc)}") from exc
         self._batches[run_id] = 0
         return run_id
 
@@ -153,7 +204,12 @@ class Writer:
                 time.sleep(wait)
         raise AssertionError("unreachable")
 
-    def finish_run(self, run_id: str, *, broken: bool = False) -> str:
+    def flush(self) -> None:
+        """Write the run's loads into the file (a checkpoint; nothing on a lake), so that a full disk shows before
+        the run is recorded as finished. Raises `PublishFailed`."""
+        self.backend.checkpoint(self.con)
+
+    def finish_run(self, run_id: str, *, broken: bool = False, cause: str | None = None) -> str:
         """Close a run's bookkeeping, with the snapshot of its last commit (on a lake); returns its status."""
 
         snapshot_after = self.backend.last_committed_snapshot(self.con)
@@ -161,11 +217,58 @@ class Writer:
         def finish() -> None:
             set_variable(self.con, "run_id", run_id)
             set_variable(self.con, "broken", broken)
+            set_variable(self.con, "cause", cause)
             set_variable(self.con, "snapshot_after", snapshot_after)
             self.con.execute(sql("runs/finish"))
 
         self._committed(["ingest_runs"], finish)
+        if run_id not in self._finished:
+            self._finished.append(run_id)
         return self.con.execute(sql("runs/status"), [run_id]).fetchone()[0]
+
+    def fail_run(self, run_id: str, exc: BaseException) -> None:
+        """Record a run as failed with the cause of `exc`, never raising over it: when the warehouse cannot be
+        written any more (a full disk), a store error's message says the run could not be recorded."""
+        cause = first_line(exc)[:2000]
+        unrecorded = self._record_failed(run_id, cause)
+        if unrecorded and isinstance(exc, (LoadFailed, PublishFailed)) and exc.args:
+            exc.args = (f"{exc}; {unrecorded}",) + exc.args[1:]
+
+    def _fail_finished_runs(self, failure: PublishFailed) -> str | None:
+        """After a failed publish, the runs this writer finished are failed: recorded in the working copy."""
+        try:
+            reasons = [reason for run in self._finished if (reason := self._record_failed(run, first_line(failure)))]
+        finally:
+            con, self.con = self.con, None
+            if con is not None:
+                _close(con)
+        return reasons[0] if reasons else None
+
+    def _record_failed(self, run_id: str, cause: str) -> str | None:
+        """Record a run as failed; on a file, through a new connection when this one failed (DuckDB gives one up
+        after a failed checkpoint). None when recorded, else why not (one line)."""
+        why = "the warehouse is closed"
+        for again in (False, True):
+            if again:
+                if not isinstance(self.backend, FileBackend):
+                    break
+                if self.con is not None:
+                    _close(self.con)
+                self.con = None
+                try:
+                    self.con = self.backend.reopen_writer()
+                except WarehouseUnusable as exc:
+                    why = str(exc)
+                    break
+            if self.con is None:
+                continue
+            try:
+                self.finish_run(run_id, broken=True, cause=cause)
+                return None
+            except Exception as exc:  # whatever it is, the run's own failure is the one to report
+                why = first_line(exc)
+        log.debug("run %s could not be recorded as failed: %s", run_id, why)
+        return f"run {run_id} could not be recorded as failed ({why})"
 
     def refresh_views(self) -> list[str]:
         """Bring the reporting views (`sql/reporting/*.sql`) up to date: when the digest recorded in `schema_views`
@@ -231,8 +334,16 @@ class Writer:
 
         try:
             self._committed(["load_attempts"], record)
-        except Exception:  # the bookkeeping of a failure must not hide the failure itself
-            log.exception("could not record failed attempt %d of batch %d of run %s", attempt, batch_no, run_id)
+        except Exception as failure:  # the bookkeeping of a failure must not hide the failure itself
+            log.info("could not record failed attempt %d of batch %d of run %s: %s", attempt, batch_no, run_id,
+                     first_line(failure))
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

@@ -18,7 +18,7 @@ COMMENT ON VIEW report_duplicates_prevented IS 'One row per run and table (run_t
 COMMENT ON COLUMN report_duplicates_prevented.run_id IS 'The run.';
 COMMENT ON COLUMN report_duplicates_prevented.command IS 'What ran: ingest, reparse or airflow.';
 COMMENT ON COLUMN report_duplicates_prevented.started_at IS 'When the run started (UTC).';
-COMMENT ON COLUMN report_duplicates_prevented.status IS 'The run''s status: running, ok, partial or failed.';
+COMMENT ON COLUMN report_duplicates_prevented.status IS 'The run''s status: running, ok, partial, failed or abandoned.';
 COMMENT ON COLUMN report_duplicates_prevented.table_name IS 'The table.';
 COMMENT ON COLUMN report_duplicates_prevented.inserted IS 'New rows.';
 COMMENT ON COLUMN report_duplicates_prevented.updated IS 'Rows seen again with something new (merged into the existing row).';
