@@ -6,11 +6,17 @@ named in `PARTITION_BY` below; rows where it is null go to `date=__HIVE_DEFAULT_
 time column is one unpartitioned file. DuckDB: a standalone copy of the published warehouse (tables, reporting views,
 comments) at `<out>/threadline.duckdb`; from a DuckLake, its latest snapshot written as a warehouse file
 (`pipeline.store.export_duckdb`) with the reporting views created in it.
+
+An export deletes only what an export made: each `<out>/<name>/` folder it writes carries a manifest,
+`.threadline-export.json` (hidden from Parquet readers by its leading dot), and only a folder with one is replaced.
+Any other file or folder in the way stops the export before anything is written (`ExportRefused`).
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,6 +32,7 @@ FORMATS = ("parquet", "duckdb")
 DUCKDB_NAME = "threadline.duckdb"
 PARTITION_COLUMN = "date"
 BATCH_ROWS = 100_000
+MANIFEST = ".threadline-export.json"  # in every folder an export made; only such folders are ever replaced
 
 # Each exported relation and the column whose UTC day partitions it (None: not partitioned). Tables go by the day
 # the warehouse first saw the row (never null); reporting views by the day an analyst would filter on.
@@ -59,6 +66,8 @@ def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", 
     """Export the warehouse at `db` under `out`; returns rows per relation (for duckdb: the file's relations)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        _check_replaceable(Path(out))  # before anything is written, the views included
     if refresh_views:
         apply_views(db, lake_data=lake_data)
     out = Path(out)
@@ -99,9 +108,7 @@ def _export_parquet(db, out: Path, lake_data=None) -> dict[str, int]:
         for name, column in PARTITION_BY.items():
             reader = con.table(name).to_arrow_reader(BATCH_ROWS)
             folder = out / name
-            if folder.exists():
-                shutil.rmtree(folder)  # stale days from an earlier export must not linger
-            folder.mkdir(parents=True)
+            _new_folder(folder, name)
             counted = _Counted(reader)
             if column is None:
                 with pq.ParquetWriter(folder / "part-0.parquet", reader.schema) as writer:
@@ -120,6 +127,35 @@ def _export_parquet(db, out: Path, lake_data=None) -> dict[str, int]:
     finally:
         con.close()
     return counts
+
+
+class ExportRefused(Exception):
+    """The export would replace a file or folder that an export did not make."""
+
+
+def _check_replaceable(out: Path) -> None:
+    """Every `<out>/<name>` the export writes is absent or a folder an earlier export made (it has the manifest)."""
+    for name in PARTITION_BY:
+        _refuse_unless_ours(out / name)
+
+
+def _refuse_unless_ours(folder: Path) -> None:
+    if (folder.exists() or folder.is_symlink()) and not (folder.is_dir() and not folder.is_symlink()
+                                                          and (folder / MANIFEST).is_file()):
+        raise ExportRefused(f"{folder} is in the way: it was not made by `pipeline export` (it has no {MANIFEST}); "
+                            "move it away or choose another --out. Nothing was deleted.")
+
+
+def _new_folder(folder: Path, name: str) -> None:
+    """An empty `folder` for relation `name`, with its manifest, replacing the one an earlier export made."""
+    _refuse_unless_ours(folder)
+    if folder.exists():
+        shutil.rmtree(folder)  # stale days from an earlier export must not linger
+    folder.mkdir(parents=True)
+    (folder / MANIFEST).write_text(json.dumps({
+        "made_by": "pipeline export", "relation": name, "format": "parquet",
+        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "note": "pipeline export replaces this folder (and only folders with this file) on the next export"}) + "\n")
 
 
 class _Counted:
