@@ -68,6 +68,22 @@ def test_exporting_again_replaces_the_folders_an_export_made_and_keeps_other_fil
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(PARTITION_BY)
 
 
+def test_a_duckdb_export_replaces_its_own_file_but_not_a_users(db, tmp_path):
+    out = tmp_path / "bi"
+    out.mkdir()
+    theirs = out / "threadline.duckdb"
+    theirs.write_bytes(b"an analyst's own DuckDB file")
+    line = one_line_error(pipeline("export", "--format", "duckdb", "--db", str(db), "--out", str(out)))
+    assert str(theirs) in line
+    assert files(out) == {"threadline.duckdb": b"an analyst's own DuckDB file"}
+
+    theirs.unlink()
+    for _ in range(2):  # the second export replaces the file the first one made
+        result = pipeline("export", "--format", "duckdb", "--db", str(db), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    assert theirs.stat().st_size > 100_000 and (out / MANIFEST).is_file()
+
+
 @pytest.mark.parametrize("value", ["-5", "0", "many", "2.5"])
 def test_enrich_limit_must_be_a_positive_whole_number(tmp_path, value):
     db = tmp_path / "w.duckdb"

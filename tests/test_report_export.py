@@ -59,7 +59,7 @@ def test_exporting_again_leaves_no_stale_files(db, tmp_path):
 def test_duckdb_export_is_one_file_with_tables_and_views(db, tmp_path):
     out = tmp_path / "export"
     assert main(["export", "--db", str(db), "--out", str(out), "--format", "duckdb"]) == 0
-    assert [p.name for p in out.iterdir()] == ["threadline.duckdb"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "threadline.duckdb"]  # the manifest names the file
     con = duckdb.connect(str(out / "threadline.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (6,)

@@ -7,9 +7,10 @@ time column is one unpartitioned file. DuckDB: a standalone copy of the publishe
 comments) at `<out>/threadline.duckdb`; from a DuckLake, its latest snapshot written as a warehouse file
 (`pipeline.store.export_duckdb`) with the reporting views created in it.
 
-An export deletes only what an export made: each `<out>/<name>/` folder it writes carries a manifest,
-`.threadline-export.json` (hidden from Parquet readers by its leading dot), and only a folder with one is replaced.
-Any other file or folder in the way stops the export before anything is written (`ExportRefused`).
+An export deletes only what an export made. Each `<out>/<name>/` folder it writes carries a manifest,
+`.threadline-export.json` (hidden from Parquet readers by its leading dot), and only a folder with one is replaced;
+for the DuckDB file the manifest sits beside it in `<out>/` and names it. Any other file or folder in the way stops
+the export before anything is written (`ExportRefused`).
 """
 from __future__ import annotations
 
@@ -66,19 +67,21 @@ def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", 
     """Export the warehouse at `db` under `out`; returns rows per relation (for duckdb: the file's relations)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if fmt == "parquet":
-        _check_replaceable(Path(out))  # before anything is written, the views included
+    out = Path(out)
+    targets = [out / DUCKDB_NAME] if fmt == "duckdb" else [out / name for name in PARTITION_BY]
+    for target in targets:  # before anything is written, the views included
+        _refuse_unless_ours(target)
     if refresh_views:
         apply_views(db, lake_data=lake_data)
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "duckdb":
+        target = out / DUCKDB_NAME
+        _write_manifest(out, {"format": "duckdb", "file": DUCKDB_NAME})
         if is_lake(db):
-            target = out / DUCKDB_NAME
             export_duckdb(db, target, lake_data=lake_data)
             _create_views(target)
         else:
-            target = copy_published(db, out / DUCKDB_NAME)
+            copy_published(db, target)
         con = open_reader(target)
         try:
             return {name: con.table(name).count("*").fetchone()[0] for name in PARTITION_BY}
@@ -133,17 +136,33 @@ class ExportRefused(Exception):
     """The export would replace a file or folder that an export did not make."""
 
 
-def _check_replaceable(out: Path) -> None:
-    """Every `<out>/<name>` the export writes is absent or a folder an earlier export made (it has the manifest)."""
-    for name in PARTITION_BY:
-        _refuse_unless_ours(out / name)
+def _refuse_unless_ours(path: Path) -> None:
+    """`path` is absent, or an export made it: a folder holding the manifest, or a file the manifest beside it names."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    if not path.is_symlink():
+        if path.is_dir() and (path / MANIFEST).is_file():
+            return
+        if path.is_file() and _manifest(path.parent).get("file") == path.name:
+            return
+    raise ExportRefused(f"{path} is in the way: it was not made by `pipeline export` (no {MANIFEST} "
+                        f"{'in' if path.is_dir() else 'beside'} it); move it away or choose another --out. "
+                        "Nothing was deleted.")
 
 
-def _refuse_unless_ours(folder: Path) -> None:
-    if (folder.exists() or folder.is_symlink()) and not (folder.is_dir() and not folder.is_symlink()
-                                                          and (folder / MANIFEST).is_file()):
-        raise ExportRefused(f"{folder} is in the way: it was not made by `pipeline export` (it has no {MANIFEST}); "
-                            "move it away or choose another --out. Nothing was deleted.")
+def _manifest(folder: Path) -> dict:
+    try:
+        found = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write_manifest(folder: Path, what: dict) -> None:
+    (folder / MANIFEST).write_text(json.dumps({
+        "made_by": "pipeline export", **what, "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "note": "pipeline export replaces what this file names (and nothing without such a file) on the next export",
+    }) + "\n", encoding="utf-8")
 
 
 def _new_folder(folder: Path, name: str) -> None:
@@ -152,10 +171,7 @@ def _new_folder(folder: Path, name: str) -> None:
     if folder.exists():
         shutil.rmtree(folder)  # stale days from an earlier export must not linger
     folder.mkdir(parents=True)
-    (folder / MANIFEST).write_text(json.dumps({
-        "made_by": "pipeline export", "relation": name, "format": "parquet",
-        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "note": "pipeline export replaces this folder (and only folders with this file) on the next export"}) + "\n")
+    _write_manifest(folder, {"format": "parquet", "relation": name})
 
 
 class _Counted:
