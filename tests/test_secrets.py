@@ -180,6 +180,19 @@ def test_a_file_warehouse_its_outputs_report_and_export_hold_no_secret(server, e
     assert_clean_folder(tmp_path / "export")
 
 
+def test_what_a_dag_parse_task_prints_and_stages_holds_no_secret(server, env, tmp_path):
+    """`stage_sources` is the DAG's parse task: its failure lines go to the task log and XCom, its batch to Parquet."""
+    from pipeline.ingest import stage_sources
+
+    urls = secret_urls(server)
+    staged = stage_sources([{"location": url, "source": "paywalled", "settings": {}} for url in urls.values()],
+                           tmp_path / "staging" / "batch-0000", str(tmp_path / "w.duckdb"))
+    assert staged["sources_ok"] == 1 and len(staged["failed"]) == 1
+    assert_no_secret("the parse task's result", json.dumps(staged))
+    assert "reader:***@127.0.0.1" in staged["failed"][0]
+    assert_clean_folder(tmp_path / "staging")
+
+
 def test_a_load_that_fails_on_a_secret_keeps_it_out_of_the_message_and_load_attempts(tmp_path):
     """DuckDB quotes the value it could not read in its error: the batch's cause, the exception and the
     `load_attempts.error` row show it redacted."""
