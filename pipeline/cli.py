@@ -251,6 +251,8 @@ def _reporting(args) -> int:
             from pipeline.report.dictionary import MissingComments, write_dictionary
 
             try:
+                if os.path.isdir(args.out):
+                    raise UsageError(f"--out {args.out} is a folder; name the Markdown file to write")
                 print(f"data dictionary written to {write_dictionary(args.out, args.db and _existing(args.db))}")
             except MissingComments as exc:
                 print(f"pipeline dictionary: {exc}", file=sys.stderr)
