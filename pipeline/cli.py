@@ -263,9 +263,8 @@ def _reporting(args) -> int:
     except (WarehouseMissing, WarehouseBusy, LakeUnavailable, ViewsFailed) as exc:
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except OSError as exc:  # the output could not be written: refused, read-only, disk full
-        print(f"pipeline {args.command}: cannot write {exc.filename or args.out}: {exc.strerror or exc}",
-              file=sys.stderr)
+    except OSError as exc:  # a file the command reads or writes was refused: permissions, read-only, disk full
+        print(f"pipeline {args.command}: {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     except duckdb.Error as exc:  # the warehouse could not be read (say, a lake's data store out of reach)
         where = backend_for(db_path(args.db)).describe()  # a lake's password hidden
