@@ -3,8 +3,8 @@
 An Airflow 3 plugin: a FastAPI app mounted at /threadline on the api-server, and an external view that puts it in
 the navigation. Every route requires a signed-in user allowed to read DAGs (the UI's cookie or a bearer token);
 anyone else gets 401/403. FastAPI's own API docs (/docs, /redoc, /openapi.json) are turned off: they would be served
-without that check. The warehouse is shown without its credentials (pipeline/redact.py). The page reads the published warehouse read-only through `pipeline.store.open_reader`,
-like an analyst would, so it never blocks a load.
+without that check. The page reads the published warehouse read-only through `pipeline.store.open_reader`, like an
+analyst would, so it never blocks a load, and shows the warehouse without its credentials (pipeline/redact.py).
 """
 from __future__ import annotations
 
