@@ -77,11 +77,14 @@ class RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "redacted", False):
             return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed format string: let the handler report it as it always does
-            return True
-        record.msg, record.args = redact(message), ()
+        if isinstance(record.msg, dict):  # a structured event (structlog through logging): its text values
+            record.msg = {key: redact(value) if isinstance(value, str) else value for key, value in record.msg.items()}
+        else:
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed format string: let the handler report it as it always does
+                return True
+            record.msg, record.args = redact(message), ()
         if record.exc_info and record.exc_info[0] is not None:
             shown = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
             if redact(shown) != shown:  # the traceback holds a secret: keep it only as redacted text
