@@ -37,33 +37,51 @@ QUERY_SECRETS = ("token", "access_token", "refresh_token", "id_token", "auth", "
                  "key", "secret", "client_secret", "password", "passwd", "sig", "signature", "x-amz-signature",
                  "x-amz-security-token", "x-amz-credential", "x-goog-signature", "x-goog-credential")
 
-_PATTERNS: list[tuple[re.Pattern, str]] = [
+# Each pattern's group `s` is the secret: it becomes MASK, the text around it stays.
+_PATTERNS: list[re.Pattern] = [
     # scheme://user:PASSWORD@host — the password may hold '@' (the last '@' before the path ends the user info).
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^\s:/?#@'\"]*:)[^\s/?#'\"]*@"), rf"\1{MASK}@"),
+    re.compile(r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s:/?#@'\"]*:(?P<s>[^\s/?#'\"]*)@"),
     # SECRET '…' / SESSION_TOKEN '…' in DuckDB secret SQL ('' is an escaped quote inside the literal).
-    (re.compile(r"(?i)\b(SECRET|SESSION_TOKEN)(\s+)'(?:[^']|'')*'"), rf"\1\2'{MASK}'"),
+    re.compile(r"(?i)\b(?:SECRET|SESSION_TOKEN)\s+'(?P<s>(?:[^']|'')*)'"),
     # libpq password=… (quoted with backslash escapes, or up to the next space), and secret environment settings.
-    (re.compile(r"(?i)\b(password|passwd|pgpassword|aws_secret_access_key|aws_session_token)(\s*=\s*)"
-                r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|(?:\\.|[^\s'\"\\])+)"), rf"\1\2{MASK}"),
+    re.compile(r"(?i)\b(?:password|passwd|pgpassword|aws_secret_access_key|aws_session_token)\s*=\s*"
+               r"(?P<s>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|(?:\\.|[^\s'\"\\])+)"),
     # ?token=…&sig=… in a URL (a value ends before '&', '#', a space or a quote, and before punctuation that ends it:
     # `URL?token=X: cause`).
-    (re.compile(r"(?i)([?&;](?:" + "|".join(re.escape(name) for name in QUERY_SECRETS) + r")=)(?:[^&#\s'\"]*[^&#\s'\":,.;)])?"),
-     rf"\1{MASK}"),
+    re.compile(r"(?i)[?&;](?:" + "|".join(re.escape(name) for name in QUERY_SECRETS) + r")="
+               r"(?P<s>(?:[^&#\s'\"]*[^&#\s'\":,.;)])?)"),
     # Authorization: Bearer …
-    (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9\-._~+/]+=*"), rf"\1{MASK}"),
+    re.compile(r"(?i)\bbearer\s+(?P<s>[A-Za-z0-9\-._~+/]+=*)"),
 ]
+
+
+def env_secrets() -> list[str]:
+    """The values of SECRET_ENV set in this process's environment (long enough to search for)."""
+    return [value for value in (os.environ.get(name) for name in SECRET_ENV) if value and len(value) >= MIN_ENV_SECRET]
+
+
+def _masked(match: re.Match) -> str:
+    whole, start = match.group(0), match.start()
+    return whole[:match.start("s") - start] + MASK + whole[match.end("s") - start:]
 
 
 def redact(text: object) -> str:
     """`text` (any object, as str) with every secret we know the shape of replaced by `***`."""
     text = "" if text is None else str(text)
-    for name in SECRET_ENV:
-        value = os.environ.get(name)
-        if value and len(value) >= MIN_ENV_SECRET and value in text:
-            text = text.replace(value, MASK)
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+    for value in env_secrets():
+        text = text.replace(value, MASK)
+    for pattern in _PATTERNS:
+        text = pattern.sub(_masked, text)
     return text
+
+
+def secrets_in(text: str) -> list[str]:
+    """The secrets `redact` would hide in `text`, as they are written there (for a masker that needs the values,
+    like Airflow's: plugins/threadline_airflow/masking.py)."""
+    found = [value for value in env_secrets() if value in text]
+    for pattern in _PATTERNS:
+        found += [match.group("s") for match in pattern.finditer(text) if match.group("s")]
+    return found
 
 
 def redact_optional(text: str | None) -> str | None:

@@ -193,6 +193,61 @@ def test_what_a_dag_parse_task_prints_and_stages_holds_no_secret(server, env, tm
     assert_clean_folder(tmp_path / "staging")
 
 
+def test_an_airflow_ingest_run_keeps_secrets_out_of_its_task_logs_and_the_warehouse(server, airflow_template,
+                                                                                     tmp_path):
+    """threadline_ingest under `airflow dags test` with a source list whose addresses carry credentials: the task
+    logs (on the console and in AIRFLOW_HOME/logs) and the warehouse show them as `***`. (The addresses themselves
+    travel between tasks as XCom in Airflow's metadata database: the fetch task needs them whole.)"""
+    from airflow_harness import airflow_env, copy_home, dags_test
+
+    urls = secret_urls(server)
+    sources = tmp_path / "sources.csv"
+    sources.write_text("name,kind,location\n" + "".join(f"paywalled-{name},page,{url}\n"
+                                                        for name, url in urls.items()))
+    home = copy_home(airflow_template, tmp_path / "airflow")
+    env = airflow_env(home, tmp_path / "data", THREADLINE_SOURCES=str(sources),
+                      THREADLINE_FETCH_ALLOW_NETWORKS="127.0.0.1/32", THREADLINE_FETCH_MIN_DELAY="0",
+                      AWS_SECRET_ACCESS_KEY=AWS_SECRET, PIPELINE_DB=f"{tmp_path}/data/warehouse.duckdb")
+    run = dags_test(env, "threadline_ingest")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    # Airflow logs a task's returned value itself ("Done. Returned value was: …", here the discovered addresses);
+    # its secrets masker hides what the task registered (threadline_airflow.masking) in a deployed task's log, but
+    # `dags test` runs the task in-process and prints that line unmasked: the masking is checked on its own below.
+    console = "\n".join(line for line in (run.stdout + run.stderr).splitlines() if "Returned value was" not in line)
+    assert "reader:***@127.0.0.1" in console  # the failed source is named in the parse task's log
+    assert_no_secret("the `airflow dags test` console", console)
+    if (home / "logs").exists():
+        for path in (home / "logs").rglob("*"):
+            if path.is_file():
+                assert_no_secret(str(path), path.read_text("utf-8", "replace"))
+    values = assert_clean_warehouse(f"{tmp_path}/data/warehouse.duckdb")
+    assert any("token=***" in url for url in values["fetch_log.url"])
+
+
+def test_secrets_a_task_registers_are_masked_by_airflow_in_its_own_log_lines(tmp_path):
+    """threadline_airflow.masking hands each secret of the discovered addresses to Airflow's secrets masker, which
+    masks Airflow's own lines (a task's returned value) as a deployed task logs them (in a subprocess: Airflow's
+    logging is global)."""
+    from airflow_harness import VENV_BIN, airflow_env
+
+    url = f"http://reader:{URL_PW}@news.example/feed?token={URL_TOKEN}"
+    code = ("import structlog\n"
+            "from airflow.sdk.log import configure_logging\n"
+            "from threadline_airflow.masking import mask_in_task_log\n"
+            "configure_logging(sending_to_supervisor=False)\n"
+            f"mask_in_task_log([{url!r}])\n"
+            "structlog.get_logger('airflow.task.operators').info('Done. Returned value was: %s', "
+            f"[{{'location': {url!r}, 'aws': {AWS_SECRET!r}, 'db': {LAKE_PW!r}}}])\n")
+    env = airflow_env(tmp_path, tmp_path / "data", PYTHONPATH=f"{ROOT}:{ROOT / 'plugins'}",
+                      AWS_SECRET_ACCESS_KEY=AWS_SECRET, PIPELINE_DB=f"ducklake:postgres:password={LAKE_PW} dbname=x")
+    result = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    logged = [line for line in (result.stdout + result.stderr).splitlines() if "Returned value was" in line]
+    assert len(logged) == 1 and "reader:***@news.example/feed?token=***" in logged[0]
+    assert_no_secret("Airflow's log line", logged[0])
+
+
 def test_a_load_that_fails_on_a_secret_keeps_it_out_of_the_message_and_load_attempts(tmp_path):
     """DuckDB quotes the value it could not read in its error: the batch's cause, the exception and the
     `load_attempts.error` row show it redacted."""
