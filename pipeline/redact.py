@@ -13,7 +13,12 @@ It is applied in one place per channel: what the CLI prints (`redacted_output`, 
 (`RedactFilter`, installed for the whole process by `install_log_filter` when `pipeline` is imported), the
 exceptions the store raises (pipeline/store/backend.py), the text columns staged for the warehouse
 (pipeline/stage.py, load_attempts in pipeline/store/warehouse.py) and the warehouse name the report page and the
-Airflow page show.
+Airflow page show. Airflow's own log lines (a task's returned value) do not pass through `logging`: the ingest DAG
+hands the secrets `secrets_in` finds to Airflow's masker instead (plugins/threadline_airflow/masking.py).
+
+What it cannot know: a secret of another shape (a password in a URL path, a key in a custom header or parameter
+name not listed here, a percent-encoded one). Raw responses in the WARC archive and XCom values keep addresses
+whole, as the fetch and reparse need them.
 """
 from __future__ import annotations
 
