@@ -11,7 +11,6 @@ import json
 import logging
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 
 def mask_in_task_log(texts: Iterable[str]) -> None:
-    """Have Airflow mask, in this task's log, every secret in `texts` and in the environment (lake passwords, AWS keys)."""
+    """Have Airflow mask, in this task's log, every secret in `texts` and in the environment (a lake's password in
+    PIPELINE_DB, AWS keys)."""
     import os
 
     from airflow.sdk.log import mask_secret
