@@ -77,6 +77,7 @@ def threadline_ingest():
         from pipeline.ingest import RunParamsError, discover, prune_staging, validate_params
         from pipeline.settings import source_names
         from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.masking import mask_in_task_log
 
         context = get_current_context()
         csv_path = settings.sources_csv()
@@ -93,6 +94,7 @@ def threadline_ingest():
         for problem in found["problems"]:
             print(f"discovery: {problem}")
         batches = found["batches"]
+        mask_in_task_log([warehouse_path(), *(entry.get("location", "") for batch in batches for entry in batch)])
         print(f"{sum(map(len, batches))} pages in {len(batches)} batches")
         for removed in prune_staging(settings.data_dir() / "staging"):
             print(f"removed staged batches of an old run: {removed}")
@@ -102,7 +104,9 @@ def threadline_ingest():
     def parse_and_stage(sources: list[dict]) -> dict:
         from pipeline.ingest import stage_sources
         from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.masking import mask_in_task_log
 
+        mask_in_task_log([warehouse_path(), *(entry.get("location", "") for entry in sources)])
         context = get_current_context()
         folder = _run_folder(context["run_id"]) / f"batch-{context['ti'].map_index:04d}"
         staged = stage_sources(sources, folder, warehouse_path(), lake_data=settings.lake_data())

@@ -5,6 +5,7 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from datetime import datetime, timezone
 
 DEFAULT_DB = "data/warehouse.duckdb"
@@ -12,7 +13,18 @@ DEFAULT_REPORT_DIR = "data/report"
 DEFAULT_EXPORT_DIR = "data/export"
 DEFAULT_DICTIONARY = "docs/data-dictionary.md"
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2  # docs/contract.md, "Exit codes"
+
+
+class UsageError(Exception):
+    """A flag value the command cannot work with (exit 2, one line)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (`pipeline enrich: error: argument --limit: …`), exit 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def db_path(arg: str | None) -> str:
@@ -32,7 +44,7 @@ LAKE_DATA_HELP = "data folder (or s3:// prefix) of a DuckLake named by --db (def
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__)
+    parser = _Parser(prog="pipeline", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -54,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     enrich = commands.add_parser("enrich", help="ask the platforms about posts the pages left incomplete "
                                                 "(text, author, time, whether the post is still there)")
-    enrich.add_argument("--limit", type=int, default=500, help="posts to ask about in this run (default 500)")
+    enrich.add_argument("--limit", type=_positive_int, default=500, help="posts to ask about in this run (default 500)")
     enrich.add_argument("--db", help=DB_HELP)
     enrich.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
 
@@ -84,16 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The `pipeline` command; returns its exit code."""
-    try:
-        code = _run(argv)
-        sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
-        return code
-    except BrokenPipeError:
-        # Whoever read our output stopped (`pipeline stats | head -3`): end quietly, as other command-line tools do.
-        # The work was done before anything was printed; only the rest of the printing is dropped.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILED
+    """The `pipeline` command; returns its exit code. Everything it prints goes out redacted: no password, key or
+    token (of a lake, a URL, the environment) in any line (pipeline/redact.py)."""
+    from pipeline.redact import redacted_output
+
+    with redacted_output():
+        try:
+            code = _run(argv)
+            sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
+            return code
+        except BrokenPipeError:
+            # Whoever read our output stopped (`pipeline stats | head -3`): end quietly, as other command-line tools
+            # do. The work was done before anything was printed; only the rest of the printing is dropped.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_FAILED
+        except Exception:  # a bug: its traceback, redacted like everything else we print
+            traceback.print_exc()
+            return EXIT_FAILED
 
 
 def _run(argv: list[str] | None) -> int:
@@ -113,6 +132,17 @@ def _run(argv: list[str] | None) -> int:
     if args.command in ("report", "export", "dictionary"):
         return _reporting(args)
     return _stats(args)
+
+
+def _positive_int(text: str) -> int:
+    """A count of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _day(text: str) -> datetime:
@@ -198,6 +228,7 @@ def _reporting(args) -> int:
     """`report`, `export` and `dictionary` (pipeline/report/)."""
     import duckdb
 
+    from pipeline.report.export import ExportRefused
     from pipeline.store import STORE_ERRORS
     from pipeline.store.backend import backend_for
 
@@ -206,11 +237,13 @@ def _reporting(args) -> int:
         if args.command == "report":
             from pipeline.report.html import write_report
 
-            print(f"report written to {write_report(_existing(args.db, data), args.out, lake_data=data)}")
+            db = _existing(args.db, data)
+            print(f"report written to {write_report(db, _output_folder(args.out, 'index.html'), lake_data=data)}")
         elif args.command == "export":
             from pipeline.report.export import export
 
-            counts = export(_existing(args.db, data), args.out, args.format, lake_data=data)
+            db = _existing(args.db, data)
+            counts = export(db, _output_folder(args.out, 'the export'), args.format, lake_data=data)
             print(f"exported {len(counts)} tables and views to {args.out} ({args.format})")
             for name, rows in counts.items():
                 print(f"  {name:<28} {rows:>9} rows")
@@ -218,18 +251,36 @@ def _reporting(args) -> int:
             from pipeline.report.dictionary import MissingComments, write_dictionary
 
             try:
+                if os.path.isdir(args.out):
+                    raise UsageError(f"--out {args.out} is a folder; name the Markdown file to write")
                 print(f"data dictionary written to {write_dictionary(args.out, args.db and _existing(args.db))}")
             except MissingComments as exc:
                 print(f"pipeline dictionary: {exc}", file=sys.stderr)
                 return EXIT_FAILED
+    except (UsageError, ExportRefused) as exc:
+        print(f"pipeline {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except STORE_ERRORS as exc:
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # a file the command reads or writes was refused: permissions, read-only, disk full
+        print(f"pipeline {args.command}: {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     except duckdb.Error as exc:  # the warehouse could not be read (say, a lake's data store out of reach)
         where = backend_for(db_path(args.db)).describe()  # a lake's password hidden
         print(f"pipeline {args.command}: {where}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _output_folder(path: str, what: str) -> str:
+    """--out of `report` and `export`: a folder that exists, or a new one in a folder that exists."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"--out {path} is a file; name a folder for {what}")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"--out {path}: there is no folder {parent} to create it in")
+    return path
 
 
 def _existing(arg: str | None, data: str | None = None) -> str:

@@ -23,6 +23,7 @@ from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import ParseError, parse
+from pipeline.redact import redact
 from pipeline.settings import data_dir
 from pipeline.provenance import read_refusal
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, shown, warc_reads
@@ -50,7 +51,11 @@ class SourceReport:
     note: str | None = None  # "not modified" / "unchanged": fetched, nothing new to parse
 
     def line(self) -> str:
-        """One summary line for people (a name with control characters in it shown escaped)."""
+        """One summary line for people (the CLI prints it, a DAG task's log shows it): without secrets, and a name
+        with control characters in it shown escaped."""
+        return redact(self._line())
+
+    def _line(self) -> str:
         if not self.ok:
             return shown(f"FAILED {self.source}: {self.stage}: {self.cause}")
         if self.note:
@@ -283,7 +288,7 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                     continue
             found = discover_source(source, fetcher, start, end, validators=known)
             records += found.records
-            notes += [f"{source.name}: {problem}" for problem in found.problems]
+            notes += [redact(f"{source.name}: {problem}") for problem in found.problems]  # printed by the DAG
             for entry in found.entries[:max_pages]:
                 entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
                                                "settings": dict(source.settings_overrides),

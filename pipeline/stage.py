@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from pipeline import keys
 from pipeline.model import FetchRecord, Page, ParseResult, SocialPost, UpdateItem
+from pipeline.redact import redact_optional
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -71,11 +72,22 @@ class Batch:
         return sum(t.num_rows for t in self.tables.values())
 
 
+# Columns that carry addresses and messages as a user or a server gave them: a password in a URL's user info, a
+# `?token=` or a secret in an error message is replaced by `***` before the row reaches the warehouse
+# (pipeline/redact.py). Keys are computed before, from the address as given, so identities do not change.
+REDACTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("url", "canonical_url", "source"),
+    "fetch_log": ("url", "final_url", "cause"),
+}
+
+
 @dataclass
 class _Rows:
     by_table: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in SCHEMAS})
 
     def add(self, table: str, **row) -> None:
+        for column in REDACTED_COLUMNS.get(table, ()):
+            row[column] = redact_optional(row[column])
         self.by_table[table].append(row)
 
 

@@ -2,8 +2,9 @@
 
 An Airflow 3 plugin: a FastAPI app mounted at /threadline on the api-server, and an external view that puts it in
 the navigation. Every route requires a signed-in user allowed to read DAGs (the UI's cookie or a bearer token);
-anyone else gets 401/403. The page reads the published warehouse read-only through `pipeline.store.open_reader`,
-like an analyst would, so it never blocks a load.
+anyone else gets 401/403. FastAPI's own API docs (/docs, /redoc, /openapi.json) are turned off: they would be served
+without that check. The page reads the published warehouse read-only through `pipeline.store.open_reader`, like an
+analyst would, so it never blocks a load, and shows the warehouse without its credentials (pipeline/redact.py).
 """
 from __future__ import annotations
 
@@ -20,27 +21,31 @@ URL_PREFIX = "/threadline"
 LAST_RUNS = 20
 LAST_FAILURES = 50
 
-app = FastAPI(title="Threadline warehouse", dependencies=[Depends(requires_access_dag("GET"))])
+# No docs_url / redoc_url / openapi_url: FastAPI serves those outside the app's dependencies, to anyone.
+app = FastAPI(title="Threadline warehouse", dependencies=[Depends(requires_access_dag("GET"))],
+              docs_url=None, redoc_url=None, openapi_url=None)
 
 
 def summary() -> dict:
     """What the page shows, as plain data: the warehouse path, its row counts, its last runs, failing sources."""
+    from pipeline.redact import redact
     from pipeline.store import WarehouseMissing, open_reader
     from pipeline.store.sqlfiles import sql
     from threadline_airflow.connection import warehouse_path
 
     db = warehouse_path()
+    shown = redact(db)  # a lake's libpq string may carry a password
     try:
         con = open_reader(db)
     except WarehouseMissing:
-        return {"warehouse": db, "exists": False, "counts": {}, "runs": [], "failures": []}
+        return {"warehouse": shown, "exists": False, "counts": {}, "runs": [], "failures": []}
     try:
         counts = dict(con.execute(sql("stats/table_counts")).fetchall())
         runs = _rows(con.execute(sql("ui/last_runs"), [LAST_RUNS]))
         failures = _rows(con.execute(sql("ui/failures_by_source"), [LAST_FAILURES]))
     finally:
         con.close()
-    return {"warehouse": db, "exists": True, "counts": counts, "runs": runs, "failures": failures}
+    return {"warehouse": shown, "exists": True, "counts": counts, "runs": runs, "failures": failures}
 
 
 def _rows(cursor) -> list[dict]:

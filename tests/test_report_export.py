@@ -9,7 +9,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from pipeline.cli import main
-from pipeline.report.export import PARTITION_BY
+from pipeline.report.export import MANIFEST, PARTITION_BY
 from report_warehouse import build
 from tests.commands import pipeline
 
@@ -25,10 +25,11 @@ def test_parquet_export_is_partitioned_by_day(db, tmp_path, capsys):
     assert "exported 21 tables and views" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == sorted(PARTITION_BY)
 
-    days = sorted(p.name for p in (out / "report_daily_volume").iterdir())
+    assert all((out / name / MANIFEST).is_file() for name in PARTITION_BY)  # what marks a folder as an export's
+    days = sorted(p.name for p in (out / "report_daily_volume").iterdir() if p.name != MANIFEST)
     assert days[:2] == ["date=2024-11-29", "date=2024-12-19"] and len(days) == 3  # + the run day of undated pages
-    assert sorted(p.name for p in (out / "item_revisions").iterdir()) == ["date=2024-12-19"]
-    assert [p.name for p in (out / "run_table_counts").iterdir()] == ["part-0.parquet"]
+    assert sorted(p.name for p in (out / "item_revisions").iterdir() if p.name != MANIFEST) == ["date=2024-12-19"]
+    assert [p.name for p in (out / "run_table_counts").iterdir() if p.name != MANIFEST] == ["part-0.parquet"]
 
     # read back as a BI tool would: the day comes back as a column
     volume = ds.dataset(out / "report_daily_volume", format="parquet", partitioning="hive").to_table()
@@ -47,8 +48,9 @@ def test_parquet_export_is_partitioned_by_day(db, tmp_path, capsys):
 
 def test_exporting_again_leaves_no_stale_files(db, tmp_path):
     out = tmp_path / "export"
+    assert main(["export", "--db", str(db), "--out", str(out)]) == 0
     stale = out / "articles" / "date=1999-01-01"
-    stale.mkdir(parents=True)
+    stale.mkdir()
     (stale / "part-0.parquet").write_bytes(b"old")
     assert main(["export", "--db", str(db), "--out", str(out)]) == 0
     assert not stale.exists()
@@ -57,7 +59,7 @@ def test_exporting_again_leaves_no_stale_files(db, tmp_path):
 def test_duckdb_export_is_one_file_with_tables_and_views(db, tmp_path):
     out = tmp_path / "export"
     assert main(["export", "--db", str(db), "--out", str(out), "--format", "duckdb"]) == 0
-    assert [p.name for p in out.iterdir()] == ["threadline.duckdb"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "threadline.duckdb"]  # the manifest names the file
     con = duckdb.connect(str(out / "threadline.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (6,)

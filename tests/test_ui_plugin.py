@@ -54,6 +54,18 @@ def test_anyone_not_signed_in_is_refused(server):
                          timeout=30).status_code in (401, 403)
 
 
+def test_the_apps_api_docs_are_not_served_to_anyone(server):
+    """FastAPI serves /docs, /redoc and /openapi.json outside the app's sign-in check: the plugin turns them off."""
+    base, _ = server
+    headers = {"Authorization": f"Bearer {token(base, 'analyst', 's3cret-pass')}"}
+    for path in ("/threadline/docs", "/threadline/redoc", "/threadline/openapi.json",
+                 "/threadline/docs/oauth2-redirect"):
+        for sent in ({}, headers):
+            response = httpx.get(base + path, headers=sent, timeout=30)
+            assert response.status_code in (401, 403, 404), (path, response.status_code)
+            assert "swagger" not in response.text.lower() and '"openapi"' not in response.text
+
+
 def test_a_signed_in_user_sees_runs_counts_and_failures_of_the_connections_warehouse(server):
     base, db = server
     headers = {"Authorization": f"Bearer {token(base, 'analyst', 's3cret-pass')}"}

@@ -6,11 +6,18 @@ named in `PARTITION_BY` below; rows where it is null go to `date=__HIVE_DEFAULT_
 time column is one unpartitioned file. DuckDB: a standalone copy of the published warehouse (tables, reporting views,
 comments) at `<out>/threadline.duckdb`; from a DuckLake, its latest snapshot written as a warehouse file
 (`pipeline.store.export_duckdb`) with the reporting views created in it.
+
+An export deletes only what an export made. Each `<out>/<name>/` folder it writes carries a manifest,
+`.threadline-export.json` (hidden from Parquet readers by its leading dot), and only a folder with one is replaced;
+for the DuckDB file the manifest sits beside it in `<out>/` and names it. Any other file or folder in the way stops
+the export before anything is written (`ExportRefused`).
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,6 +33,7 @@ FORMATS = ("parquet", "duckdb")
 DUCKDB_NAME = "threadline.duckdb"
 PARTITION_COLUMN = "date"
 BATCH_ROWS = 100_000
+MANIFEST = ".threadline-export.json"  # in every folder an export made; only such folders are ever replaced
 
 # Each exported relation and the column whose UTC day partitions it (None: not partitioned). Tables go by the day
 # the warehouse first saw the row (never null); reporting views by the day an analyst would filter on.
@@ -59,17 +67,21 @@ def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", 
     """Export the warehouse at `db` under `out`; returns rows per relation (for duckdb: the file's relations)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    out = Path(out)
+    targets = [out / DUCKDB_NAME] if fmt == "duckdb" else [out / name for name in PARTITION_BY]
+    for target in targets:  # before anything is written, the views included
+        _refuse_unless_ours(target)
     if refresh_views:
         apply_views(db, lake_data=lake_data)
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "duckdb":
+        target = out / DUCKDB_NAME
+        _write_manifest(out, {"format": "duckdb", "file": DUCKDB_NAME})
         if is_lake(db):
-            target = out / DUCKDB_NAME
             export_duckdb(db, target, lake_data=lake_data)
             _create_views(target)
         else:
-            target = copy_published(db, out / DUCKDB_NAME)
+            copy_published(db, target)
         con = open_reader(target)
         try:
             return {name: con.table(name).count("*").fetchone()[0] for name in PARTITION_BY}
@@ -99,9 +111,7 @@ def _export_parquet(db, out: Path, lake_data=None) -> dict[str, int]:
         for name, column in PARTITION_BY.items():
             reader = con.table(name).to_arrow_reader(BATCH_ROWS)
             folder = out / name
-            if folder.exists():
-                shutil.rmtree(folder)  # stale days from an earlier export must not linger
-            folder.mkdir(parents=True)
+            _new_folder(folder, name)
             counted = _Counted(reader)
             if column is None:
                 with pq.ParquetWriter(folder / "part-0.parquet", reader.schema) as writer:
@@ -120,6 +130,48 @@ def _export_parquet(db, out: Path, lake_data=None) -> dict[str, int]:
     finally:
         con.close()
     return counts
+
+
+class ExportRefused(Exception):
+    """The export would replace a file or folder that an export did not make."""
+
+
+def _refuse_unless_ours(path: Path) -> None:
+    """`path` is absent, or an export made it: a folder holding the manifest, or a file the manifest beside it names."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    if not path.is_symlink():
+        if path.is_dir() and (path / MANIFEST).is_file():
+            return
+        if path.is_file() and _manifest(path.parent).get("file") == path.name:
+            return
+    raise ExportRefused(f"{path} is in the way: it was not made by `pipeline export` (no {MANIFEST} "
+                        f"{'in' if path.is_dir() else 'beside'} it); move it away or choose another --out. "
+                        "Nothing was deleted.")
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        found = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write_manifest(folder: Path, what: dict) -> None:
+    (folder / MANIFEST).write_text(json.dumps({
+        "made_by": "pipeline export", **what, "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "note": "pipeline export replaces what this file names (and nothing without such a file) on the next export",
+    }) + "\n", encoding="utf-8")
+
+
+def _new_folder(folder: Path, name: str) -> None:
+    """An empty `folder` for relation `name`, with its manifest, replacing the one an earlier export made."""
+    _refuse_unless_ours(folder)
+    if folder.exists():
+        shutil.rmtree(folder)  # stale days from an earlier export must not linger
+    folder.mkdir(parents=True)
+    _write_manifest(folder, {"format": "parquet", "relation": name})
 
 
 class _Counted:

@@ -37,6 +37,7 @@ from typing import Iterator, Mapping
 
 import duckdb
 
+from pipeline.redact import redact
 from pipeline.store.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -55,23 +56,31 @@ _LOCK_NAMESPACE = 0x7468726C  # "thrl"
 SCHEMA_LOCK = "schema_migrations"
 
 
-class WarehouseBusy(Exception):
+class StoreError(Exception):
+    """A failure the store reports to people: its message names the warehouse and the cause, never a secret (the
+    message is redacted when the exception is made, pipeline/redact.py)."""
+
+    def __init__(self, *args):
+        super().__init__(*(redact(arg) if isinstance(arg, str) else arg for arg in args))
+
+
+class WarehouseBusy(StoreError):
     """Another writer held the warehouse (or a table of it) for longer than we were willing to wait."""
 
 
-class LoadFailed(Exception):
+class LoadFailed(StoreError):
     """A batch could not be merged (after any retries): the warehouse stays as it was before that batch."""
 
 
-class ViewsFailed(Exception):
+class ViewsFailed(StoreError):
     """A reporting view (`sql/reporting/`) could not be applied: the file and DuckDB's reason."""
 
 
-class WarehouseMissing(Exception):
+class WarehouseMissing(StoreError):
     """There is no warehouse at the given path yet."""
 
 
-class LakeUnavailable(Exception):
+class LakeUnavailable(StoreError):
     """The DuckLake backend cannot start: an extension is missing, or the catalog or data folder is not set up."""
 
 
@@ -556,8 +565,8 @@ class LakeBackend:
     kind = "ducklake"
 
     def describe(self) -> str:
-        """The --db value, with any password hidden (it goes into messages and logs)."""
-        return LAKE_PREFIX + re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", self.catalog)
+        """The --db value, with any password hidden (it goes into messages, logs and pages)."""
+        return LAKE_PREFIX + redact(self.catalog)
 
     # --- sessions ---
     def _connect(self, *, read_only: bool, snapshot: int | None = None, at=None,
@@ -627,7 +636,8 @@ class LakeBackend:
         try:
             con = psycopg2.connect(self.catalog, application_name="threadline")
         except psycopg2.OperationalError as exc:
-            raise LakeUnavailable(f"cannot reach the lake's catalog ({self.describe()}): {str(exc).strip()}") from exc
+            raise LakeUnavailable(f"cannot reach the lake's catalog ({self.describe()}): "
+                                  f"{str(exc).strip().splitlines()[0]}") from exc
         con.autocommit = True
         return con
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.redact import redact
 from pipeline.stage import Batch
 from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, LoadFailed,
                                     PublishFailed, ViewsFailed, WarehouseBusy, WarehouseMissing, WarehouseUnusable,
@@ -329,7 +330,7 @@ class Writer:
             set_variable(self.con, "attempt", attempt)
             set_variable(self.con, "attempt_started_at", started)
             set_variable(self.con, "outcome", outcome)
-            set_variable(self.con, "error", f"{type(exc).__name__}: {exc}"[:2000])
+            set_variable(self.con, "error", redact(f"{type(exc).__name__}: {exc}")[:2000])  # no secret stored
             self.con.execute(sql("runs/attempt"))
 
         try:
