@@ -7,6 +7,7 @@ commit, and a commit that loses to another one is retried. The writer below is t
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -20,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.stage import Batch
-from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, LoadFailed,
+from pipeline.store.backend import (FileBackend, LakeBackend, LakeUnavailable, LoadFailed,
                                     ViewsFailed, WarehouseBusy, WarehouseMissing, backend_for, connect_file)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
@@ -82,11 +83,19 @@ class Writer:
         self.views_applied: list[str] = []
 
     def __enter__(self) -> "Writer":
+        # On a lake, writers starting at once take turns to create the catalog, migrate it and apply the views:
+        # the first does the work, the others find it done. A file's writer is alone under its file lock already.
+        setting_up = self.backend.setting_up(self.lock_timeout_s) if isinstance(self.backend, LakeBackend) \
+            else contextlib.nullcontext()
+        with setting_up:
+            self._start()
+        return self
+
+    def _start(self) -> None:
         con = self.backend.open_writer(self.lock_timeout_s)
         try:
-            if pending(con):  # concurrent writers on a lake: one migrates, the others wait and find nothing to do
-                with self.backend.locks([SCHEMA_LOCK]):
-                    migrate(con, self.backend.adapt_ddl)
+            if pending(con):
+                migrate(con, self.backend.adapt_ddl)
         except BaseException:
             self.backend.abandon_writer(con)
             raise
@@ -105,7 +114,6 @@ class Writer:
             self.con = None
             self.backend.abandon_writer(con)
             raise
-        return self
 
     def __exit__(self, *exc) -> None:
         con, self.con = self.con, None
