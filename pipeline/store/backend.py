@@ -49,6 +49,18 @@ _LOCK_NAMESPACE = 0x7468726C  # "thrl"
 SCHEMA_LOCK = "schema_migrations"  # held while a writer creates the lake's catalog, migrates it and applies its views
 
 
+@dataclass
+class LockTime:
+    """Seconds this process spent waiting for and holding a lake's table locks (`LakeBackend.locks`), summed over
+    every writer it opened: two clock readings per lock set, always on. `bench/load.py` reads it."""
+
+    waited_s: float = 0.0
+    held_s: float = 0.0
+
+
+LOCK_TIME = LockTime()
+
+
 class WarehouseBusy(Exception):
     """Another writer held the warehouse (or a table of it) for longer than we were willing to wait."""
 
@@ -468,7 +480,11 @@ class LakeBackend:
                                         f"{self.lock_timeout_s:.0f} s") from None
                 held.append(name)
             got = time.monotonic()
-            yield
+            LOCK_TIME.waited_s += got - asked
+            try:
+                yield
+            finally:
+                LOCK_TIME.held_s += time.monotonic() - got
             log.debug("locks %s: waited %.2f s, held %.2f s", ",".join(names), got - asked, time.monotonic() - got)
         finally:
             try:
