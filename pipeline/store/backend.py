@@ -420,12 +420,16 @@ class LakeBackend:
         con.autocommit = True
         return con
 
+    def exists(self) -> bool:
+        """Whether the catalog holds a lake yet (the first writer creates it)."""
+        return self._stored_data_path() is not None
+
     @contextlib.contextmanager
     def setting_up(self, lock_timeout_s: float) -> Iterator[None]:
-        """Hold the lake's schema lock (`SCHEMA_LOCK`) while a writer starts: creates the catalog (the first ATTACH
-        of an empty catalog database creates DuckLake's tables, and two at once collide), migrates it and brings
-        its views up to date, so any number of writers may start at once on an empty catalog. The lock lives on a
-        session of its own, closed at the end (or by the writer's death), which releases it."""
+        """Hold the lake's schema lock (`SCHEMA_LOCK`) while a writer creates the catalog (the first ATTACH of an
+        empty catalog database creates DuckLake's tables, and two at once collide), migrates it and brings its views
+        up to date, so any number of writers may start at once on an empty catalog. The lock lives on a session of
+        its own, closed at the end (or by the writer's death), which releases it."""
         import psycopg2
 
         with contextlib.closing(self._pg()) as pg, pg.cursor() as cur:

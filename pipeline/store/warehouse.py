@@ -83,22 +83,37 @@ class Writer:
         self.views_applied: list[str] = []
 
     def __enter__(self) -> "Writer":
-        # On a lake, writers starting at once take turns to create the catalog, migrate it and apply the views:
-        # the first does the work, the others find it done. A file's writer is alone under its file lock already.
-        setting_up = self.backend.setting_up(self.lock_timeout_s) if isinstance(self.backend, LakeBackend) \
-            else contextlib.nullcontext()
-        with setting_up:
-            self._start()
+        # On a lake, writers that find the catalog missing, a migration pending or the views out of date take turns
+        # (one advisory lock) to create, migrate and update it: the first does the work, the others find it done.
+        # A writer that finds nothing to do takes no turn. A file's writer is alone under its file lock anyway.
+        lake = isinstance(self.backend, LakeBackend)
+        con = self.backend.open_writer(self.lock_timeout_s) if not lake or self.backend.exists() else None
+        try:
+            if con is None or self._needs_setting_up(con):
+                with self.backend.setting_up(self.lock_timeout_s) if lake else contextlib.nullcontext():
+                    if con is None:
+                        con = self.backend.open_writer(self.lock_timeout_s)
+                    self._set_up(con)
+        except BaseException:
+            self.con = None
+            if con is not None:
+                self.backend.abandon_writer(con)
+            raise
+        self.con = con
         return self
 
-    def _start(self) -> None:
-        con = self.backend.open_writer(self.lock_timeout_s)
+    def _needs_setting_up(self, con: duckdb.DuckDBPyConnection) -> bool:
+        if pending(con):
+            return True
         try:
-            if pending(con):
-                migrate(con, self.backend.adapt_ddl)
-        except BaseException:
-            self.backend.abandon_writer(con)
-            raise
+            return self.keep_views_current and not views_current(con)
+        except duckdb.Error:  # e.g. the lake's data store out of reach: `_set_up` logs it
+            return True
+
+    def _set_up(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Apply the migrations this warehouse lacks, then bring the reporting views up to date."""
+        if pending(con):
+            migrate(con, self.backend.adapt_ddl)
         self.con = con
         # The reporting views come with the schema: analysts find them after any load. Failing to bring them up to
         # date (a broken view file, or the lake's data store out of reach) must not stop a load: the load reports
@@ -110,10 +125,6 @@ class Writer:
             self.views_applied = []
             log.warning("%s: the reporting views were not brought up to date: %s", self.backend.describe(),
                         str(exc).strip().splitlines()[0])
-        except BaseException:
-            self.con = None
-            self.backend.abandon_writer(con)
-            raise
 
     def __exit__(self, *exc) -> None:
         con, self.con = self.con, None
