@@ -137,7 +137,8 @@ def compare(pages: int, args) -> None:
     print(f"  ratio of rows/s, ours ÷ theirs (median of rounds, range):")
     for theirs in [who for _, who in labels if who in ("raw", "dlt")]:
         for ours, what in (("ours", "load alone"), ("e2e", "end to end")):
-            cells = "".join(_ratio(seconds[f"{theirs} {s}"], seconds[f"{ours} {s}"]).rjust(26) for s in ("new", "again"))
+            cells = "".join(_ratio(seconds[f"{theirs} {s}"], seconds[f"{ours} {s}"]).rjust(26)
+                            for s in ("new", "again"))
             print(f"    {'÷ ' + theirs + ', ' + what:<24}{cells}")
 
 

@@ -6,6 +6,7 @@ tables), each into the same tables with the same keys, in a DuckDB file of its o
   matching, no counts, no bookkeeping, no published copy: the floor.
 - dlt (`dlt[duckdb]`, the bench extra): `pipeline.run` of one resource per table with `primary_key` = our key and
   `write_disposition="merge"` (dlt's delete-insert: its own staging dataset, dedupe on the key, load records).
+  dlt keeps list columns (`authors`, `headings`) as JSON.
 
 Both are prepared untimed (tables created), as our warehouse is migrated untimed. Bench code only: pipeline/ never
 imports this module or dlt.
