@@ -53,7 +53,19 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 
 # Advisory lock keys: (our namespace, crc32 of the lock's name) so other users of the catalog database don't collide.
 _LOCK_NAMESPACE = 0x7468726C  # "thrl"
-SCHEMA_LOCK = "schema_migrations"
+SCHEMA_LOCK = "schema_migrations"  # held while a writer creates the lake's catalog, migrates it and applies its views
+
+
+@dataclass
+class LockTime:
+    """Seconds this process spent waiting for and holding a lake's table locks (`LakeBackend.locks`), summed over
+    every writer it opened: two clock readings per lock set, always on. `bench/load.py` reads it."""
+
+    waited_s: float = 0.0
+    held_s: float = 0.0
+
+
+LOCK_TIME = LockTime()
 
 
 class StoreError(Exception):
@@ -641,6 +653,27 @@ class LakeBackend:
         con.autocommit = True
         return con
 
+    def exists(self) -> bool:
+        """Whether the catalog holds a lake yet (the first writer creates it)."""
+        return self._stored_data_path() is not None
+
+    @contextlib.contextmanager
+    def setting_up(self, lock_timeout_s: float) -> Iterator[None]:
+        """Hold the lake's schema lock (`SCHEMA_LOCK`) while a writer creates the catalog (the first ATTACH of an
+        empty catalog database creates DuckLake's tables, and two at once collide), migrates it and brings its views
+        up to date, so any number of writers may start at once on an empty catalog. The lock lives on a session of
+        its own, closed at the end (or by the writer's death), which releases it."""
+        import psycopg2
+
+        with contextlib.closing(self._pg()) as pg, pg.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(lock_timeout_s * 1000)}")
+            try:
+                cur.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_NAMESPACE, _lock_key(SCHEMA_LOCK)))
+            except psycopg2.errors.LockNotAvailable:
+                raise WarehouseBusy(f"{self.describe()}: another writer was still creating or migrating the lake "
+                                    f"after {lock_timeout_s:.0f} s") from None
+            yield
+
     def open_writer(self, lock_timeout_s: float) -> duckdb.DuckDBPyConnection:
         self.lock_timeout_s = lock_timeout_s
         self._lock_con = self._pg()  # a session of its own: advisory locks live as long as it does
@@ -704,7 +737,11 @@ class LakeBackend:
                                         f"{self.lock_timeout_s:.0f} s") from None
                 held.append(name)
             got = time.monotonic()
-            yield
+            LOCK_TIME.waited_s += got - asked
+            try:
+                yield
+            finally:
+                LOCK_TIME.held_s += time.monotonic() - got
             log.debug("locks %s: waited %.2f s, held %.2f s", ",".join(names), got - asked, time.monotonic() - got)
         finally:
             try:

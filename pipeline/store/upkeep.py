@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import settings
-from pipeline.store.backend import SCHEMA_LOCK, FileBackend, backend_for, connect_file
+from pipeline.store.backend import FileBackend, backend_for, connect_file
 from pipeline.store.migrate import migrate
 from pipeline.store.sqlfiles import sql
 
@@ -65,10 +65,9 @@ def maintain(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = Non
     if isinstance(backend, FileBackend):
         return {}
     days = settings.lake_retention_days() if retention is None else retention
-    con = backend.open_writer(lock_timeout_s)
+    with backend.setting_up(lock_timeout_s):  # waits for a writer still creating or migrating the lake
+        con = backend.open_writer(lock_timeout_s)
     try:
-        with backend.locks([SCHEMA_LOCK]):
-            pass  # wait for a writer still migrating
         with backend.locks(ALL_TABLES):
             done = backend.maintain(con, retention_days=days)
     finally:

@@ -7,6 +7,7 @@ commit, and a commit that loses to another one is retried. The writer below is t
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -21,9 +22,9 @@ import duckdb
 
 from pipeline.redact import redact
 from pipeline.stage import Batch
-from pipeline.store.backend import (SCHEMA_LOCK, FileBackend, LakeBackend, LakeUnavailable, LoadFailed,
-                                    PublishFailed, ViewsFailed, WarehouseBusy, WarehouseMissing, WarehouseUnusable,
-                                    backend_for, connect_file, first_line)
+from pipeline.store.backend import (FileBackend, LakeBackend, LakeUnavailable, LoadFailed, PublishFailed,
+                                    ViewsFailed, WarehouseBusy, WarehouseMissing, WarehouseUnusable, backend_for,
+                                    connect_file, first_line)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
@@ -85,17 +86,27 @@ class Writer:
         self._finished: list[str] = []  # runs this writer finished: failed after all if publishing fails
 
     def __enter__(self) -> "Writer":
-        con = self.backend.open_writer(self.lock_timeout_s)
+        # On a lake, writers that find the catalog missing, a migration pending or the views out of date take turns
+        # (one advisory lock) to create, migrate and update it: the first does the work, the others find it done.
+        # A writer that finds nothing to do takes no turn. A file's writer is alone under its file lock anyway.
+        lake = isinstance(self.backend, LakeBackend)
+        con = self.backend.open_writer(self.lock_timeout_s) if not lake or self.backend.exists() else None
         try:
-            if pending(con):  # concurrent writers on a lake: one migrates, the others wait and find nothing to do
-                with self.backend.locks([SCHEMA_LOCK]):
-                    migrate(con, self.backend.adapt_ddl)
+            if con is None or self._needs_setting_up(con):
+                with self.backend.setting_up(self.lock_timeout_s) if lake else contextlib.nullcontext():
+                    if con is None:
+                        con = self.backend.open_writer(self.lock_timeout_s)
+                    self._set_up(con)
         except duckdb.Error as exc:
-            self.backend.abandon_writer(con)
+            self.con = None
+            if con is not None:
+                self.backend.abandon_writer(con)
             raise WarehouseUnusable(f"{self.backend.describe()}: the schema could not be brought up to date: "
                                     f"{first_line(exc)}") from exc
         except BaseException:
-            self.backend.abandon_writer(con)
+            self.con = None
+            if con is not None:
+                self.backend.abandon_writer(con)
             raise
         self.con = con
         try:
@@ -106,6 +117,21 @@ class Writer:
             self.con = None
             self.backend.abandon_writer(con)
             raise
+        return self
+
+    def _needs_setting_up(self, con: duckdb.DuckDBPyConnection) -> bool:
+        if pending(con):
+            return True
+        try:
+            return self.keep_views_current and not views_current(con)
+        except duckdb.Error:  # e.g. the lake's data store out of reach: `_set_up` logs it
+            return True
+
+    def _set_up(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Apply the migrations this warehouse lacks, then bring the reporting views up to date."""
+        if pending(con):
+            migrate(con, self.backend.adapt_ddl)
+        self.con = con
         # The reporting views come with the schema: analysts find them after any load. Failing to bring them up to
         # date (a broken view file, or the lake's data store out of reach) must not stop a load: the load reports
         # its own failure if it has one; `apply_views` (report, export) raises it instead.
@@ -116,11 +142,6 @@ class Writer:
             self.views_applied = []
             log.warning("%s: the reporting views were not brought up to date: %s", self.backend.describe(),
                         str(exc).strip().splitlines()[0])
-        except BaseException:
-            self.con = None
-            self.backend.abandon_writer(con)
-            raise
-        return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         """Publish (on a file) and release the warehouse. When publishing fails after the runs were recorded, they
