@@ -22,7 +22,7 @@ from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_envir
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
-from pipeline.parse import ParseError, parse
+from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.settings import data_dir
 from pipeline.provenance import read_refusal
@@ -62,7 +62,8 @@ class SourceReport:
             return shown(f"ok     {self.source}: {self.note}")
         parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts.items() if n)
         warned = f" ({len(self.warnings)} warnings)" if self.warnings else ""
-        return shown(f"ok     {self.source}: {parts or 'no items'}{warned}")
+        thin = next((warning for warning in self.warnings if warning.startswith(THIN_BODY)), None)
+        return shown(f"ok     {self.source}: {parts or 'no items'}{warned}" + (f"; {thin}" if thin else ""))
 
 
 @dataclass
@@ -96,6 +97,8 @@ def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
         return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
         log.warning("%s: parse: %s", shown(read.source), shown(warning))
+    if read.records and result.warnings:
+        read.records[-1].parse_notes = "\n".join(result.warnings)
     return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
                                 warnings=list(result.warnings))
 

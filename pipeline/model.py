@@ -146,3 +146,5 @@ class FetchRecord:
     content_hash: str | None = None  # keys.body_hash of the decoded body: "unchanged" compares it
     archive_path: str | None = None  # the .warc.gz holding this response, and the response record's offset
     archive_offset: int | None = None
+    # Added by the run (pipeline/ingest) for a document it parsed: the parser's warnings, one a line; None when none.
+    parse_notes: str | None = None

@@ -55,7 +55,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("outcome", pa.string()), ("bytes", pa.int64()), ("elapsed_ms", pa.int64()), ("stage", pa.string()),
         ("cause", pa.string()), ("final_url", pa.string()), ("content_type", pa.string()), ("etag", pa.string()),
         ("last_modified", pa.string()), ("content_hash", pa.string()), ("archive_path", pa.string()),
-        ("archive_offset", pa.int64()),
+        ("archive_offset", pa.int64()), ("parse_notes", pa.string()),
     ]),
 }
 

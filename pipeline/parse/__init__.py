@@ -8,6 +8,11 @@ from __future__ import annotations
 from pipeline.model import Document, ParseResult
 
 
+# Opens the warning on a page whose body came out (nearly) empty while its markup holds an article's text: the run
+# shows it on the source's line, not only in the warning count.
+THIN_BODY = "the body text came out nearly empty"
+
+
 class ParseError(Exception):
     """A document no page could be read from; the message names the source and the cause."""
 

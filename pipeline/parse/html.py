@@ -13,8 +13,8 @@ import lxml.etree
 import lxml.html
 
 from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
-from pipeline.parse import ParseError
-from pipeline.parse.embeds import find_embed_elements, read_embed
+from pipeline.parse import THIN_BODY, ParseError
+from pipeline.parse.embeds import find_embed_elements, noscript_copies, read_embed
 from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS, is_ad_label, is_chrome_by_name,
                                    readable_text, run_text)
 from pipeline.parse.language import guess_language
@@ -125,11 +125,13 @@ def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> No
     except Exception as exc:
         warnings.append(f"live-blog entries and embeds could not be read: {type(exc).__name__}: {exc}"[:300])
 
+    article_chars = 0
     try:
         entries = blog.entry_elements() if blog is not None else []
         for element in blog.entry_chrome() if blog is not None else ():
             if element.getparent() is not None:
                 element.drop_tree()
+        article_chars = _paragraph_chars(content)  # before furniture goes: what the article element holds
         _remove_chrome(content, entries)
         blocks = _blocks(content)
     except RecursionError:
@@ -145,9 +147,25 @@ def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> No
                 if entry.text:
                     blocks.extend(_Block("paragraph", text=line) for line in entry.text.split("\n") if line)
     _fill_body(page, blocks)
+    if note := _thin_body_note(page.body_text, article_chars):
+        warnings.append(note)
     if not page.language and (guess := guess_language(f"{page.title or ''}\n{page.body_text}")):
         page.language = guess
         warnings.append(f"the page declares no language; {guess!r} is guessed from its words")
+
+
+def _thin_body_note(body_text: str, article_chars: int) -> str | None:
+    """A warning when the body came out under `_THIN_BODY_WORDS` words (and under a quarter of the text) while the
+    content element's paragraphs held `_ARTICLE_CHARS` characters or more: the article was lost, not absent."""
+    words = len(body_text.split())
+    if words >= _THIN_BODY_WORDS or article_chars < _ARTICLE_CHARS or len(body_text) * 4 >= article_chars:
+        return None
+    return (f"{THIN_BODY}: {words} words, while the content element's paragraphs hold {article_chars} characters;"
+            " the article's text was probably lost")
+
+
+_THIN_BODY_WORDS = 50
+_ARTICLE_CHARS = 1000
 
 
 def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Page, warnings: list[str]):
@@ -603,15 +621,20 @@ def _paragraph_chars(element) -> int:
 
 
 def _read_embeds(found, warnings: list[str]) -> list[tuple[Embed, object]]:
-    """The embedded posts of the found embed elements, in page order, with the element each came from."""
-    read = []
+    """The embedded posts of the found embed elements, in page order, with the element each came from; a lazy
+    embed's `<noscript>` fallback copy is the same embed, not a second one."""
+    posts = []
     for number, (kind, element) in enumerate(found, start=1):
         try:
-            post = read_embed(kind, element)
+            posts.append((kind, element, read_embed(kind, element)))
         except Exception as exc:  # one unreadable embed must not lose the page
             warnings.append(f"embed {number} ({kind.name}) could not be read: {type(exc).__name__}: {exc}")
-            continue
-        read.append((Embed(post=post, position=len(read) + 1, form=kind.form), element))
+    copies = noscript_copies((element, (post.platform, post.native_id or post.url) if post.native_id or post.url else None)
+                             for _, element, post in posts)
+    read = []
+    for kind, element, post in posts:
+        if element not in copies:
+            read.append((Embed(post=post, position=len(read) + 1, form=kind.form), element))
     return read
 
 

@@ -3,7 +3,9 @@
 To add a platform (say `bluesky.py`):
 
 Platforms so far: `x`, `bluesky`, `mastodon`, `instagram`, `threads`, `telegram`, `tiktok`, `youtube`, `facebook`;
-`placeholder.py` comes last and reads publishers' own placeholders of any platform by the post URL in a `data-*`
+`lazy.py` rewrites lazy and deferred forms (a marker class in a `data-*` attribute, a frame address waiting in
+`data-src`) as the embed code they stand for before any XPath runs, and tells a `<noscript>` fallback copy from a
+second embed; `placeholder.py` comes last and reads publishers' own placeholders of any platform by the post URL in a `data-*`
 attribute (its kind's `platform` is "any"); `common.py` holds what their readers share (attribute scans, `— Name (@handle)` signatures, written dates).
 
 1. In the module, write for each markup form a reader `read(element: bs4.Tag) -> SocialPost`. It receives a
@@ -30,11 +32,12 @@ from bs4 import BeautifulSoup
 
 from pipeline.model import SocialPost
 from pipeline.parse.embeds import (
-    bluesky, facebook, instagram, mastodon, placeholder, telegram, threads, tiktok, x, youtube,
+    bluesky, facebook, instagram, lazy, mastodon, placeholder, telegram, threads, tiktok, x, youtube,
 )
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+from pipeline.parse.embeds.lazy import noscript_copies
 
-__all__ = ["EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "read_embed"]
+__all__ = ["EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "noscript_copies", "read_embed"]
 
 EMBED_KINDS: tuple[EmbedKind, ...] = (
     *x.KINDS,
@@ -62,7 +65,10 @@ def _compiled(xpath: str) -> lxml.etree.XPath:
 
 
 def find_embed_elements(content: lxml.html.HtmlElement) -> list[tuple[EmbedKind, lxml.html.HtmlElement]]:
-    """Every embed inside the content element with the kind that reads it, in page order, each element once."""
+    """Every embed inside the content element with the kind that reads it, in page order, each element once.
+
+    Lazy forms are first rewritten in the tree as the embed code they defer (`lazy.normalise`)."""
+    lazy.normalise(content)
     found: list[tuple[EmbedKind, lxml.html.HtmlElement]] = []
     seen: set[lxml.html.HtmlElement] = set()
     for kind in EMBED_KINDS:

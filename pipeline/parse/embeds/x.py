@@ -1,7 +1,7 @@
 """X/Twitter embeds: `blockquote.twitter-tweet` / `twitter-video` as pasted, WordPress's bare-URL fallback, the
-rendered iframe widgets.js leaves in a saved page, `amp-twitter`, publishers' own placeholders (any element with an
-attribute named like `data-tweet-id` whose value looks like a status id or URL), and a status link standing alone
-in a paragraph. Forms without text get their time from the snowflake id."""
+rendered iframe widgets.js leaves in a saved page, Kinja's lazy inset frame, `amp-twitter`, publishers' own
+placeholders (any element with an attribute named like `data-tweet-id` whose value looks like a status id or URL),
+and a status link standing alone in a paragraph. Forms without text get their time from the snowflake id."""
 from __future__ import annotations
 
 import re
@@ -146,6 +146,18 @@ def read_id_attribute(element: Tag) -> SocialPost:
     return _id_only_post(status_id, user)
 
 
+_KINJA_INSET = re.compile(r"/embed/inset/iframe\?(?:[^#]*&)?id=twitter-(?P<id>\d{5,20})(?:\D|$)")
+
+
+def read_kinja_inset(frame: Tag) -> SocialPost:
+    """A post from a Kinja (G/O Media: kotaku.com, deadspin.com) lazy inset frame, `…/embed/inset/iframe?id=twitter-<id>`
+    in `data-src` (or `src` once loaded)."""
+    for name in ("data-src", "src"):
+        if isinstance(frame.get(name), str) and (match := _KINJA_INSET.search(frame[name])):
+            return _id_only_post(match.group("id"), None)
+    raise EmbedError("no status id in the inset frame's address")
+
+
 def read_bare_link(paragraph: Tag) -> SocialPost:
     """A post from a paragraph that holds nothing but its status URL (oEmbed providers expand these)."""
     candidates = [link["href"] for link in paragraph.find_all("a", href=True)] + [paragraph.get_text()]
@@ -227,6 +239,13 @@ KINDS = (
         xpath=f".//*[not(self::iframe) and not(self::amp-twitter)][{_TWEET_ATTRIBUTE}][{_NOT_NESTED}]",
         form="placeholder",
         read=read_id_attribute,
+    ),
+    EmbedKind(
+        name="x kinja inset",
+        platform="x",
+        xpath=".//iframe[contains(@data-src, '/embed/inset/iframe?id=twitter-') or contains(@src, '/embed/inset/iframe?id=twitter-')]",
+        form="iframe",
+        read=read_kinja_inset,
     ),
     EmbedKind(
         name="x bare link",

@@ -1,5 +1,6 @@
-"""YouTube embeds: the iframe (youtube.com or youtube-nocookie.com `/embed/<id>`, also lazy `data-src`),
-`lite-youtube[videoid]` and `amp-youtube[data-videoid]`. Native id: the 11-character video id."""
+"""YouTube embeds: the iframe (youtube.com or youtube-nocookie.com `/embed/<id>`, or a watch URL; also lazy
+`data-src`), `lite-youtube[videoid]`, `amp-youtube[data-videoid]` and Kinja's lazy inset frame. Native id: the
+11-character video id."""
 from __future__ import annotations
 
 import re
@@ -30,7 +31,19 @@ def read_island(element: Tag) -> SocialPost:
     return SocialPost(platform="youtube", native_id=match.group("id"), url=youtube_post_url(match.group("id")))
 
 
-_EMBED_SRC = "contains({a}, 'youtube.com/embed/') or contains({a}, 'youtube-nocookie.com/embed/')"
+# A frame whose address is a watch page: iframely's lazy frame keeps the video's own URL in `data-src` (today.com).
+_KINJA_INSET = re.compile(r"/embed/inset/iframe\?(?:[^#]*&)?id=youtube-video-(?P<id>[A-Za-z0-9_-]{11})(?:[^A-Za-z0-9_-]|$)")
+
+
+def read_kinja_inset(frame: Tag) -> SocialPost:
+    """Kinja's (deadspin.com, kotaku.com) lazy inset frame: `…/embed/inset/iframe?id=youtube-video-<id>` in `data-src`."""
+    for name in ("data-src", "src"):
+        if isinstance(frame.get(name), str) and (match := _KINJA_INSET.search(frame[name])):
+            return SocialPost(platform="youtube", native_id=match.group("id"), url=youtube_post_url(match.group("id")))
+    raise EmbedError("no video id in the inset frame's address")
+
+
+_EMBED_SRC = "contains({a}, 'youtube.com/embed/') or contains({a}, 'youtube-nocookie.com/embed/') or contains({a}, 'youtube.com/watch')"
 
 KINDS = (
     EmbedKind(
@@ -40,6 +53,14 @@ KINDS = (
         "[not(contains(@src, '/embed/videoseries')) and not(contains(@data-src, '/embed/videoseries'))]",
         form="iframe",
         read=read,
+    ),
+    EmbedKind(
+        name="youtube kinja inset",
+        platform="youtube",
+        xpath=".//iframe[contains(@data-src, '/embed/inset/iframe?id=youtube-video-')"
+        " or contains(@src, '/embed/inset/iframe?id=youtube-video-')]",
+        form="iframe",
+        read=read_kinja_inset,
     ),
     EmbedKind(
         name="youtube lite",
