@@ -25,8 +25,9 @@ from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.settings import data_dir
+from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
-from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, shown, warc_reads
+from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich
 
@@ -57,13 +58,13 @@ class SourceReport:
 
     def _line(self) -> str:
         if not self.ok:
-            return shown(f"FAILED {self.source}: {self.stage}: {self.cause}")
+            return one_line(f"FAILED {self.source}: {self.stage}: {self.cause}")
         if self.note:
-            return shown(f"ok     {self.source}: {self.note}")
+            return one_line(f"ok     {self.source}: {self.note}")
         parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts.items() if n)
         warned = f" ({len(self.warnings)} warnings)" if self.warnings else ""
         thin = next((warning for warning in self.warnings if warning.startswith(THIN_BODY)), None)
-        return shown(f"ok     {self.source}: {parts or 'no items'}{warned}" + (f"; {thin}" if thin else ""))
+        return one_line(f"ok     {self.source}: {parts or 'no items'}{warned}" + (f"; {thin}" if thin else ""))
 
 
 @dataclass
@@ -83,7 +84,7 @@ class RunReport:
 def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
     """Parse what was read from a source; a failure at any stage becomes the source's report, never an exception."""
     if read.error is not None:
-        log.error("%s: %s: %s", shown(read.source), read.error.stage, shown(read.error.cause))
+        log.error("%s: %s: %s", one_line(read.source), read.error.stage, one_line(read.error.cause))
         return None, SourceReport(read.source, ok=False, stage=read.error.stage, cause=read.error.cause)
     if read.unchanged:
         return None, SourceReport(read.source, ok=True, note=read.unchanged.replace("_", " ") + ", not parsed again")
@@ -91,12 +92,12 @@ def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
         result = parse(read.document)
     except ParseError as exc:
         cause = str(exc).removeprefix(f"{read.source}: ")
-        log.error("%s: parse: %s", shown(read.source), shown(cause))
+        log.error("%s: parse: %s", one_line(read.source), one_line(cause))
         last = read.records[-1]
         last.outcome, last.stage, last.cause = "error", "parse", cause
         return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
-        log.warning("%s: parse: %s", shown(read.source), shown(warning))
+        log.warning("%s: parse: %s", one_line(read.source), one_line(warning))
     if read.records and result.warnings:
         read.records[-1].parse_notes = "\n".join(result.warnings)
     return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
@@ -340,7 +341,7 @@ def _entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if refusal:
         error = SourceError(location, "fetch", refusal, outcome="refused")
         return iter([Read(location, error=error, records=[FetchRecord(
-            url=shown(location), outcome="refused", fetched_at=datetime.now(timezone.utc), stage="fetch",
+            url=one_line(location), outcome="refused", fetched_at=datetime.now(timezone.utc), stage="fetch",
             cause=refusal)])])
     return reader.read(location, source_name=entry.get("source"), overrides=entry.get("settings"))
 

@@ -53,9 +53,6 @@ def is_warc(source: str) -> bool:
     return source.lower().endswith(WARC_SUFFIXES)
 
 
-def shown(text: str) -> str:
-    """A name as one printable line: control characters (a newline in a file name) escaped as Python would."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def expand(sources: list[str]) -> list[str]:

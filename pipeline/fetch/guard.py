@@ -28,6 +28,7 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 
 from pipeline.fetch.deadline import WatchedConnection
 from pipeline.fetch.settings import ENV_PREFIX
+from pipeline.oneline import one_line
 
 ALLOWED_SCHEMES = ("http", "https")
 # 200 characters of a URL in a cause: enough for any scheme and host (DNS names stop at 253 bytes, rare past 60).
@@ -69,8 +70,7 @@ def _embedded(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 def shown(url: str) -> str:
     """A URL as a cause shows it: at most SHOWN_URL_CHARS characters, control characters escaped (a link cannot
     break a log line in two or forge one)."""
-    url = url if len(url) <= SHOWN_URL_CHARS else url[:SHOWN_URL_CHARS - 1] + "…"
-    return url if url.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in url)
+    return one_line(url, SHOWN_URL_CHARS)
 
 
 def allow_hint(addresses: Iterable[Address]) -> str:

@@ -96,12 +96,12 @@ class LakeUnavailable(StoreError):
     """The DuckLake backend cannot start: an extension is missing, or the catalog or data folder is not set up."""
 
 
-class WarehouseUnusable(Exception):
+class WarehouseUnusable(StoreError):
     """The warehouse cannot be opened: a directory, not a DuckDB file, a newer DuckDB's file, a folder we cannot
     write in (no lock, no working copy), a schema the store could not bring up to date."""
 
 
-class PublishFailed(Exception):
+class PublishFailed(StoreError):
     """The working copy could not be checkpointed or published (a full disk, say): the published file is as it was."""
 
 
@@ -342,6 +342,14 @@ class FileBackend:
 
     def release(self) -> None:
         self._unlock()
+
+    def exists(self) -> bool:
+        """A file's writer makes its working copy when it opens: there is nothing to create before."""
+        return True
+
+    def setting_up(self, lock_timeout_s: float) -> contextlib.AbstractContextManager:
+        """A file's writer migrates alone under its file lock: no other lock is needed."""
+        return contextlib.nullcontext()
 
     def close_writer(self, con: duckdb.DuckDBPyConnection | None) -> None:
         try:

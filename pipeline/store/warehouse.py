@@ -7,7 +7,6 @@ commit, and a commit that loses to another one is retried. The writer below is t
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import random
@@ -89,11 +88,10 @@ class Writer:
         # On a lake, writers that find the catalog missing, a migration pending or the views out of date take turns
         # (one advisory lock) to create, migrate and update it: the first does the work, the others find it done.
         # A writer that finds nothing to do takes no turn. A file's writer is alone under its file lock anyway.
-        lake = isinstance(self.backend, LakeBackend)
-        con = self.backend.open_writer(self.lock_timeout_s) if not lake or self.backend.exists() else None
+        con = self.backend.open_writer(self.lock_timeout_s) if self.backend.exists() else None
         try:
             if con is None or self._needs_setting_up(con):
-                with self.backend.setting_up(self.lock_timeout_s) if lake else contextlib.nullcontext():
+                with self.backend.setting_up(self.lock_timeout_s):
                     if con is None:
                         con = self.backend.open_writer(self.lock_timeout_s)
                     self._set_up(con)
