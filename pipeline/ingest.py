@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -447,15 +448,26 @@ def staged_batches(run_folder: Path, count: int, *, discovery: bool = False) -> 
 STAGING_RETENTION_DAYS = 7
 
 
+_STAGED_NAME = re.compile(rf"^(?:{DISCOVERY_FOLDER}|batch-\d{{4}})(?:\.partial-\d+)?$")
+
+
+def _staged_by_us(run_folder: Path) -> bool:
+    """Whether every entry of a run folder is a folder staging writes (a user's file or folder there is not)."""
+    return all(child.is_dir() and not child.is_symlink() and _STAGED_NAME.match(child.name)
+               for child in run_folder.iterdir())
+
+
 def prune_staging(staging_root: Path, *, keep_days: float = STAGING_RETENTION_DAYS) -> list[str]:
-    """Remove run folders under `staging_root` untouched for `keep_days`; returns their names."""
+    """Remove run folders under `staging_root` untouched for `keep_days`; returns their names. Only a folder that
+    holds nothing but what staging writes (`discovery`, `batch-NNNN`, their `.partial-PID` forms) is the pipeline's:
+    anything else under `staging_root` is left alone, whatever its age."""
     if not staging_root.is_dir():
         return []
     cutoff = time.time() - keep_days * 86400
     removed = []
     for folder in sorted(staging_root.iterdir()):
-        if folder.is_dir() and max((p.stat().st_mtime for p in folder.rglob("*")), default=folder.stat().st_mtime) \
-                < cutoff:
+        if folder.is_dir() and not folder.is_symlink() and _staged_by_us(folder) \
+                and max((p.stat().st_mtime for p in folder.rglob("*")), default=folder.stat().st_mtime) < cutoff:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
     return removed

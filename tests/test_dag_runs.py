@@ -182,6 +182,28 @@ def test_staged_batches_of_old_runs_are_removed_and_recent_ones_kept(tmp_path):
     assert [p.name for p in staging.iterdir()] == ["scheduled__recent"]
 
 
+def test_staging_clean_up_leaves_folders_it_did_not_make(tmp_path):
+    import os
+    import time
+
+    from pipeline.ingest import prune_staging
+
+    staging = tmp_path / "staging"
+    old = time.time() - 30 * 86400
+    mine = staging / "scheduled__old" / "batch-0000"
+    theirs = staging / "my-notes"
+    mixed = staging / "manual__old"
+    for folder in (mine, theirs, mixed / "batch-0001"):
+        folder.mkdir(parents=True)
+    (theirs / "notes.txt").write_text("an analyst's file")
+    (mixed / "keep-me.csv").write_text("a,b")
+    for path in [*staging.rglob("*"), staging]:
+        os.utime(path, (old, old))
+    assert prune_staging(staging) == ["scheduled__old"]
+    assert (theirs / "notes.txt").read_text() == "an analyst's file"
+    assert (mixed / "keep-me.csv").exists() and (mixed / "batch-0001").is_dir()
+
+
 def test_the_enrich_dag_asks_the_platform_and_marks_gone_posts_unavailable(env, home):
     from pipeline.ingest import ingest
     from tests.fetch_support import Reply, TestServer
