@@ -123,6 +123,16 @@ def _run(argv: list[str] | None) -> int:
         return int(exc.code or 0)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    from pipeline.fetch.settings import SettingError
+
+    try:
+        return _command(args)
+    except SettingError as exc:  # a THREADLINE_FETCH_* value the operator set is not of its type
+        print(f"pipeline {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _command(args) -> int:
     if args.command == "ingest":
         return _ingest(args)
     if args.command == "reparse":

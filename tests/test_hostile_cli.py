@@ -118,3 +118,15 @@ def test_an_out_that_cannot_be_written_is_a_run_failure_in_one_line(db, tmp_path
 def test_a_dictionary_out_that_is_a_folder_is_a_usage_error(tmp_path):
     line = one_line_error(pipeline("dictionary", "--out", str(tmp_path)))
     assert str(tmp_path) in line and "is a folder" in line
+
+
+@pytest.mark.parametrize("variable, value", [("THREADLINE_FETCH_MAX_BYTES", "abc"),
+                                             ("THREADLINE_FETCH_TOTAL_TIMEOUT", "soon"),
+                                             ("THREADLINE_FETCH_NO_SUCH_SETTING", "1")])
+def test_a_fetch_setting_in_the_environment_that_is_not_of_its_type_is_one_line_exit_2(variable, value, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>A page</title></head><body><p>Some words here.</p></body></html>")
+    result = pipeline("ingest", str(page), "--db", str(tmp_path / "w.duckdb"), env={variable: value})
+    line = one_line_error(result)
+    assert "setting" in line and ("THREADLINE_FETCH_" in line)
+    assert not (tmp_path / "w.duckdb").exists()

@@ -24,6 +24,11 @@ VERSION = "0.1"
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504, 522, 524)
 
 
+class SettingError(ValueError):
+    """A fetch setting the operator gave (a sources-list column, a `THREADLINE_FETCH_*` variable) that does not exist
+    or does not hold a value of its type: a usage error, said in one line naming the setting."""
+
+
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
     """Settings for one source (or the defaults); immutable, so one object can be shared by threads."""
@@ -104,7 +109,8 @@ class FetchSettings:
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> "FetchSettings":
         """A copy with the named fields replaced; text values (from a CSV) are converted to the field's type.
 
-        Empty values are ignored (a CSV cell left blank keeps the default). An unknown name raises ValueError.
+        Empty values are ignored (a CSV cell left blank keeps the default). An unknown name or a value that is not of
+        the field's type raises SettingError.
         """
         if not overrides:
             return self
@@ -112,7 +118,7 @@ class FetchSettings:
         changes: dict[str, Any] = {}
         for name, value in overrides.items():
             if name not in fields:
-                raise ValueError(f"unknown fetch setting {name!r}; known settings: {', '.join(sorted(fields))}")
+                raise SettingError(f"unknown fetch setting {name!r}; known settings: {', '.join(sorted(fields))}")
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             changes[name] = _convert(name, value, getattr(self, name))
@@ -145,7 +151,7 @@ def _convert(name: str, value: Any, current: Any) -> Any:
                 return tuple(int(item) for item in items)
             return tuple(items)
     except ValueError:
-        raise ValueError(f"fetch setting {name}={value!r} is not a valid {type(current).__name__}") from None
+        raise SettingError(f"fetch setting {name}={value!r} is not a valid {type(current).__name__}") from None
     return text
 
 
@@ -157,4 +163,7 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Fetch
     THREADLINE_FETCH_ALLOW_NETWORKS=127.0.0.1/32): how an operator, or a test, sets the fetcher for a whole run."""
     environ = os.environ if environ is None else environ
     overrides = {key[len(ENV_PREFIX):].lower(): value for key, value in environ.items() if key.startswith(ENV_PREFIX)}
-    return FetchSettings().with_overrides(overrides)
+    try:
+        return FetchSettings().with_overrides(overrides)
+    except SettingError as exc:
+        raise SettingError(f"{exc} (from the environment's {ENV_PREFIX}* variables)") from None
