@@ -48,9 +48,10 @@ _PATTERNS: list[re.Pattern] = [
     re.compile(r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s:/?#@'\"]*:(?P<s>[^\s/?#'\"]*)@"),
     # SECRET '…' / SESSION_TOKEN '…' in DuckDB secret SQL ('' is an escaped quote inside the literal).
     re.compile(r"(?i)\b(?:SECRET|SESSION_TOKEN)\s+'(?P<s>(?:[^']|'')*)'"),
-    # libpq password=… (quoted with backslash escapes, or up to the next space), and secret environment settings.
+    # libpq password=… (quoted with backslash escapes, or up to the next space), and secret environment settings; a
+    # value already masked (`password=***)` in a message made from a redacted name) is left as it is.
     re.compile(r"(?i)\b(?:password|passwd|pgpassword|aws_secret_access_key|aws_session_token)\s*=\s*"
-               r"(?P<s>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|(?:\\.|[^\s'\"\\])+)"),
+               r"(?!\*\*\*(?:[\s)]|$))(?P<s>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|(?:\\.|[^\s'\"\\])+)"),
     # ?token=…&sig=… in a URL (a value ends before '&', '#', a space or a quote, and before punctuation that ends it:
     # `URL?token=X: cause`).
     re.compile(r"(?i)[?&;](?:" + "|".join(re.escape(name) for name in QUERY_SECRETS) + r")="

@@ -130,6 +130,11 @@ def test_redact_hides_each_kind_of_secret(monkeypatch):
     }
     for text, shown in cases.items():
         assert redact(text) == shown
+        assert redact(shown) == shown  # a message made from a redacted name is not cut again
+    # a redacted lake name inside a message keeps the punctuation after it
+    name = redact(f"ducklake:postgres:dbname=lake password={LAKE_PW}")
+    assert redact(f"cannot reach the lake's catalog ({name}): refused") == \
+        "cannot reach the lake's catalog (ducklake:postgres:dbname=lake password=***): refused"
     # what is not a secret stays as it was
     for text in ("http://example.org:8080/a@b?page=2", "FATAL: password authentication failed for user \"u\"",
                  "/tmp/w.duckdb: another writer (pid 12 on host) still holds /tmp/w.duckdb.lock after 5 s"):
