@@ -86,15 +86,16 @@ def _names_frame(value: str, frames: tuple[str, ...]) -> bool:
 def noscript_copies(found: Iterable[tuple[object, Hashable]]) -> set:
     """Of (element, post key) pairs, the elements inside a `<noscript>` whose post is also embedded outside any
     `<noscript>` within that noscript's parent: the fallback copy of a lazy embed beside it, not a second embed."""
-    outside: dict[Hashable, list] = {}  # post key -> the elements embedding it outside any <noscript>
+    around: dict[Hashable, set] = {}  # post key -> every ancestor of the elements embedding it outside a <noscript>
     inside = []
     for element, key in found:
         if key is None:
             continue
         noscript = next(element.iterancestors("noscript"), None)
         if noscript is None:
-            outside.setdefault(key, []).append(element)
+            around.setdefault(key, set()).update(element.iterancestors())
         else:
             inside.append((element, key, noscript.getparent()))
-    return {element for element, key, scope in inside
-            if scope is not None and any(scope in other.iterancestors() for other in outside.get(key, ()))}
+    # One pass over each element's ancestors, then a set look-up per copy: linear in the embeds (a page of
+    # thousands of embeds, each with a <noscript> twin, costs no more than reading them).
+    return {element for element, key, scope in inside if scope is not None and scope in around.get(key, ())}
