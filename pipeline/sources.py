@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.fetch import (Fetcher, FetchSettings, Validators, WarcArchive, WarcProblem, decode_body,
-                            iter_warc_documents, too_large_cause)
+                            iter_warc_documents, LocalReadError, read_bounded)
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import Document, FetchRecord
 
@@ -175,29 +175,19 @@ def read_local(source: str, max_bytes: int | None = None) -> tuple[Document, int
     """A local .html/.htm/.txt file as a document, plus its size in bytes; raises SourceError. A file larger than
     `max_bytes` (default: the fetcher's) is not read: at most `max_bytes + 1` bytes are ever read."""
     path = Path(source)
-    if not path.exists():
-        raise SourceError(source, "read", "no such file or folder")
     if path.is_dir():
         raise SourceError(source, "read", "no .html, .htm, .txt or .warc(.gz) file in this folder: nothing to load")
-    if not path.is_file():
-        raise SourceError(source, "read", "not a regular file (a pipe, socket or device); not read")
     kind = FILE_KINDS.get(path.suffix.lower())
-    if kind is None:
+    if kind is None and path.exists():
         raise SourceError(source, "read", f"not a .html, .htm, .txt or .warc(.gz) file "
                                           f"(got {path.suffix or 'no extension'!r})", outcome="not_html")
     cap = settings_from_environment().max_bytes if max_bytes is None else max_bytes
     try:
-        size = path.stat().st_size
-        if size > cap:
-            raise SourceError(source, "read", too_large_cause(f"the file ({size:,} bytes)", cap), outcome="too_large")
-        with path.open("rb") as handle:
-            data = handle.read(cap + 1)  # the file may have grown since, or not be a regular file
+        data = read_bounded(path, cap)
     except FileNotFoundError:
         raise SourceError(source, "read", "no such file or folder") from None
-    except OSError as exc:
-        raise SourceError(source, "read", f"cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > cap:
-        raise SourceError(source, "read", too_large_cause("the file", cap), outcome="too_large")
+    except LocalReadError as exc:
+        raise SourceError(source, "read", exc.cause, outcome=exc.outcome) from None
     if not data.strip():
         raise SourceError(source, "read", "the file is empty")
     if b"\x00" in data[:_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

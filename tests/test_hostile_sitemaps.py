@@ -134,3 +134,25 @@ def test_a_remote_text_sitemap_gets_the_same_rules(server, local_fetching, secre
     [(shown, cause)] = [(url, cause) for url, cause in refused.items() if url.startswith(server.url("/aaa"))]
     assert len(shown) == 200 and "9,0" in cause and "characters long" in cause
     assert server.hits("/" + "a" * 9000) == []
+
+
+def test_a_local_sitemap_naming_a_pipe_fails_alone_and_does_not_block(tmp_path):
+    import threading
+
+    from pipeline.discover.discover import discover
+    from pipeline.discover.sources import Source
+
+    os.mkfifo(tmp_path / "child.xml")  # no writer ever opens it: reading it would wait for ever
+    (tmp_path / "day.xml").write_bytes(urlset("page.html"))
+    (tmp_path / "page.html").write_text("<html><body><p>a page</p></body></html>")
+    (tmp_path / "index.xml").write_bytes(index("child.xml", "day.xml"))
+    found = []
+    worker = threading.Thread(target=lambda: found.append(
+        discover(Source("bundle", "sitemap", str(tmp_path / "index.xml")), None)), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert found, "discovery blocked on a named pipe"
+    result = found[0]
+    assert [Path(entry.url).name for entry in result.entries] == ["page.html"]
+    assert [record.outcome for record in result.records if record.url.endswith("child.xml")] == ["error"]
+    assert any("child.xml" in problem and "not a regular file" in problem for problem in result.problems)

@@ -21,6 +21,7 @@ from pipeline.discover.sitemaps import MAX_SITEMAP_BYTES, SitemapError, parse_si
 from pipeline.discover.sources import Source
 from pipeline.fetch.client import Fetcher, Validators
 from pipeline.fetch.guard import AddressPolicy, shown
+from pipeline.fetch.local import LocalReadError, read_bounded
 from pipeline.fetch.settings import FetchSettings
 from pipeline.model import FetchRecord
 from pipeline.provenance import LOCAL, OPERATOR, WEB, local_link, web_refusal
@@ -196,15 +197,15 @@ def _read(location: str, expect: str, path: Path | None, fetcher: Fetcher | None
     started = time.monotonic()
     record = FetchRecord(url=str(path), outcome="ok", fetched_at=datetime.now(timezone.utc))
     try:
-        size = path.stat().st_size
-        if size > MAX_SITEMAP_BYTES:
-            record.outcome, record.cause = "too_large", f"{path} is {size:,} bytes, more than {MAX_SITEMAP_BYTES:,}"
-            body = None
-        else:
-            body = path.read_bytes()
-            record.bytes = len(body)
-    except OSError as exc:
-        record.outcome, record.cause = "error", f"{path} cannot be read ({exc.strerror or exc}); fix the source's path"
+        body = read_bounded(path, MAX_SITEMAP_BYTES)
+        record.bytes = len(body)
+    except FileNotFoundError:
+        record.outcome, record.cause = "error", f"{path} cannot be read (no such file); fix the source's path"
+        body = None
+    except LocalReadError as exc:
+        record.outcome = exc.outcome
+        record.cause = (f"{path} is larger than {MAX_SITEMAP_BYTES:,} bytes, the most a feed or sitemap may hold; "
+                        "not read") if exc.outcome == "too_large" else f"{path}: {exc.cause}"
         body = None
     record.elapsed_ms = int((time.monotonic() - started) * 1000)
     result.records.append(record)

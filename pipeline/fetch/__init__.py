@@ -3,14 +3,15 @@
 Plain Python, no DuckDB, no Airflow: callers pass validators in and store the `FetchRecord`s that come out.
 """
 from pipeline.fetch.archive import (ArchivedResponse, WarcArchive, WarcProblem, iter_responses, iter_warc_documents,
-                                    too_large_cause, warc_files)
+                                    warc_files)
 from pipeline.fetch.client import FetchRequest, FetchResult, Fetcher, Validators, retry_after_seconds
 from pipeline.fetch.decode import Decoded, decode_body
 from pipeline.fetch.guard import AddressPolicy, url_refusal
+from pipeline.fetch.local import LocalReadError, read_bounded, too_large_cause
 from pipeline.fetch.settings import FetchSettings
 
 __all__ = [
     "AddressPolicy", "ArchivedResponse", "Decoded", "FetchRequest", "FetchResult", "FetchSettings", "Fetcher",
     "Validators", "WarcArchive", "WarcProblem", "decode_body", "iter_responses", "iter_warc_documents",
-    "retry_after_seconds", "too_large_cause", "url_refusal", "warc_files",
+    "LocalReadError", "read_bounded", "retry_after_seconds", "too_large_cause", "url_refusal", "warc_files",
 ]

@@ -38,6 +38,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import BUFF_SIZE
 from warcio.warcwriter import WARCWriter
 
+from pipeline.fetch.local import too_large_cause
 from pipeline.fetch.decode import decode_body
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import Document
@@ -491,12 +492,6 @@ def iter_warc_documents(
                 decoded = decode_body(resp.body, charset)
                 yield Document(source=f"{resp.path}#{resp.offset}", content=decoded.text, kind="html",
                                url=resp.url or None, fetched_at=resp.date, charset_guessed=decoded.guessed)
-
-
-def too_large_cause(what: str, max_bytes: int) -> str:
-    """The cause of a local file or an archived record past the cap, and how to raise it."""
-    return (f"{what} is larger than max_bytes ({max_bytes:,} bytes); not read — raise THREADLINE_FETCH_MAX_BYTES "
-            f"(or the source's max_bytes) if it is genuine")
 
 
 def split_content_type(value: str | None) -> tuple[str | None, str | None]:
