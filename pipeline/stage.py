@@ -77,7 +77,7 @@ class Batch:
 # (pipeline/redact.py). Keys are computed before, from the address as given, so identities do not change.
 REDACTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": ("url", "canonical_url", "source"),
-    "fetch_log": ("url", "final_url", "cause"),
+    "fetch_log": ("url", "final_url", "cause", "parse_notes"),
 }
 
 

@@ -113,6 +113,33 @@ def test_a_working_copy_duckdb_cannot_open_is_set_aside_and_the_load_starts_from
     assert stale.read_bytes() == b"not a database any more\n" * 1000  # kept as it was, not deleted
 
 
+def test_a_warehouse_published_before_records_were_kept_carries_its_working_copy_on(tmp_path):
+    """The first load after upgrading: no `.writer.published` yet, the working copy is the published file's twin."""
+    db = tmp_path / "w.duckdb"
+    loaded(ingest(db, SEED_TEXT))
+    (tmp_path / "w.duckdb.writer.published").unlink()  # as a warehouse of the version before looks
+
+    result = loaded(ingest(db, SEED_HTML))
+    assert "aside" not in result.stderr and not list(tmp_path.glob("w.duckdb.writer.stale-*"))
+    assert [status for _, status, _ in runs(db)] == ["ok", "ok"]
+    assert (tmp_path / "w.duckdb.writer.published").exists()  # recorded from now on
+
+
+def test_without_a_record_a_published_file_replaced_since_still_wins(tmp_path):
+    db = tmp_path / "w.duckdb"
+    loaded(ingest(db, SEED_TEXT))
+    backup = tmp_path / "backup.duckdb"
+    shutil.copyfile(db, backup)
+    loaded(ingest(db, EMBED_PAGES))
+    (tmp_path / "w.duckdb.writer.published").unlink()
+    time.sleep(0.01)
+    shutil.copyfile(backup, db)  # restored after the last publish: newer, and of another size
+
+    result = loaded(ingest(db, SEED_HTML))
+    assert "set the working copy aside" in result.stderr
+    assert embed_articles(db) == 0
+
+
 def test_publishing_keeps_the_published_files_mode_and_group(tmp_path):
     db = tmp_path / "w.duckdb"
     loaded(ingest(db, SEED_TEXT))

@@ -273,6 +273,16 @@ def test_a_load_that_fails_on_a_secret_keeps_it_out_of_the_message_and_load_atte
     assert len(errors) == 1 and "ConversionException" in errors[0] and "token=***" in errors[0]
 
 
+def test_a_run_that_fails_on_a_secret_records_its_cause_redacted(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    with Writer(db) as writer:
+        run = writer.start_run("ingest")
+        writer.fail_run(run, RuntimeError(f"could not read http://u:{URL_PW}@example.org/?token={URL_TOKEN} "
+                                          f"with password={LAKE_PW}"))
+    causes = assert_clean_warehouse(db)["ingest_runs.cause"]
+    assert len(causes) == 1 and "u:***@example.org/?token=***" in causes[0] and "password=***" in causes[0]
+
+
 def test_unreachable_lakes_and_object_stores_are_one_line_without_the_secret(env, tmp_path):
     unreachable = f"ducklake:postgres:postgresql://reader:{LAKE_PW}@127.0.0.1:1/lake"
     results = [pipeline("stats", "--db", unreachable, cwd=tmp_path),

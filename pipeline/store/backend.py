@@ -423,7 +423,7 @@ class FileBackend:
         published = _identity(self.published)
         aside = None  # why the working copy is set aside, if it is
         if self.working.exists():
-            if published is None or self._recorded() == published:
+            if published is None or self._recorded() == published or self._unrecorded_but_ours(published):
                 try:
                     return open_warehouse_file(self.working)
                 except WarehouseUnusable as exc:
@@ -432,8 +432,7 @@ class FileBackend:
                     aside = f"DuckDB cannot open it: {first_line(exc.__cause__)}"
             else:
                 aside = ("the published file is not the one this writer last published (a restored backup, or "
-                         "replaced by hand)" if self.record.exists() else
-                         "there is no record of what this writer last published")
+                         "replaced by hand)")
         if published is not None:
             self._check_published()  # one that is no warehouse is named, before anything of the writer's is moved
         if aside:
@@ -452,6 +451,20 @@ class FileBackend:
                 raise WarehouseUnusable(f"{self.published}: cannot create the working copy {self.working}: "
                                         f"{first_line(exc.__cause__)}") from exc
             raise
+
+    def _unrecorded_but_ours(self, published: tuple) -> bool:
+        """With no usable record (a warehouse last published before records were kept, or a writer killed between
+        publishing and recording), whether the working copy still fits the published file: the same size (the
+        published file is a byte copy of the closed working copy), or modified since it (ahead of it because a publish
+        failed). A published file that is newer and of another size was replaced after the last publish."""
+        if self._recorded() is not None:
+            return False
+        working = _identity(self.working)
+        fits = working is not None and (working[2] == published[2] or working[3] >= published[3])
+        if fits:
+            log.info("%s: no record of the last publish; the working copy fits the published file and is carried on",
+                     self.published)
+        return fits
 
     def _check_published(self) -> None:
         """`WarehouseUnusable` naming the published file when DuckDB cannot open it (reads its header and catalog)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.redact import redact
+from pipeline.redact import redact, redact_optional
 from pipeline.stage import Batch
 from pipeline.store.backend import (FileBackend, LakeBackend, LakeUnavailable, LoadFailed, PublishFailed,
                                     ViewsFailed, WarehouseBusy, WarehouseMissing, WarehouseUnusable, backend_for,
@@ -237,7 +237,7 @@ class Writer:
         def finish() -> None:
             set_variable(self.con, "run_id", run_id)
             set_variable(self.con, "broken", broken)
-            set_variable(self.con, "cause", cause)
+            set_variable(self.con, "cause", redact_optional(cause))
             set_variable(self.con, "snapshot_after", snapshot_after)
             self.con.execute(sql("runs/finish"))
 
