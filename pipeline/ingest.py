@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import re
+import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -25,9 +25,9 @@ from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
-from pipeline.settings import data_dir
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
+from pipeline.settings import data_dir, sources_csv
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich
@@ -203,13 +203,24 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
             lake_data: str | None = None) -> RunReport:
     """`pipeline reparse`: archived responses fetched in [since, until) parsed again with today's parser and
     reloaded; touches no network. A file or record of the archive that cannot be read is that read's failure, and
-    the others are parsed; records past THREADLINE_FETCH_MAX_BYTES are not read."""
+    the others are parsed; records past `archive_max_bytes()` are not read."""
     reports: list[SourceReport] = []
     reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
-                       max_bytes=settings_from_environment().max_bytes)
+                       max_bytes=archive_max_bytes())
     batches = parse_batches(reads, batch_size=batch_size, reports=reports)
     run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
+
+
+def archive_max_bytes(csv_path: Path | None = None) -> int:
+    """The cap on one archived record when re-parsing: the largest `max_bytes` any source of the sources list fetches
+    with (a source allowed 20 MiB archived pages that big), else the run's (THREADLINE_FETCH_MAX_BYTES)."""
+    base = settings_from_environment()
+    try:
+        sources = load_sources(csv_path or sources_csv())
+    except (OSError, ValueError):  # no list, or one the run reports elsewhere: the run's own cap
+        return base.max_bytes
+    return max([base.max_bytes, *(source.settings(base).max_bytes for source in sources)])
 
 
 # A post found gone is asked again after a week: deletions are nearly always final, but suspended accounts and
@@ -336,7 +347,7 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
 def _entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if "archive" in entry:
         return warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
-                          source_names=entry.get("sources") or None, max_bytes=reader.max_bytes())
+                          source_names=entry.get("sources") or None, max_bytes=archive_max_bytes())
     location = entry["location"]
     refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
     if refusal:

@@ -245,6 +245,25 @@ def test_reparse_skips_a_corrupt_archive_file_and_reparses_the_others(tmp_path):
     assert broken.exists()  # reported, never deleted
 
 
+def test_reparse_reads_records_as_large_as_a_source_of_the_list_may_fetch(tmp_path):
+    """A source allowed pages past the run's cap (a `max_bytes` column) archived them: re-parsing reads them too."""
+    db = tmp_path / "w.duckdb"
+    (tmp_path / "archive").mkdir()
+    big = page("A big live blog").replace(b"</article>", b"<p>" + b"More news. " * 150_000 + b"</p></article>")
+    assert CAP < len(big) < 2 * CAP
+    warc(tmp_path / "archive" / "a.warc.gz", {"https://news.example/live": big})
+    sources = tmp_path / "sources.csv"
+    sources.write_text(f"name,kind,location,max_bytes\nbig-live,liveblog,https://news.example/live,{2 * CAP}\n")
+
+    result = pipeline("reparse", "--since", "2024-01-01", "--db", str(db), env=SMALL_CAP)
+    assert result.returncode == 1  # with the run's cap alone the record is too large
+    assert "larger than max_bytes" in result.stdout
+    result = pipeline("reparse", "--since", "2024-01-01", "--db", str(db),
+                      env={**SMALL_CAP, "THREADLINE_SOURCES": str(sources)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert rows(db, "SELECT title FROM articles") == [("A big live blog",)]
+
+
 def test_reparse_of_an_empty_range_or_no_archive_says_so_and_exits_0(tmp_path):
     db = tmp_path / "w.duckdb"
     result = pipeline("reparse", "--since", "2024-01-01", "--db", str(db))  # no archive folder yet
