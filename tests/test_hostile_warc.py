@@ -155,6 +155,17 @@ def test_a_record_with_a_bad_warc_date_fails_alone(tmp_path):
     assert rows(db, "SELECT status FROM ingest_runs") == [("partial",)]
 
 
+def test_a_bad_warc_date_is_reported_only_for_a_record_the_reader_wants(tmp_path):
+    from pipeline.fetch import WarcProblem, iter_warc_documents
+
+    path = tmp_path / "crawl.warc.gz"
+    urls = ["https://news.example/1", "https://other.example/2", "https://news.example/3"]
+    offsets = warc(path, {url: page(url) for url in urls}, dates={urls[1]: "yesterday", urls[2]: "soon"})
+    read = list(iter_warc_documents(path, hosts=["news.example"]))
+    assert [item.source for item in read if isinstance(item, WarcProblem)] == [f"{path}#{offsets[2]}"]
+    assert [item.url for item in read if not isinstance(item, WarcProblem)] == [urls[0]]
+
+
 def test_a_record_whose_compressed_body_is_damaged_fails_alone(tmp_path):
     path = tmp_path / "crawl.warc.gz"
     compressed = gzip.compress(page("Damaged") + random.Random(11).randbytes(20_000).hex().encode(), mtime=0)

@@ -183,13 +183,13 @@ class ArchivedResponse:
     path: str
     offset: int
     url: str
-    date: datetime
+    date: datetime | None  # None when the WARC-Date cannot be read (then `problem` says so)
     status: int
     content_type: str | None
     body: bytes  # empty when there is a `problem`
     truncated: bool  # WARC-Truncated: the body was cut when it was archived
     record_id: str | None = None  # WARC-Record-ID
-    problem: WarcProblem | None = None  # why the body could not be read: past max_bytes, or damaged
+    problem: WarcProblem | None = None  # why it cannot be used: a bad WARC-Date, a body past max_bytes or damaged
 
 
 # The WARC and HTTP header lines of one record (and the blank lines before it) past this are not headers but a trap (a
@@ -375,10 +375,10 @@ def warc_files(location: str | os.PathLike) -> list[Path]:
 
 def iter_responses(path: str | os.PathLike, *,
                    max_bytes: int | None = None) -> Iterator[ArchivedResponse | WarcProblem]:
-    """Every `response` record of one WARC file (gzip or not), body de-chunked and decompressed, or a problem: a
-    record with a bad WARC-Date, or the file (not a WARC, empty, ending early). A body larger than `max_bytes`
-    (default: the fetcher's) is not read, nor one whose compression is damaged: the response comes with a `problem`
-    and an empty body."""
+    """Every `response` record of one WARC file (gzip or not), body de-chunked and decompressed, or a problem of the
+    file (not a WARC, empty, ending early). A record with a bad WARC-Date, a body larger than `max_bytes` (default:
+    the fetcher's) or one whose compression is damaged comes with a `problem` (and no date or an empty body), so that
+    a reader reports it only when the record is one it wants."""
     cap = _cap(max_bytes)
 
     def read(record: ArcWarcRecord, offset: int) -> ArchivedResponse | WarcProblem | None:
@@ -386,10 +386,11 @@ def iter_responses(path: str | os.PathLike, *,
             return None
         date_text = record.rec_headers.get_header("WARC-Date")
         try:
-            date = parse_warc_date(date_text)
+            date, bad_date = parse_warc_date(date_text), None
         except (ValueError, TypeError, AttributeError):
             given = "none" if date_text is None else repr(date_text[:40])
-            return WarcProblem(str(path), offset, f"bad WARC-Date {given} (not an ISO 8601 time); record skipped")
+            date, bad_date = None, WarcProblem(str(path), offset,
+                                               f"bad WARC-Date {given} (not an ISO 8601 time); record skipped")
         try:
             status = int(record.http_headers.get_statuscode() or 0)
         except ValueError:
@@ -402,6 +403,7 @@ def iter_responses(path: str | os.PathLike, *,
         except _PayloadDamaged as exc:
             body, problem = None, WarcProblem(str(path), offset, f"the record's payload cannot be read: {exc}; "
                                                                  f"record skipped")
+        problem = bad_date or problem
         return ArchivedResponse(
             path=str(path),
             offset=offset,
@@ -479,8 +481,9 @@ def iter_warc_documents(
                     continue
                 if of_sources is not None and resp.record_id not in of_sources:
                     continue
-                if since is not None and resp.date < since or until is not None and resp.date >= until:
-                    continue
+                if resp.date is not None and (since is not None and resp.date < since
+                                              or until is not None and resp.date >= until):
+                    continue  # a record whose date cannot be read is reported, whatever the range
                 if wanted is not None and not _host_matches(resp.url, wanted):
                     continue
                 mime, charset = split_content_type(resp.content_type)
