@@ -284,12 +284,10 @@ def _reporting(args) -> int:
 
 
 def _output_folder(path: str, what: str) -> str:
-    """--out of `report` and `export`: a folder that exists, or a new one in a folder that exists."""
+    """--out of `report` and `export`: a folder, made with its missing parents when it does not exist yet; an
+    existing file there is a usage error."""
     if os.path.exists(path) and not os.path.isdir(path):
         raise UsageError(f"--out {path} is a file; name a folder for {what}")
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise UsageError(f"--out {path}: there is no folder {parent} to create it in")
     return path
 
 

@@ -102,11 +102,19 @@ def test_an_out_that_is_an_existing_file_is_a_usage_error_and_the_file_stays(db,
 
 
 @pytest.mark.parametrize("command", [["report"], ["export", "--format", "duckdb"]])
-def test_an_out_whose_parent_folder_is_missing_is_a_usage_error(db, tmp_path, command):
+def test_an_out_whose_parent_folders_are_missing_is_made(db, tmp_path, command):
     target = tmp_path / "no" / "such" / "folder"
-    line = one_line_error(pipeline(*command, "--db", str(db), "--out", str(target)))
-    assert str(tmp_path / "no" / "such") in line
-    assert not (tmp_path / "no").exists()
+    result = pipeline(*command, "--db", str(db), "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    assert any(target.iterdir())
+
+
+@pytest.mark.parametrize("command", [["report"], ["export", "--format", "duckdb"], ["export"]])
+def test_an_out_under_a_file_is_a_run_failure_in_one_line(db, tmp_path, command):
+    (tmp_path / "a-file").write_text("the user's file")
+    line = one_line_error(pipeline(*command, "--db", str(db), "--out", str(tmp_path / "a-file" / "out")), code=1)
+    assert "a-file" in line
+    assert (tmp_path / "a-file").read_text() == "the user's file"
 
 
 def test_an_out_that_cannot_be_written_is_a_run_failure_in_one_line(db, tmp_path):
