@@ -60,6 +60,7 @@ PARTITION_BY: dict[str, str | None] = {
     "report_unavailable_posts": "posted_at",
     "report_hashtags_daily": "post_date",
     "report_duplicates_prevented": "started_at",
+    "report_source_health": None,
 }
 
 
