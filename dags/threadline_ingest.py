@@ -1,6 +1,7 @@
 """threadline_ingest: nightly, read the listed sources, parse them, load the warehouse, publish it for analysts.
 
-discover → parse_and_stage (one mapped task per batch of sources, grouped by host) → load (one writer) → check.
+discover → parse_and_stage (one mapped task per batch of sources, grouped by host) → load (one writer) → check
+(the run's outcome, and a warning per source that found nothing new in $THREADLINE_SILENT_AFTER_RUNS runs).
 A scheduled run or backfill day covers its data interval [start, end); a manual run without one reads everything.
 Params (the Trigger form): `sources` (names from the sources CSV; none = all), `mode` (`fetch`, or `reparse` from
 the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.ingest`; this file only
@@ -137,9 +138,14 @@ def threadline_ingest():
 
     @task(retries=0)  # a run that loaded nothing will not load on a retry of its check
     def check(report: dict) -> None:
+        """The run's outcome; a WARNING per source silent for $THREADLINE_SILENT_AFTER_RUNS runs (never a failure)."""
+        from pipeline.report.health import warn_silent_sources
+        from threadline_airflow.connection import warehouse_path
+
         print(f"run {report['run_id']}: {report['status']}")
         for table, counts in report["counts"].items():
             print(f"  {table}: {counts}")
+        warn_silent_sources(warehouse_path(), lake_data=settings.lake_data())
         if report["status"] == "failed":
             raise RuntimeError(f"run {report['run_id']} loaded no source; see fetch_log for the causes")
         if report.get("batches_missing"):

@@ -101,6 +101,7 @@ def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
         log.warning("%s: parse: %s", one_line(read.source), one_line(warning))
     if read.records and result.warnings:
         read.records[-1].parse_notes = "\n".join(result.warnings)
+    result.page.source_name = read.source_name
     return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
                                 warnings=list(result.warnings))
 
@@ -303,7 +304,7 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                     notes.append(f"{source.name}: not refetched: {decision.reason}")
                     continue
             found = discover_source(source, fetcher, start, end, validators=known)
-            records += found.records
+            records += _named(found.records, source.name)
             notes += [redact(f"{source.name}: {problem}") for problem in found.problems]  # printed by the DAG
             for entry in found.entries[:max_pages]:
                 entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
@@ -345,6 +346,21 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
 
 
 def _entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
+    """The reads of one discovered entry, each (and its attempts) named after the entry's source."""
+    for read in _unnamed_entry_reads(entry, reader):
+        read.source_name = entry.get("source")
+        _named(read.records, read.source_name)
+        yield read
+
+
+def _named(records: list[FetchRecord], name: str | None) -> list[FetchRecord]:
+    """Records marked as made for the source list's source `name` (fetch_log.source_name)."""
+    for record in records:
+        record.source_name = name
+    return records
+
+
+def _unnamed_entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if "archive" in entry:
         return warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
                           source_names=entry.get("sources") or None, max_bytes=archive_max_bytes())

@@ -51,3 +51,21 @@ def max_loaders() -> int:
 def lake_retention_days() -> float:
     """How long a DuckLake keeps old snapshots (time travel reaches that far): $PIPELINE_LAKE_RETENTION_DAYS, else 30."""
     return float(os.environ.get("PIPELINE_LAKE_RETENTION_DAYS", 30))
+
+
+# Runs a source may go without finding anything new before the nightly check warns about it.
+DEFAULT_SILENT_AFTER_RUNS = 7
+
+
+def silent_after_runs() -> int:
+    """Runs without anything new after which a source counts as silent: $THREADLINE_SILENT_AFTER_RUNS, else 7."""
+    text = os.environ.get("THREADLINE_SILENT_AFTER_RUNS", "").strip()
+    if not text:
+        return DEFAULT_SILENT_AFTER_RUNS
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise ValueError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}")
+    return value

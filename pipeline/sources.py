@@ -43,6 +43,7 @@ class Read:
     records: list[FetchRecord] = field(default_factory=list)
     error: SourceError | None = None
     unchanged: str | None = None  # "not_modified" or "unchanged": nothing new to parse
+    source_name: str | None = None  # the source list's name this read was for, when a run of the list made it
 
 
 def is_url(source: str) -> bool:

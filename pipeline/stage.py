@@ -25,7 +25,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("language", pa.string()), ("is_liveblog", pa.bool_()), ("coverage_end_at", _TS),
         ("headings", pa.list_(pa.string())),
         ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
-        ("charset_guessed", pa.string()),
+        ("charset_guessed", pa.string()), ("source_name", pa.string()),
     ]),
     "social_posts": pa.schema([
         ("post_id", pa.string()), ("platform", pa.string()), ("native_id", pa.string()),
@@ -56,6 +56,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("cause", pa.string()), ("final_url", pa.string()), ("content_type", pa.string()), ("etag", pa.string()),
         ("last_modified", pa.string()), ("content_hash", pa.string()), ("archive_path", pa.string()),
         ("archive_offset", pa.int64()), ("parse_notes", pa.string()),
+        ("source_name", pa.string()),
     ]),
 }
 
@@ -115,7 +116,7 @@ def _add_page(rows: _Rows, page: Page) -> None:
              coverage_end_at=page.coverage_end_at,
              headings=list(page.headings), body_text=page.body_text,
              content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at,
-             charset_guessed=page.charset_guessed)
+             charset_guessed=page.charset_guessed, source_name=page.source_name)
     for item in page.key_points:
         _add_item(rows, item, article_id=article, post_id=None, seen_at=seen_at)
     entry_ids = {

@@ -1,4 +1,5 @@
-"""Threadline in the Airflow UI: a "Threadline warehouse" page (last runs, row counts, failures per source).
+"""Threadline in the Airflow UI: a "Threadline warehouse" page (last runs, row counts, failures per source, source
+health).
 
 An Airflow 3 plugin: a FastAPI app mounted at /threadline on the api-server, and an external view that puts it in
 the navigation. Every route requires a signed-in user allowed to read DAGs (the UI's cookie or a bearer token);
@@ -20,6 +21,7 @@ from airflow.plugins_manager import AirflowPlugin
 URL_PREFIX = "/threadline"
 LAST_RUNS = 20
 LAST_FAILURES = 50
+HEALTH_ROWS = 100
 
 # No docs_url / redoc_url / openapi_url: FastAPI serves those outside the app's dependencies, to anyone.
 app = FastAPI(title="Threadline warehouse", dependencies=[Depends(requires_access_dag("GET"))],
@@ -28,7 +30,10 @@ app = FastAPI(title="Threadline warehouse", dependencies=[Depends(requires_acces
 
 def summary() -> dict:
     """What the page shows, as plain data: the warehouse path, its row counts, its last runs, failing sources."""
+    import duckdb
+
     from pipeline.redact import redact
+    from pipeline.settings import silent_after_runs
     from pipeline.store import WarehouseMissing, open_reader
     from pipeline.store.sqlfiles import sql
     from threadline_airflow.connection import warehouse_path
@@ -38,14 +43,19 @@ def summary() -> dict:
     try:
         con = open_reader(db)
     except WarehouseMissing:
-        return {"warehouse": shown, "exists": False, "counts": {}, "runs": [], "failures": []}
+        return {"warehouse": shown, "exists": False, "counts": {}, "runs": [], "failures": [], "health": []}
     try:
         counts = dict(con.execute(sql("stats/table_counts")).fetchall())
         runs = _rows(con.execute(sql("ui/last_runs"), [LAST_RUNS]))
         failures = _rows(con.execute(sql("ui/failures_by_source"), [LAST_FAILURES]))
+        try:
+            health = _rows(con.execute(sql("ui/source_health"), [HEALTH_ROWS]))
+        except duckdb.CatalogException:  # a warehouse last loaded before the view existed: the next load adds it
+            health = None
     finally:
         con.close()
-    return {"warehouse": shown, "exists": True, "counts": counts, "runs": runs, "failures": failures}
+    return {"warehouse": shown, "exists": True, "counts": counts, "runs": runs, "failures": failures,
+            "health": health, "silent_after_runs": silent_after_runs()}
 
 
 def _rows(cursor) -> list[dict]:
@@ -75,7 +85,25 @@ def page() -> str:
         ["source", "failures", "last failed", "outcome", "cause"],
         [[f["source"], f["failures"], f["last_failed_at"], f["last_outcome"], f["last_cause"]]
          for f in data["failures"]], "failures") if data["failures"] else "<p>No source has failed.</p>"))
+    parts.append(_health(data))
     return _document("".join(parts))
+
+
+def _health(data: dict) -> str:
+    """Sources by runs since they last found something new; silent ones (past THREADLINE_SILENT_AFTER_RUNS) marked."""
+    title = "<h2>Source health</h2>"
+    if data["health"] is None:
+        return title + "<p>Not in this warehouse yet: the next load adds the view report_source_health.</p>"
+    if not data["health"]:
+        return title + "<p>No run of the source list yet.</p>"
+    limit = data["silent_after_runs"]
+    return title + f"<p>A source with nothing new in {limit} runs or more is silent: has its feed moved or its " \
+        "markup changed? Pages and posts per run: last 30 days (to the latest run) and the 30 before.</p>" + _table(
+        ["source", "status", "runs since new", "last new", "last run", "pages/run", "pages/run before", "posts/run",
+         "posts/run before", "failures (30 days)"],
+        [[h["source_name"], "silent" if h["runs_since_new"] >= limit else "ok", h["runs_since_new"],
+          h["last_new_at"], h["last_run_at"], h["pages_per_run_30d"], h["pages_per_run_prev_30d"],
+          h["posts_per_run_30d"], h["posts_per_run_prev_30d"], h["failures_30d"]] for h in data["health"]], "health")
 
 
 def _e(value) -> str:

@@ -60,6 +60,7 @@ def test_a_nightly_run_loads_once_an_analyst_reads_throughout_and_the_report_ref
     output = ok(dags_test(env, "threadline_ingest", NIGHT))
     # the run covered its data interval, the day before the logical date's 02:00 slot
     assert "interval=[2026-11-19 02:00:00+00:00, 2026-11-20 02:00:00+00:00)" in output
+    assert "nothing new in" not in output  # check: every source found something new in the first run
     db = warehouse(env)
     first = content_counts(db)
     assert first["articles"] == 2 and first["social_posts"] == 2  # the seed as text and as HTML; 2 posts in all
@@ -67,13 +68,17 @@ def test_a_nightly_run_loads_once_an_analyst_reads_throughout_and_the_report_ref
     analyst = duckdb.connect(db, read_only=True)  # held open through the whole second run
     try:
         assert analyst.execute("SELECT count(*) FROM ingest_runs").fetchone()[0] == 1
-        ok(dags_test(env, "threadline_ingest", NIGHT))  # the same night again, as a rerun would
+        # the same night again, as a rerun would: nothing new, and check warns after one such run when told to
+        output = ok(dags_test(dict(env, THREADLINE_SILENT_AFTER_RUNS="1"), "threadline_ingest", NIGHT))
         assert analyst.execute("SELECT count(*) FROM ingest_runs").fetchone()[0] == 1  # the snapshot it opened
     finally:
         analyst.close()
     assert content_counts(db) == first  # no content row doubled
     runs = query(db, "SELECT airflow_run_id, airflow_try, status FROM ingest_runs ORDER BY started_at")
     assert len(runs) == 2 and all(r[0].startswith("manual__") and r[1] == 1 and r[2] == "ok" for r in runs)
+    warnings = [line for line in output.splitlines() if "nothing new in 1 runs" in line]
+    assert len(warnings) == 2 and all("[warning" in line for line in warnings)  # Airflow's log level, not a print
+    assert any("source seed_article_putin_syria_text: nothing new in 1 runs (since " in line for line in warnings)
 
     # threadline_report's refresh fails once (a transient error), is retried, and creates the reporting view
     ok(dags_test(env, "threadline_report", faults={"apply_views": {"times": 1}}))

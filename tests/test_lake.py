@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"articles": "article_id", "social_posts": "post_id", "update_items": "item_id",
         "item_revisions": "item_id, revision", "article_posts": "article_id, post_id, occurrence",
         "post_entities": "post_id, kind, value", "quotes": "quote_id", "fetch_log": "run_id, url, attempt",
-        "ingest_runs": "run_id", "run_table_counts": "run_id, table_name", "load_attempts": "run_id, batch, attempt"}
+        "ingest_runs": "run_id", "run_table_counts": "run_id, table_name",
+        "run_source_counts": "run_id, source_name", "load_attempts": "run_id, batch, attempt"}
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", "article_posts", "post_entities",
                   "quotes"]
 

@@ -1,5 +1,6 @@
 """The Threadline page in the Airflow UI, served by a real api-server process: refused without a sign-in, and
-showing the runs, row counts and failing sources of the warehouse that the `threadline_warehouse` connection names."""
+showing the runs, row counts, failing sources and source health of the warehouse that the `threadline_warehouse`
+connection names."""
 from __future__ import annotations
 
 import json
@@ -32,6 +33,7 @@ def server(airflow_template, tmp_path_factory):
     env = airflow_env(home, home / "data", PIPELINE_DB=str(home / "not-this.duckdb"),
                       AIRFLOW_CONN_THREADLINE_WAREHOUSE=json.dumps({"conn_type": "duckdb", "host": str(db)}),
                       AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
+                      THREADLINE_SILENT_AFTER_RUNS="3",
                       **simple_auth(home, {"analyst": "s3cret-pass"}))
     services = Services(env, home / "logs-services")
     proc = services.start("api-server", "api-server", "--port", str(port), "--host", "127.0.0.1", "--workers", "1")
@@ -123,3 +125,26 @@ def test_the_page_renders_in_headless_chromium_for_a_signed_in_user(server):
     assert shot.stat().st_size > 10_000
     if os.environ.get("THREADLINE_UPDATE_DOCS") == "1":
         shutil.copyfile(shot, Path(ROOT) / "docs" / "airflow-ui-page.png")
+
+
+def test_source_health_after_nightly_runs_of_the_source_list_marks_the_silent_source(server, tmp_path):
+    """Last in this module: it adds three runs of a source list (tests/source_nights.py) to the connection's
+    warehouse. Before them the CLI's run named no source of the list, so the section says no run of it yet."""
+    from tests.source_nights import Nights
+
+    base, db = server
+    headers = {"Authorization": f"Bearer {token(base, 'analyst', 's3cret-pass')}"}
+    assert httpx.get(f"{base}/threadline/summary.json", headers=headers, timeout=30).json()["health"] == []
+    assert "No run of the source list yet." in httpx.get(f"{base}/threadline/", headers=headers, timeout=30).text
+
+    nights = Nights(tmp_path / "nights", str(db))
+    for _ in range(3):
+        nights.run()
+    data = httpx.get(f"{base}/threadline/summary.json", headers=headers, timeout=30).json()
+    assert data["silent_after_runs"] == 3  # THREADLINE_SILENT_AFTER_RUNS of the server's environment
+    assert [(h["source_name"], h["runs_since_new"], h["failures_30d"]) for h in data["health"]] == \
+        [("gone", 3, 3), ("stops", 1, 0), ("steady", 0, 0)]
+    page = httpx.get(f"{base}/threadline/", headers=headers, timeout=30).text
+    rows = [re.findall(r"<td>(.*?)</td>", row)
+            for row in page.split('id="health"')[1].split("</table>")[0].split("<tr>")[2:]]
+    assert [row[:3] for row in rows] == [["gone", "silent", "3"], ["stops", "ok", "1"], ["steady", "ok", "0"]]

@@ -48,6 +48,7 @@ PARTITION_BY: dict[str, str | None] = {
     "fetch_log": "fetched_at",
     "ingest_runs": "started_at",
     "run_table_counts": None,
+    "run_source_counts": None,
     "report_pages": "page_date",
     "report_daily_volume": "page_date",
     "report_top_accounts": "period_start",
@@ -59,6 +60,7 @@ PARTITION_BY: dict[str, str | None] = {
     "report_unavailable_posts": "posted_at",
     "report_hashtags_daily": "post_date",
     "report_duplicates_prevented": "started_at",
+    "report_source_health": None,
 }
 
 

@@ -17,7 +17,7 @@ from pipeline.store.backend import backend_for
 PAGE_NAME = "index.html"
 QUERIES = ["summary", "chart_volume", "chart_outlets", "chart_top_accounts", "chart_post_reach", "chart_embed_lag",
            "chart_liveblog_cadence", "chart_liveblogs", "chart_edits", "chart_unavailable", "list_unavailable",
-           "chart_hashtags", "chart_duplicates"]
+           "chart_hashtags", "chart_duplicates", "source_health"]
 LAG_BUCKETS = {0: "before the post", 1: "< 1 h", 2: "1–6 h", 3: "6–24 h", 4: "1–7 days", 5: "> 7 days",
                9: "time unknown"}
 
@@ -59,7 +59,7 @@ def render(data: dict[str, Rows], *, db: str, generated_at: datetime) -> str:
     summary = data["summary"].dicts()[0]
     sections = [
         _volume(data), _top_accounts(data), _reach(data), _cadence(data), _edits(data), _unavailable(data),
-        _hashtags(data), _duplicates(data),
+        _hashtags(data), _duplicates(data), _source_health(data),
     ]
     figures = "".join(f"<div class='figure'><b>{plain(summary[key])}</b>{label}</div>" for key, label in [
         ("pages", "pages"), ("liveblogs", "live blogs"), ("outlets", "outlets"), ("posts", "posts"),
@@ -220,4 +220,22 @@ def _duplicates(data) -> str:
         svg.columns("duplicates", [plain(r["started_at"]) for r in rows],
                     [("inserted", [r["inserted"] for r in rows]), ("seen again", [r["seen_again"] for r in rows])],
                     y_label="rows", description="Rows inserted and seen again per run"),
+    )
+
+
+def _source_health(data) -> str:
+    rows = data["source_health"].dicts()
+    return _section(
+        "source-health", "Source health", "report_source_health",
+        "Per source of the source list, the longest silent first: runs since it last found a new page, item or "
+        "post (a moved feed or changed markup shows here while every run is green), pages and posts per run in the "
+        "last 30 days against the 30 before, and failed reads by stage in the last 30 days. The 30 days end at the "
+        "latest run.",
+        _table(rows, [("source_name", "source"), ("runs_since_new", "runs since new"),
+                      ("last_new_at", "last new (UTC)"), ("last_run_at", "last run (UTC)"),
+                      ("pages_per_run_30d", "pages/run 30 d"), ("pages_per_run_prev_30d", "pages/run before"),
+                      ("posts_per_run_30d", "posts/run 30 d"), ("posts_per_run_prev_30d", "posts/run before"),
+                      ("fetch_failures_30d", "fetch failures"), ("read_failures_30d", "read failures"),
+                      ("decode_failures_30d", "decode failures"), ("parse_failures_30d", "parse failures")])
+        or "<p class='note'>No run of the source list yet (the CLI's ingest of paths and URLs names no source).</p>",
     )

@@ -28,9 +28,9 @@ _WRITES = {
     "post_entities": ("post_entities",),
     "quotes": ("quotes",),
 }
-# What every load writes besides: the run's counts and sources, and the attempt itself (fetch_log only gets
+# What every load writes besides: the run's counts (per table and per source) and sources, and the attempt itself (fetch_log only gets
 # inserts, which never conflict).
-BOOKKEEPING_TABLES = ["ingest_runs", "run_table_counts", "load_attempts"]
+BOOKKEEPING_TABLES = ["ingest_runs", "run_table_counts", "run_source_counts", "load_attempts"]
 
 # Called with the connection just before a load's COMMIT: tests use it to stop a loader mid-commit.
 before_commit = None
@@ -84,6 +84,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
                 con.register("batch_counts", counts)
                 registered.append("batch_counts")
                 con.execute(sql("load/11_run_counts"))
+                con.execute(sql("load/11_source_counts"))
                 set_variable(con, "sources_ok", batch.sources_ok)
                 set_variable(con, "sources_failed", batch.sources_failed)
                 con.execute(sql("runs/add_sources"))
