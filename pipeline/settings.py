@@ -51,3 +51,32 @@ def max_loaders() -> int:
 def lake_retention_days() -> float:
     """How long a DuckLake keeps old snapshots (time travel reaches that far): $PIPELINE_LAKE_RETENTION_DAYS, else 30."""
     return float(os.environ.get("PIPELINE_LAKE_RETENTION_DAYS", 30))
+
+
+class SettingError(ValueError):
+    """An environment variable whose value cannot be used; the message names it."""
+
+
+def archive_keep_days() -> float | None:
+    """How many days of raw responses the archive keeps: $THREADLINE_ARCHIVE_KEEP_DAYS (a number > 0), else None:
+    no age limit. A WARC file whose newest response is older than that is pruned (`pipeline archive prune`)."""
+    return _positive("THREADLINE_ARCHIVE_KEEP_DAYS", float, "a number of days greater than 0")
+
+
+def archive_max_bytes() -> int | None:
+    """How many bytes of WARC files the archive keeps: $THREADLINE_ARCHIVE_MAX_BYTES (a whole number > 0), else None:
+    no size limit. Past it the oldest files are pruned until the archive fits."""
+    return _positive("THREADLINE_ARCHIVE_MAX_BYTES", int, "a whole number of bytes greater than 0")
+
+
+def _positive(name: str, kind: type, what: str):
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = kind(text.replace("_", ""))
+    except ValueError:
+        value = None
+    if value is None or not value > 0 or value != value or value == float("inf"):
+        raise SettingError(f"{name}={text!r} is not {what}; unset it to keep everything")
+    return value

@@ -14,7 +14,7 @@ from pipeline.store.sqlfiles import sql
 log = logging.getLogger(__name__)
 
 # Every table the pipeline writes: maintenance holds all their locks, so no load is half-written meanwhile.
-ALL_TABLES = ["article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions", "load_attempts",
+ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions", "load_attempts",
               "post_entities", "quotes", "run_table_counts", "schema_views", "social_posts", "update_items"]
 
 
