@@ -80,20 +80,24 @@ class RunReport:
     counts: dict[str, TableCounts]
     unreadable: list[dict] = field(default_factory=list)  # reparse: pages whose responses were pruned (store)
 
-    def unreadable_lines(self, limit: int = 20) -> list[str]:
-        """One line per page reparse could not read again because retention removed its archived responses, at most
-        `limit` of them, then how many more."""
-        lines = [redact(one_line(
-            f"PRUNED {page['url']}: {page['responses']} response{'s' if page['responses'] != 1 else ''} fetched "
-            f"{_day(page['first_fetched_at'])} – {_day(page['last_fetched_at'])} not re-read: their archive files were "
-            f"pruned on {_day(page['pruned_at'])}")) for page in self.unreadable[:limit]]
-        if len(self.unreadable) > limit:
-            lines.append(f"… and {len(self.unreadable) - limit} more pages whose archived responses were pruned")
-        return lines
-
     @property
     def failed(self) -> list[SourceReport]:
         return [s for s in self.sources if not s.ok]
+
+    def unreadable_lines(self) -> list[str]:
+        return pruned_page_lines(self.unreadable)
+
+
+def pruned_page_lines(pages: list[dict], limit: int = 20) -> list[str]:
+    """One line per page a reparse cannot read again because retention removed its archived responses (as
+    `pipeline.store.pruned_pages` gives them), at most `limit` of them, then how many more."""
+    lines = [redact(one_line(
+        f"PRUNED {page['url']}: {page['responses']} response{'s' if page['responses'] != 1 else ''} fetched "
+        f"{_day(page['first_fetched_at'])} – {_day(page['last_fetched_at'])} not re-read: their archive files were "
+        f"pruned on {_day(page['pruned_at'])}")) for page in pages[:limit]]
+    if len(pages) > limit:
+        lines.append(f"… and {len(pages) - limit} more pages whose archived responses were pruned")
+    return lines
 
 
 def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
@@ -510,7 +514,8 @@ def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, dateti
     if params.mode == "reparse":
         entry = {"archive": str(archive_dir(db)), "since": start.isoformat() if start else None,
                  "until": end.isoformat() if end else None, "sources": list(params.sources)}
-        return {"batches": [[entry]], "problems": []}
+        gone = pruned_page_lines(pruned_pages(db, since=start, until=end, lake_data=lake_data))
+        return {"batches": [[entry]], "problems": gone}
     try:
         found = discover_sources(csv_path, staging / DISCOVERY_FOLDER, db, start=start, end=end,
                                  names=list(params.sources), max_pages=params.max_pages, lake_data=lake_data)

@@ -19,3 +19,4 @@ COMMENT ON COLUMN archive_pruned.records IS 'Responses (and revisits of unchange
 COMMENT ON COLUMN archive_pruned.bytes IS 'Size of the file on disk when it was removed.';
 COMMENT ON COLUMN archive_pruned.pruned_at IS 'When it was removed (UTC).';
 COMMENT ON COLUMN archive_pruned.reason IS 'age: its newest response was older than THREADLINE_ARCHIVE_KEEP_DAYS; size: the archive was larger than THREADLINE_ARCHIVE_MAX_BYTES and it was among the oldest files.';
+COMMENT ON COLUMN fetch_log.archive_path IS 'The WARC file holding the raw request and response; when a row of archive_pruned names the same file, retention removed it and the response is gone.';
