@@ -223,3 +223,22 @@ def test_the_file_being_written_is_never_pruned(tmp_path):
     finally:
         writing.close()
     assert [Path(p.path).name for p in prune_archive(db, keep_days=1, max_bytes=None).removed] == [Path(path).name]
+
+
+def test_on_a_lake_the_archive_in_the_data_folder_is_pruned_and_recorded(tmp_path, monkeypatch):
+    from tests.lakes import fresh_lake
+
+    monkeypatch.setenv("THREADLINE_DATA", str(tmp_path / "data"))
+    with fresh_lake(tmp_path) as lake:
+        archive = archive_dir(lake.db)
+        assert archive == tmp_path / "data" / "archive"
+        records = night(archive, datetime(2020, 1, 1, tzinfo=timezone.utc), 1)
+        load_batches(lake.db, [build_batch([], records)], command="ingest", lake_data=str(lake.data))
+        report = prune_archive(lake.db, keep_days=30, max_bytes=None, lake_data=str(lake.data))
+        assert [Path(p.path).name for p in report.removed] == [Path(records[0].archive_path).name]
+        assert ours(archive) == {}
+        assert rows(lake.db, "SELECT records, reason FROM archive_pruned") == [(2, "age")]
+        result = pipeline("reparse", "--since", "2019-12-31", "--until", "2020-01-02", "--db", lake.db,
+                          "--lake-data", str(lake.data), env={"THREADLINE_DATA": str(tmp_path / "data")})
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "2 pages fetched in that range could not be re-read" in result.stdout
