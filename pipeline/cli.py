@@ -138,11 +138,11 @@ def _run(argv: list[str] | None) -> int:
         return int(exc.code or 0)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
-    from pipeline.fetch.settings import SettingError
+    from pipeline.settings import SettingError
 
     try:
         return _command(args)
-    except SettingError as exc:  # a THREADLINE_FETCH_* value the operator set is not of its type
+    except SettingError as exc:  # a THREADLINE_* value the operator set is not of its type
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -229,12 +229,8 @@ def _prune(args) -> int:
     from pipeline.ingest import prune_archive
     from pipeline.store import STORE_ERRORS
 
-    try:
-        keep_days = args.keep_days or settings.archive_keep_days()
-        max_bytes = args.max_bytes or settings.archive_max_bytes()
-    except settings.SettingError as exc:
-        print(f"pipeline archive prune: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    keep_days = args.keep_days or settings.archive_keep_days()
+    max_bytes = args.max_bytes or settings.archive_max_bytes()
     try:
         report = prune_archive(db_path(args.db), keep_days=keep_days, max_bytes=max_bytes, dry_run=args.dry_run,
                                lake_data=lake_data(args.lake_data))

@@ -54,7 +54,8 @@ def lake_retention_days() -> float:
 
 
 class SettingError(ValueError):
-    """An environment variable whose value cannot be used; the message names it."""
+    """A setting the operator gave (an environment variable, a sources-list column) that does not exist or holds a
+    value that cannot be used: a usage error, said in one line naming the setting."""
 
 
 def archive_keep_days() -> float | None:

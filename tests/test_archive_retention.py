@@ -194,7 +194,7 @@ def test_no_limits_keep_everything_and_a_bad_setting_is_one_line(tmp_path):
     for name, value in (("THREADLINE_ARCHIVE_KEEP_DAYS", "a month"), ("THREADLINE_ARCHIVE_MAX_BYTES", "-5")):
         result = pipeline("archive", "prune", "--db", str(db), env={name: value})
         assert result.returncode == 2
-        assert result.stderr.strip().splitlines() == [f"pipeline archive prune: {name}={value!r} is not a " +
+        assert result.stderr.strip().splitlines() == [f"pipeline archive: {name}={value!r} is not a " +
                                                       ("number of days" if "DAYS" in name else "whole number of bytes")
                                                       + " greater than 0; unset it to keep everything"]
     result = pipeline("archive", "prune", "--keep-days", "0", "--db", str(db))
