@@ -237,6 +237,9 @@ def _prune(args) -> int:
     except STORE_ERRORS as exc:
         print(f"pipeline archive prune: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as exc:  # the archive folder cannot be listed: not a folder, no permission
+        print(f"pipeline archive prune: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
     for line in report.lines():
         print(line)
     return EXIT_FAILED if report.failed else EXIT_OK

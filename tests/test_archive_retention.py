@@ -200,6 +200,11 @@ def test_no_limits_keep_everything_and_a_bad_setting_is_one_line(tmp_path):
     result = pipeline("archive", "prune", "--keep-days", "0", "--db", str(db))
     assert result.returncode == 2 and "--keep-days: must be a number greater than 0" in result.stderr
     assert ours(archive) == before and not db.exists()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "archive").write_text("a file where the archive folder would be")
+    result = pipeline("archive", "prune", "--keep-days", "3", "--db", str(tmp_path / "other" / "w.duckdb"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"pipeline archive prune: {tmp_path / 'other' / 'archive'}: Not a directory"
 
 
 def test_the_file_being_written_is_never_pruned(tmp_path):
