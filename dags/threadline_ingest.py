@@ -1,7 +1,8 @@
 """threadline_ingest: nightly, read the listed sources, parse them, load the warehouse, publish it for analysts.
 
 discover → parse_and_stage (one mapped task per batch of sources, grouped by host) → load (one writer) → check
-(the run's outcome, and a warning per source that found nothing new in $THREADLINE_SILENT_AFTER_RUNS runs).
+(the run's outcome, and a warning per source that found nothing new in $THREADLINE_SILENT_AFTER_RUNS runs), and after
+the load, prune_archive (the raw archive's retention: THREADLINE_ARCHIVE_KEEP_DAYS / _MAX_BYTES).
 A scheduled run or backfill day covers its data interval [start, end); a manual run without one reads everything.
 Params (the Trigger form): `sources` (names from the sources CSV; none = all), `mode` (`fetch`, or `reparse` from
 the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.ingest`; this file only
@@ -151,11 +152,29 @@ def threadline_ingest():
         if report.get("batches_missing"):
             raise RuntimeError(f"{report['batches_missing']} batches failed to parse; the others are loaded")
 
+    # Nightly, so the archive stays within THREADLINE_ARCHIVE_MAX_BYTES (weekly would let a week's growth past it);
+    # after the load, whether it succeeded or not, and one writer after the other. No limit set: removes nothing.
+    @task(trigger_rule="all_done")
+    def prune_archive() -> dict:
+        from pipeline.ingest import prune_archive
+        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.masking import mask_in_task_log
+
+        mask_in_task_log([warehouse_path()])
+        report = prune_archive(warehouse_path(), keep_days=settings.archive_keep_days(),
+                               max_bytes=settings.archive_max_bytes(), lake_data=settings.lake_data())
+        for line in report.lines():
+            print(line)
+        if report.failed:
+            raise RuntimeError(f"{len(report.failed)} archive files could not be pruned; see the lines above")
+        return {"pruned": len(report.removed), "bytes": sum(p.bytes for p in report.removed)}
+
     batches = discover()
     staged = parse_and_stage.expand(sources=batches)
     loaded = load(batches)
     staged >> loaded
     check(loaded)
+    loaded >> prune_archive()
 
 
 threadline_ingest()

@@ -88,6 +88,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="parquet: one folder per table/view, partitioned by date (default); "
                              "duckdb: one DuckDB file")
 
+    archive = commands.add_parser("archive", help="the raw archive of fetched responses (WARC files)")
+    archive_commands = archive.add_subparsers(dest="archive_command", required=True)
+    prune = archive_commands.add_parser(
+        "prune", help="remove the archive's oldest WARC files past the retention limits and record them in "
+                      "archive_pruned (only files the fetcher wrote; never one being written)")
+    prune.add_argument("--keep-days", type=_positive_number, metavar="DAYS",
+                       help="keep files holding a response fetched in the last DAYS days "
+                            "(default: $THREADLINE_ARCHIVE_KEEP_DAYS; none: no age limit)")
+    prune.add_argument("--max-bytes", type=_positive_int, metavar="BYTES",
+                       help="keep at most this many bytes of WARC files, removing the oldest first "
+                            "(default: $THREADLINE_ARCHIVE_MAX_BYTES; none: no size limit)")
+    prune.add_argument("--dry-run", action="store_true", help="print what would be removed; remove nothing")
+    prune.add_argument("--db", help=DB_HELP + "; the archive is archive/ beside it (for a DuckLake: in $THREADLINE_DATA)")
+    prune.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
+
     dictionary = commands.add_parser("dictionary", help="write the data dictionary from the schema's comments")
     dictionary.add_argument("--db", help="describe this warehouse (default: the schema the project's SQL builds)")
     dictionary.add_argument("--out", default=DEFAULT_DICTIONARY,
@@ -123,11 +138,11 @@ def _run(argv: list[str] | None) -> int:
         return int(exc.code or 0)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
-    from pipeline.fetch.settings import SettingError
+    from pipeline.settings import SettingError
 
     try:
         return _command(args)
-    except SettingError as exc:  # a THREADLINE_FETCH_* value the operator set is not of its type
+    except SettingError as exc:  # a THREADLINE_* value the operator set is not of its type
         print(f"pipeline {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -139,6 +154,8 @@ def _command(args) -> int:
         return _reparse(args)
     if args.command == "enrich":
         return _enrich(args)
+    if args.command == "archive":
+        return _prune(args)
     if args.command in ("report", "export", "dictionary"):
         return _reporting(args)
     return _stats(args)
@@ -152,6 +169,17 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def _positive_number(text: str) -> float:
+    """A number greater than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number greater than 0, not {text!r}")
     return value
 
 
@@ -174,10 +202,47 @@ def _ingest(args) -> int:
 def _reparse(args) -> int:
     from pipeline.ingest import archive_dir, reparse
 
-    return _load_and_report(
-        "reparse", lambda: reparse(db_path(args.db), since=args.since, until=args.until,
-                                   source_names=args.source_names, lake_data=lake_data(args.lake_data)),
-        when_empty=f"no archived responses fetched in that range under {archive_dir(db_path(args.db))}")
+    from pipeline.store import STORE_ERRORS
+
+    try:
+        report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names,
+                         lake_data=lake_data(args.lake_data))
+    except STORE_ERRORS as exc:
+        print(f"pipeline reparse: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if not report.sources and not report.unreadable:
+        print(f"no archived responses fetched in that range under {archive_dir(db_path(args.db))}")
+    code = _print_report(report)
+    for line in report.unreadable_lines():
+        print(line)
+    if report.unreadable:
+        print(f"{len(report.unreadable)} pages fetched in that range could not be re-read: retention removed their "
+              f"archived responses (see archive_pruned)")
+        if not report.sources:
+            return EXIT_FAILED  # nothing could be re-read
+    return code
+
+
+def _prune(args) -> int:
+    """`archive prune`: limits from the flags, else the environment (pipeline/settings.py)."""
+    from pipeline import settings
+    from pipeline.ingest import prune_archive
+    from pipeline.store import STORE_ERRORS
+
+    keep_days = args.keep_days or settings.archive_keep_days()
+    max_bytes = args.max_bytes or settings.archive_max_bytes()
+    try:
+        report = prune_archive(db_path(args.db), keep_days=keep_days, max_bytes=max_bytes, dry_run=args.dry_run,
+                               lake_data=lake_data(args.lake_data))
+    except STORE_ERRORS as exc:
+        print(f"pipeline archive prune: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # the archive folder cannot be listed: not a folder, no permission
+        print(f"pipeline archive prune: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for line in report.lines():
+        print(line)
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _enrich(args) -> int:
@@ -187,7 +252,7 @@ def _enrich(args) -> int:
                                                      lake_data=lake_data(args.lake_data)))
 
 
-def _load_and_report(command: str, run, *, when_empty: str | None = None) -> int:
+def _load_and_report(command: str, run) -> int:
     """Run a loading command and print its report; a busy, unusable or unreachable warehouse, a batch it could not
     take, or a publish that failed (a full disk) is one line on stderr, exit 1."""
     from pipeline.store import STORE_ERRORS
@@ -197,8 +262,6 @@ def _load_and_report(command: str, run, *, when_empty: str | None = None) -> int
     except STORE_ERRORS as exc:
         print(f"pipeline {command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    if when_empty and not report.sources:
-        print(when_empty)
     return _print_report(report)
 
 

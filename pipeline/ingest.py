@@ -11,7 +11,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ from pipeline.discover import discover as discover_source
 from pipeline.discover import load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
+from pipeline.fetch.retention import PrunePlan, Pruning, plan_prune, remove
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import FetchRecord, ParseResult
 from pipeline.parse import THIN_BODY, ParseError, parse
@@ -30,7 +31,8 @@ from pipeline.provenance import read_refusal
 from pipeline.settings import data_dir, sources_csv
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
-from pipeline.store import TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich
+from pipeline.store import (TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich,
+                            pruned_pages)
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +78,26 @@ class RunReport:
     status: str
     sources: list[SourceReport]
     counts: dict[str, TableCounts]
+    unreadable: list[dict] = field(default_factory=list)  # reparse: pages whose responses were pruned (store)
 
     @property
     def failed(self) -> list[SourceReport]:
         return [s for s in self.sources if not s.ok]
+
+    def unreadable_lines(self) -> list[str]:
+        return pruned_page_lines(self.unreadable)
+
+
+def pruned_page_lines(pages: list[dict], limit: int = 20) -> list[str]:
+    """One line per page a reparse cannot read again because retention removed its archived responses (as
+    `pipeline.store.pruned_pages` gives them), at most `limit` of them, then how many more."""
+    lines = [redact(one_line(
+        f"PRUNED {page['url']}: {page['responses']} response{'s' if page['responses'] != 1 else ''} fetched "
+        f"{_day(page['first_fetched_at'])} – {_day(page['last_fetched_at'])} not re-read: their archive files were "
+        f"pruned on {_day(page['pruned_at'])}")) for page in pages[:limit]]
+    if len(pages) > limit:
+        lines.append(f"… and {len(pages) - limit} more pages whose archived responses were pruned")
+    return lines
 
 
 def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
@@ -206,11 +224,85 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
     reloaded; touches no network. A file or record of the archive that cannot be read is that read's failure, and
     the others are parsed; records past `archive_max_bytes()` are not read."""
     reports: list[SourceReport] = []
+    unreadable = pruned_pages(db, since=since, until=until, lake_data=lake_data)
     reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
                        max_bytes=archive_max_bytes())
     batches = parse_batches(reads, batch_size=batch_size, reports=reports)
     run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
-    return RunReport(run_id, status, reports, counts)
+    return RunReport(run_id, status, reports, counts, unreadable)
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d") if moment else "?"
+
+
+@dataclass
+class PruneReport:
+    """What `prune_archive` did (or, in a dry run, would do) to the raw archive."""
+
+    archive: Path
+    keep_days: float | None
+    max_bytes: int | None
+    dry_run: bool
+    plan: PrunePlan
+    failed: dict[str, str] = field(default_factory=dict)  # path → why it was not removed
+
+    @property
+    def removed(self) -> list[Pruning]:
+        return [] if self.dry_run else [p for p in self.plan.prune if p.path not in self.failed]
+
+    def lines(self) -> list[str]:
+        """One line per file pruned (or not), then the totals."""
+        if self.keep_days is None and self.max_bytes is None:
+            return [f"no archive retention set (THREADLINE_ARCHIVE_KEEP_DAYS, THREADLINE_ARCHIVE_MAX_BYTES): "
+                    f"{self.plan.kept_files} files ({self.plan.kept_bytes:,} bytes) kept under {self.archive}"]
+        verb = "would prune" if self.dry_run else "pruned"
+        lines = []
+        for p in self.plan.prune:
+            why = ("its newest response is older than " + _days(self.keep_days) if p.reason == "age"
+                   else f"the archive is over {self.max_bytes:,} bytes")
+            what = (f"{p.records} responses fetched {_day(p.first_fetched_at)} – {_day(p.last_fetched_at)}, "
+                    f"{p.bytes:,} bytes")
+            if p.path in self.failed:
+                lines.append(f"NOT PRUNED {p.path}: {self.failed[p.path]}")
+            else:
+                lines.append(f"{verb} {p.path}: {why} ({what})")
+        lines += [f"in use {path}: a writer holds it, not pruned" for path in self.plan.in_use]
+        lines += [f"left alone {path}: named like the archive's files but not written by Threadline"
+                  for path in self.plan.not_ours]
+        gone = sum(p.bytes for p in self.plan.prune if p.path not in self.failed)
+        kept = self.plan.kept_bytes + sum(p.bytes for p in self.plan.prune if p.path in self.failed)
+        lines.append(f"{verb} {len(self.plan.prune) - len(self.failed)} files ({gone:,} bytes); kept "
+                     f"{self.plan.kept_files + len(self.failed)} files ({kept:,} bytes) under {self.archive}")
+        if self.max_bytes is not None and kept > self.max_bytes:
+            lines.append(f"still over THREADLINE_ARCHIVE_MAX_BYTES ({self.max_bytes:,} bytes): what is left is "
+                         f"being written or could not be removed")
+        return lines
+
+
+def _days(days: float | None) -> str:
+    return f"{days:g} day{'s' if days != 1 else ''}"
+
+
+def prune_archive(db: str, *, keep_days: float | None, max_bytes: int | None, dry_run: bool = False,
+                  now: datetime | None = None, lake_data: str | None = None) -> PruneReport:
+    """`pipeline archive prune`: remove the raw archive's WARC files past the limits (pipeline/fetch/retention.py:
+    only files the fetcher made, never one being written) and record each in `archive_pruned`. The warehouse is
+    opened before anything is removed, so a busy or unusable warehouse removes nothing; a dry run opens nothing."""
+    now = now or datetime.now(timezone.utc)
+    folder = archive_dir(db)
+    plan = plan_prune(folder, keep_days=keep_days, max_bytes=max_bytes, now=now)
+    report = PruneReport(folder, keep_days, max_bytes, dry_run, plan)
+    if dry_run or not plan.prune:
+        return report
+    with Writer(db, lake_data=lake_data) as writer:
+        for pruning in plan.prune:
+            why = remove(pruning)
+            if why is not None:
+                report.failed[pruning.path] = why
+                log.warning("%s: not pruned: %s", pruning.path, why)
+        writer.record_pruned([{**asdict(p), "pruned_at": now} for p in report.removed])
+    return report
 
 
 def archive_max_bytes(csv_path: Path | None = None) -> int:
@@ -449,7 +541,8 @@ def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, dateti
     if params.mode == "reparse":
         entry = {"archive": str(archive_dir(db)), "since": start.isoformat() if start else None,
                  "until": end.isoformat() if end else None, "sources": list(params.sources)}
-        return {"batches": [[entry]], "problems": []}
+        gone = pruned_page_lines(pruned_pages(db, since=start, until=end, lake_data=lake_data))
+        return {"batches": [[entry]], "problems": gone}
     try:
         found = discover_sources(csv_path, staging / DISCOVERY_FOLDER, db, start=start, end=end,
                                  names=list(params.sources), max_pages=params.max_pages, lake_data=lake_data)

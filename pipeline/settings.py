@@ -53,6 +53,36 @@ def lake_retention_days() -> float:
     return float(os.environ.get("PIPELINE_LAKE_RETENTION_DAYS", 30))
 
 
+class SettingError(ValueError):
+    """A setting the operator gave (an environment variable, a sources-list column) that does not exist or holds a
+    value that cannot be used: a usage error, said in one line naming the setting."""
+
+
+def archive_keep_days() -> float | None:
+    """How many days of raw responses the archive keeps: $THREADLINE_ARCHIVE_KEEP_DAYS (a number > 0), else None:
+    no age limit. A WARC file whose newest response is older than that is pruned (`pipeline archive prune`)."""
+    return _positive("THREADLINE_ARCHIVE_KEEP_DAYS", float, "a number of days greater than 0")
+
+
+def archive_max_bytes() -> int | None:
+    """How many bytes of WARC files the archive keeps: $THREADLINE_ARCHIVE_MAX_BYTES (a whole number > 0), else None:
+    no size limit. Past it the oldest files are pruned until the archive fits."""
+    return _positive("THREADLINE_ARCHIVE_MAX_BYTES", int, "a whole number of bytes greater than 0")
+
+
+def _positive(name: str, kind: type, what: str):
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = kind(text.replace("_", ""))
+    except ValueError:
+        value = None
+    if value is None or not value > 0 or value != value or value == float("inf"):
+        raise SettingError(f"{name}={text!r} is not {what}; unset it to keep everything")
+    return value
+
+
 # Runs a source may go without finding anything new before the nightly check warns about it.
 DEFAULT_SILENT_AFTER_RUNS = 7
 
@@ -65,7 +95,7 @@ def silent_after_runs() -> int:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}") from None
+        raise SettingError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}") from None
     if value < 1:
-        raise ValueError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}")
+        raise SettingError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}")
     return value

@@ -164,9 +164,30 @@ def test_every_task_retries_a_transient_failure_and_the_run_succeeds(env, home):
     state, tasks = last_run_tasks(home, "threadline_ingest")
     assert state == "success"
     assert tasks == {"discover": ("success", 2), "parse_and_stage[0]": ("success", 2), "load": ("success", 2),
-                     "check": ("success", 1)}
+                     "check": ("success", 1), "prune_archive": ("success", 1)}
     assert query(warehouse(env), "SELECT airflow_try, status FROM ingest_runs") == [(2, "ok")]
     assert content_counts(warehouse(env))["articles"] == 2
+
+
+def test_the_nightly_run_prunes_the_raw_archive_past_its_limit_and_leaves_other_files(env, home):
+    from datetime import datetime, timezone
+
+    from pipeline.fetch import WarcArchive
+
+    archive = Path(warehouse(env)).parent / "archive"
+    writer = WarcArchive(archive)
+    old, _ = writer.write_exchange(url="https://news.example/old", fetched_at=datetime(2020, 1, 1, tzinfo=timezone.utc),
+                                   request_line="GET / HTTP/1.1", request_headers=[], status_line="200 OK",
+                                   response_headers=[("Content-Type", "text/html")], body=b"<p>old</p>",
+                                   truncated=False, facts={})
+    writer.close()
+    (archive / "notes.txt").write_text("not the pipeline's")
+    output = ok(dags_test({**env, "THREADLINE_ARCHIVE_KEEP_DAYS": "30"}, "threadline_ingest", NIGHT))
+    assert f"pruned {Path(old).resolve()}: its newest response is older than 30 days" in output
+    assert not Path(old).exists() and (archive / "notes.txt").read_text() == "not the pipeline's"
+    assert query(warehouse(env), "SELECT path, reason FROM archive_pruned") == [(str(Path(old).resolve()), "age")]
+    _, tasks = last_run_tasks(home, "threadline_ingest")
+    assert tasks["prune_archive"] == ("success", 1)
 
 
 def test_staged_batches_of_old_runs_are_removed_and_recent_ones_kept(tmp_path):

@@ -7,8 +7,10 @@ transfer/content encoding (we decompress while streaming, to count and cap the r
 `Content-Encoding`, `Transfer-Encoding` and `Content-Length` headers are kept renamed `X-Archive-Orig-…`, the
 convention web archives use. A body cut at the size cap carries `WARC-Truncated: length`.
 
-Files: `<folder>/<prefix>-<UTC start>-<pid>-<n>.warc.gz`, one gzip member per record (so any record can be read
-from its offset), rotated at 1 GiB like Common Crawl News.
+Files: `<folder>/<prefix>-<UTC start>-<pid>-<n>.warc.gz` (`FILE_NAME`), the start being the fetch time of the file's
+first response, one gzip member per record (so any record can be read from its offset), rotated at 1 GiB like Common
+Crawl News. A file is created new (never appended to) and locked (`flock`) while it is written, so retention
+(pipeline/fetch/retention.py) can tell the files in use from the closed ones.
 
 Reading: `iter_warc_documents` yields a `Document` per successful HTML response in any WARC/1.0 or 1.1 file
 (ours, Common Crawl News, Webrecorder), with `fetched_at` = WARC-Date and `source` = `<path>#<offset>`. A WARC file
@@ -22,7 +24,9 @@ import base64
 import hashlib
 import io
 import json
+import fcntl
 import os
+import re
 import threading
 import zlib
 from dataclasses import dataclass
@@ -45,6 +49,8 @@ from pipeline.model import Document
 
 # 1 GiB per file, Common Crawl News' rotation size: few enough files for a long run, small enough to copy.
 MAX_FILE_BYTES = 1024 * 1024 * 1024
+# The names WarcArchive gives its files (default prefix): retention prunes files of this name only.
+FILE_NAME = re.compile(r"threadline-(?P<stamp>\d{14})-(?P<pid>\d+)-(?P<n>\d{5,})\.warc\.gz")
 _RENAMED = {"content-encoding", "transfer-encoding", "content-length"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 T = TypeVar("T")
@@ -79,12 +85,19 @@ class WarcArchive:
         self._path: Path | None = None
         self._count = 0
 
-    def _open(self) -> None:
+    def _open(self, start: datetime) -> None:
+        """A new file named after `start` (the first response's fetch time), locked while this archive writes it."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-        self._count += 1
-        self._path = self.folder / f"{self.prefix}-{stamp}-{os.getpid()}-{self._count:05d}.warc.gz"
-        self._fh = open(self._path, "ab")
+        stamp = start.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+        while True:
+            self._count += 1
+            self._path = self.folder / f"{self.prefix}-{stamp}-{os.getpid()}-{self._count:05d}.warc.gz"
+            try:
+                self._fh = open(self._path, "xb")  # never another writer's file
+                break
+            except FileExistsError:
+                continue
+        fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX)  # released when the file is closed
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
         info = self._writer.create_warcinfo_record(self._path.name, {
             "software": "Threadline fetcher (pipeline.fetch) with warcio",
@@ -93,11 +106,11 @@ class WarcArchive:
         })
         self._writer.write_record(info)
 
-    def _ready(self) -> WARCWriter:
+    def _ready(self, start: datetime) -> WARCWriter:
         if self._fh is not None and self._fh.tell() >= self.max_file_bytes:
             self.close()
         if self._fh is None:
-            self._open()
+            self._open(start)
         assert self._writer is not None
         return self._writer
 
@@ -121,7 +134,7 @@ class WarcArchive:
         if not revisit:
             headers.append(("Content-Length", str(len(body))))
         with self._lock:
-            writer = self._ready()
+            writer = self._ready(fetched_at)
             assert self._fh is not None and self._path is not None
             http_response = StatusAndHeaders(status_line, headers, protocol="HTTP/1.1")
             if revisit:
@@ -442,6 +455,60 @@ def responses_of_sources(path: str | os.PathLike, source_names: frozenset[str]) 
         return None
 
     return {item for item in _each_record(str(path), read) if isinstance(item, str)}
+
+
+@dataclass(slots=True)
+class WarcSummary:
+    """What one of our WARC files holds: its responses (and revisits) and the first and last of their fetch times."""
+
+    records: int
+    first_fetched_at: datetime | None
+    last_fetched_at: datetime | None
+
+
+_WARCINFO_SOFTWARE = "Threadline fetcher"
+
+
+def summarize_ours(path: str | os.PathLike, *, whole: bool = True) -> WarcSummary | None:
+    """A summary of a WARC file WarcArchive wrote, or None when it did not write it: its first record must be our
+    `warcinfo`, naming this very file. Reads the file to its end (or its first break) without keeping payloads; with
+    `whole=False` only that first record (the summary then counts nothing)."""
+    name = Path(path).name
+
+    def read(record: ArcWarcRecord, offset: int):
+        if record.rec_type == "warcinfo" and offset == 0:
+            try:
+                info = _payload(record, _MAX_METADATA_BYTES) or b""
+            except _PayloadDamaged:
+                info = b""
+            return ("ours", record.rec_headers.get_header("WARC-Filename") == name
+                    and _WARCINFO_SOFTWARE.encode() in info)
+        if record.rec_type in ("response", "revisit"):
+            try:
+                return ("date", parse_warc_date(record.rec_headers.get_header("WARC-Date") or ""))
+            except ValueError:
+                return ("date", None)
+        return None
+
+    dates: list[datetime] = []
+    count, ours = 0, False
+    for item in _each_record(str(path), read):
+        if not ours:  # the first thing read must be our warcinfo (not a problem, not a response)
+            if isinstance(item, WarcProblem) or item != ("ours", True):
+                return None
+            ours = True
+            if not whole:
+                break
+            continue
+        if isinstance(item, WarcProblem):
+            break  # cut short (a writer killed): what was read before the break counts
+        if item[0] == "date":
+            count += 1
+            if item[1] is not None:
+                dates.append(item[1])
+    if not ours:
+        return None
+    return WarcSummary(count, min(dates, default=None), max(dates, default=None))
 
 
 def _host_matches(url: str, hosts: frozenset[str]) -> bool:

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from pipeline.settings import SettingError  # a fetch setting that does not exist or holds no value of its type
+
 # A placeholder in the reserved `.invalid` domain: it cannot be mistaken for a real contact, and the fetcher
 # logs a warning while it is in use. Production sets THREADLINE_CONTACT_URL (or `contact_url`) to a page that
 # says who runs the crawler and how to reach them.
@@ -24,9 +26,6 @@ VERSION = "0.1"
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504, 522, 524)
 
 
-class SettingError(ValueError):
-    """A fetch setting the operator gave (a sources-list column, a `THREADLINE_FETCH_*` variable) that does not exist
-    or does not hold a value of its type: a usage error, said in one line naming the setting."""
 
 
 @dataclass(frozen=True, slots=True)

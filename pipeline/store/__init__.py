@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from pipeline.model import SocialPost
@@ -28,7 +29,7 @@ STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, Warehou
 
 __all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
            "copy_published", "export_duckdb", "fetch_validators", "is_lake", "liveblog_facts", "maintain", "open_reader",
-           "posts_to_enrich", "read_stats", "sql", "sql_files", "published_views_current"]
+           "posts_to_enrich", "pruned_pages", "read_stats", "sql", "sql_files", "published_views_current"]
 
 
 @dataclass
@@ -105,5 +106,23 @@ def liveblog_facts(db: str | os.PathLike, urls: list[str], *, lake_data: str | o
         cursor = con.execute(sql("fetch/liveblog_facts"))
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names[1:], row[1:])) for row in cursor.fetchall()}
+    finally:
+        con.close()
+
+
+def pruned_pages(db: str | os.PathLike, *, since: datetime | None, until: datetime | None,
+                 lake_data: str | os.PathLike | None = None) -> list[dict]:
+    """Pages fetched in [since, until) whose archived responses are in WARC files retention removed: url, responses,
+    first_fetched_at, last_fetched_at, pruned_at; [] when there is no warehouse yet (read-only, published copy)."""
+    con = _published_reader(db, lake_data)
+    if con is None:
+        return []
+    try:
+        try:
+            cursor = con.execute(sql("archive/pruned_pages"), [since, until])
+        except duckdb.CatalogException:  # a warehouse published before migration 008: nothing pruned yet
+            return []
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
     finally:
         con.close()

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from pipeline.redact import redact, redact_optional
 from pipeline.stage import Batch
@@ -41,6 +42,11 @@ VIEWS_FOLDER = "reporting"
 # A lake commit that conflicts with another writer's is tried this many times in all, waiting 0.2 s, 0.4 s, 0.8 s …
 # (±50 %, at most 30 s) in between; PIPELINE_LAKE_COMMIT_ATTEMPTS overrides.
 DEFAULT_COMMIT_ATTEMPTS = 5
+
+_PRUNED_SCHEMA = pa.schema([("path", pa.string()), ("first_fetched_at", pa.timestamp("us", tz="UTC")),
+                            ("last_fetched_at", pa.timestamp("us", tz="UTC")), ("records", pa.int64()),
+                            ("bytes", pa.int64()), ("pruned_at", pa.timestamp("us", tz="UTC")),
+                            ("reason", pa.string())])
 
 connect = connect_file  # kept for callers that open a DuckDB file with the pipeline's settings
 
@@ -289,6 +295,26 @@ class Writer:
                 why = first_line(exc)
         log.debug("run %s could not be recorded as failed: %s", run_id, why)
         return f"run {run_id} could not be recorded as failed ({why})"
+
+    def record_pruned(self, files: list[dict]) -> None:
+        """Record WARC files retention removed (`archive_pruned`: path, first_fetched_at, last_fetched_at, records,
+        bytes, pruned_at, reason), in one transaction; a path recorded before is not recorded again."""
+        if not files:
+            return
+        table = pa.Table.from_pylist(files, schema=_PRUNED_SCHEMA)
+
+        def record() -> None:
+            self.con.register("pruned_files", table)
+            try:
+                self.con.execute(sql("archive/record_pruned"))
+            finally:
+                self.con.unregister("pruned_files")
+
+        try:
+            self._committed(["archive_pruned"], record)
+        except duckdb.Error as exc:
+            raise LoadFailed(f"{self.backend.describe()}: the pruned archive files could not be recorded: "
+                             f"{first_line(exc)}") from exc
 
     def refresh_views(self) -> list[str]:
         """Bring the reporting views (`sql/reporting/*.sql`) up to date: when the digest recorded in `schema_views`
