@@ -18,6 +18,7 @@ from pipeline.fetch import (Fetcher, FetchSettings, Validators, WarcArchive, War
                             iter_warc_documents, LocalReadError, read_bounded)
 from pipeline.fetch.settings import settings_from_environment
 from pipeline.model import Document, FetchRecord
+from pipeline.urls import is_http
 
 # What a local file's extension says about its content.
 FILE_KINDS = {".html": "html", ".htm": "html", ".txt": "text"}
@@ -47,7 +48,8 @@ class Read:
 
 
 def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
+    """Whether a source the user named is a URL to fetch (else a local path)."""
+    return is_http(source)
 
 
 def is_warc(source: str) -> bool:

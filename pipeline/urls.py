@@ -42,6 +42,13 @@ TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")  # Google/Urchin, Matomo, Piwik camp
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def is_http(location: str) -> bool:
+    """Whether a location names the web (an `http://` or `https://` URL) rather than a local path: the one test of
+    it for sources, source lists and local feeds' entries. Whether such a URL may be fetched is the address
+    guard's and pipeline/provenance.py's question."""
+    return location.strip().lower().startswith(("http://", "https://"))
+
+
 def is_tracking_param(name: str) -> bool:
     """Whether a query parameter name only records how the reader arrived."""
     lowered = name.lower()

@@ -25,6 +25,7 @@ from pipeline.fetch.local import LocalReadError, read_bounded
 from pipeline.fetch.settings import FetchSettings
 from pipeline.model import FetchRecord
 from pipeline.provenance import LOCAL, OPERATOR, WEB, local_link, web_refusal
+from pipeline.urls import is_http
 
 # A sitemap index is followed one level down (index → sitemaps); news sitemaps are never nested deeper in practice,
 # and a bound stops a crawler trap.
@@ -120,13 +121,6 @@ def _sitemap(location: str, path: Path | None, root: Path | None, lists: "_Lists
     return entries
 
 
-def _http_scheme(url: str) -> bool:
-    try:
-        return urlsplit(url).scheme.lower() in ("http", "https")
-    except ValueError:
-        return False
-
-
 @dataclass(slots=True)
 class _Lists:
     """Reading the feeds and sitemaps of one source, and admitting what they list."""
@@ -144,7 +138,7 @@ class _Lists:
         over the web, whose entries must all be web links); local files must stay inside `root`."""
         admitted = []
         for entry in entries:
-            if folder is not None and root is not None and not _http_scheme(entry.url):
+            if folder is not None and root is not None and not is_http(entry.url):
                 path, cause = local_link(entry.url, folder, root)
                 if path is not None:
                     kind = "sitemap" if entry.kind == "sitemap" else "file"

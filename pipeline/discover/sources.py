@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.fetch.settings import FetchSettings, setting_names
+from pipeline.urls import is_http
 
 SOURCE_KINDS = ("page", "liveblog", "feed", "sitemap", "file")
 REQUIRED_COLUMNS = ("name", "kind", "location")
@@ -37,7 +38,7 @@ class Source:
 
     @property
     def is_remote(self) -> bool:
-        return urlsplit(self.location).scheme.lower() in ("http", "https")
+        return is_http(self.location)
 
     def settings(self, base: FetchSettings) -> FetchSettings:
         """The fetch settings for this source: `base` with this source's overrides."""

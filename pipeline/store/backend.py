@@ -336,7 +336,7 @@ class FileBackend:
             self.checkpoint(con)
             con.close()
         except BaseException:
-            _close_quietly(con)
+            close_quietly(con)
             raise
         self._publish()
 
@@ -350,12 +350,6 @@ class FileBackend:
     def setting_up(self, lock_timeout_s: float) -> contextlib.AbstractContextManager:
         """A file's writer migrates alone under its file lock: no other lock is needed."""
         return contextlib.nullcontext()
-
-    def close_writer(self, con: duckdb.DuckDBPyConnection | None) -> None:
-        try:
-            self.publish(con)
-        finally:
-            self.release()
 
     def abandon_writer(self, con: duckdb.DuckDBPyConnection | None) -> None:
         """Close without publishing (used when the writer failed to start)."""
@@ -555,7 +549,8 @@ def _keep_mode(published: Path, new: Path) -> None:
         pass  # not a member of that group: the file keeps ours
 
 
-def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
+def close_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection that may already be broken (a failed checkpoint), saying nothing."""
     try:
         con.close()
     except duckdb.Error:
@@ -713,13 +708,12 @@ class LakeBackend:
             self._lock_con.close()
             self._lock_con = None
 
-    def close_writer(self, con) -> None:
+    def abandon_writer(self, con) -> None:
+        """Close and release (nothing is left to undo: an uncommitted transaction ends with its session)."""
         try:
             self.publish(con)
         finally:
             self.release()
-
-    abandon_writer = close_writer
 
     def checkpoint(self, con) -> None:
         pass  # nothing to publish: each commit is a snapshot

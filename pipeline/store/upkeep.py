@@ -72,6 +72,9 @@ def maintain(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = Non
         with backend.locks(ALL_TABLES):
             done = backend.maintain(con, retention_days=days)
     finally:
-        backend.close_writer(con)
+        try:
+            backend.publish(con)
+        finally:
+            backend.release()
     log.info("maintained %s: %s", backend.describe(), done)
     return done

@@ -24,7 +24,7 @@ from pipeline.redact import redact, redact_optional
 from pipeline.stage import Batch
 from pipeline.store.backend import (FileBackend, LakeBackend, LakeUnavailable, LoadFailed, PublishFailed,
                                     ViewsFailed, WarehouseBusy, WarehouseMissing, WarehouseUnusable, backend_for,
-                                    connect_file, first_line)
+                                    close_quietly, connect_file, first_line)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
@@ -267,7 +267,7 @@ class Writer:
         finally:
             con, self.con = self.con, None
             if con is not None:
-                _close(con)
+                close_quietly(con)
         return reasons[0] if reasons else None
 
     def _record_failed(self, run_id: str, cause: str) -> str | None:
@@ -279,7 +279,7 @@ class Writer:
                 if not isinstance(self.backend, FileBackend):
                     break
                 if self.con is not None:
-                    _close(self.con)
+                    close_quietly(self.con)
                 self.con = None
                 try:
                     self.con = self.backend.reopen_writer()
@@ -383,13 +383,6 @@ class Writer:
         except Exception as failure:  # the bookkeeping of a failure must not hide the failure itself
             log.info("could not record failed attempt %d of batch %d of run %s: %s", attempt, batch_no, run_id,
                      first_line(failure))
-
-
-def _close(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.close()
-    except duckdb.Error:
-        pass
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
