@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from pipeline.model import Document
 from pipeline.parse import parse
 from pipeline.parse.authors import is_site_name, split_names
-from pipeline.parse.dates import read_time
+from pipeline.parse.dates import first_time, page_zone, read_time
 from pipeline.parse.metadata import without_site_suffix
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -51,6 +51,17 @@ def test_a_zone_abbreviation_is_read_not_taken_as_utc():
         datetime(2023, 4, 28, 14, 0, tzinfo=timezone.utc)
     assert read_time("Sat, 29 Apr 2023 09:00:00 KST").astimezone(timezone.utc) == \
         datetime(2023, 4, 29, 0, 0, tzinfo=timezone.utc)
+
+
+def test_a_zoneless_time_takes_the_offset_the_page_states_elsewhere():
+    """NPR's page gives "2023-11-09" (meta) and "2023-11-09T05:01:02-05:00" (`<time datetime>`): the time with a
+    zone wins over the zone-less one whatever their order, and a zone-less time of day on that page is read at
+    the page's stated -05:00, not as UTC."""
+    npr = ["2023-11-09", "2023-11-09T05:01:02-05:00"]
+    assert first_time(npr, timezone.utc, []) == datetime(2023, 11, 9, 10, 1, 2, tzinfo=timezone.utc)
+    zone = page_zone(npr, None)
+    assert first_time(["2023-11-09T05:01:02"], zone, []) == datetime(2023, 11, 9, 10, 1, 2, tzinfo=timezone.utc)
+    assert page_zone(["2023-11-09"], ZoneInfo("America/New_York")) == ZoneInfo("America/New_York")
 
 
 def test_an_author_string_naming_several_people_is_split():

@@ -16,7 +16,7 @@ from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS
 from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
-from pipeline.parse.metadata import PageFacts, page_zone, read_metadata, read_times
+from pipeline.parse.metadata import PageFacts, read_metadata, read_times
 from pipeline.parse.quotes import find_quotes
 from pipeline.parse.text import is_key_points_heading
 from pipeline.parse.structured import article_item, read_json_ld, read_meta_tags
@@ -94,12 +94,12 @@ def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, 
         return
     if content.tag == "body":
         warnings.append("no article element found; the body text is read from the whole <body>")
-    read_times(facts, page, content, site_zone, warnings)
+    zone = read_times(facts, page, content, site_zone, warnings)
 
     outside: list = []
     blog = None
     try:
-        blog, outside, content = _read_entries_and_embeds(root, content, json_ld, page_zone(facts, site_zone), page, warnings)
+        blog, outside, content = _read_entries_and_embeds(root, content, json_ld, zone, page, warnings)
     except Exception as exc:
         warnings.append(f"live-blog entries and embeds could not be read: {type(exc).__name__}: {exc}"[:300])
 

@@ -48,9 +48,9 @@ def read_metadata(facts: PageFacts, page: Page, url: str | None) -> None:
     page.language = _language(root, meta, article_ld)
 
 
-def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, warnings: list[str]) -> None:
+def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, warnings: list[str]) -> tzinfo:
     """Published, modified and (live blog) end-of-coverage times, UTC. Zone-less times are read in the page's zone
-    (`page_zone`); with no structured time, the date the page shows, else its URL's date."""
+    (`page_zone`, returned); with no structured time, the date the page shows, else its URL's date."""
     root, meta, article_ld, json_ld = facts.root, facts.meta, facts.article_ld, facts.json_ld
     zone = page_zone(facts, site_zone)
     published = [article_ld.get("datePublished"), meta.get("article:published_time"), meta.get("og:published_time"),
@@ -66,6 +66,7 @@ def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, 
     page.coverage_end_at = dates.first_time(  # a live blog's announced end: discovery stops refetching after it
         [item.get("coverageEndTime") for item in json_ld if "LiveBlogPosting" in item_types(item)][:1], zone, warnings
     )
+    return zone
 
 
 def page_zone(facts: PageFacts, site_zone: tzinfo | None) -> tzinfo:
