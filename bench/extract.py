@@ -3,8 +3,8 @@ trafilatura side by side in the same run. Downloads nothing.
 
 The folder is the shared corpus (`../shared/corpus` next to the repository) unless one is given: HTML pages with a
 `_truth/INDEX.json` mapping each page to its truth files, and optionally a `MANIFEST.tsv` giving each page's URL.
-Truth files understood: fundus (`publishing_date`, `authors`, `title`, `body`), htmldate (`date`), trafilatura
-evaluation data (`title`, `author`, `date`), readability (`expected-metadata.json`, `expected.html`), newspaper3k
+Truth files understood: fundus (`publishing_date`, `authors`, `title`, `body`), a JSON file at the top of
+`_truth/` keyed by page name (htmldate's and trafilatura's evaluation data: `url`, `title`, `author`, `date`), readability (`expected-metadata.json`, `expected.html`), newspaper3k
 (body text) and NAEB (`title`, `authors`, `date`, `articleBody`). A field a truth leaves empty is not scored.
 
 Scores: title exact (after squeezing whitespace), authors set F1 (case-folded names), published date within one day,
@@ -73,9 +73,9 @@ def load_truth(folder: Path, page: str, html: str, files: list[str]) -> dict:
             truth.setdefault("date", chosen.get("publishing_date"))
             if chosen.get("body"):
                 truth.setdefault("body", _fundus_body(chosen["body"]))
-        elif name.endswith(".subset.json"):
+        elif name.endswith(".json") and "/" not in name:  # {page: {"url", "title", "author", "date"}}
             entry = json.loads(path.read_text()).get(page, {})
-            for key, field in (("title", "title"), ("author", "authors"), ("date", "date")):
+            for key, field in (("title", "title"), ("author", "authors"), ("date", "date"), ("url", "url")):
                 if entry.get(key):
                     truth.setdefault(field, _split_names(entry[key]) if field == "authors" else entry[key])
         elif name.startswith("readability/"):
@@ -182,9 +182,11 @@ def main() -> None:
             continue
         html = path.read_bytes().decode("utf-8", errors="replace")
         truth = load_truth(folder, page, html, files)
+        if not any(field in truth for field, _ in FIELDS):
+            continue
         for contender, extract in contenders:
             try:
-                found = extract(page, html, urls.get(page))
+                found = extract(page, html, urls.get(page) or truth.get("url"))
             except Exception as exc:  # a contender's failure on one page is a miss, not the end of the bench
                 print(f"  {contender} failed on {page}: {type(exc).__name__}: {exc}"[:200])
                 found = {}

@@ -112,19 +112,38 @@ _SHOWN_DATES = [re.compile(pattern + _CLOCK, re.IGNORECASE) for pattern in (
     r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)?\d\d)\b",  # 30.10.23, 30.10.2023
     r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b",  # 2023-10-30
 )]
-_DATE_ELEMENTS = (
-    "//body//*[self::span or self::div or self::p or self::time or self::li][contains(@class, 'date')"
-    " or contains(@class, 'publish') or contains(@class, 'posted') or contains(@class, 'dateline')]"
+# Elements marked as holding the page's date: `<time>`, or a class naming a date, a time, publishing or post meta.
+_MARKED_DATE_ELEMENTS = (
+    "//body//*[self::time or contains(@class, 'date') or contains(@class, 'Date') or contains(@class, 'time')"
+    " or contains(@class, 'publish') or contains(@class, 'posted') or contains(@class, 'created')"
+    " or contains(@class, 'meta') or contains(@class, 'info') or contains(@class, 'datum') or contains(@class, 'fecha')]"
 )
-_SHOWN_DATE_CHARS = 80
+_MARKED_ELEMENTS = 60
+_SHOWN_DATE_CHARS = 100
+# Short texts anywhere in the body, outside page furniture, when no marked element shows a date.
+_BODY_TEXTS = (
+    "//body//text()[string-length(normalize-space(.)) > 5 and string-length(normalize-space(.)) <= 100]"
+    "[not(ancestor::script or ancestor::style or ancestor::footer or ancestor::nav or ancestor::aside"
+    " or ancestor::*[contains(@class, 'comment') or contains(@class, 'footer') or contains(@class, 'sidebar')"
+    " or contains(@id, 'comment') or contains(@id, 'footer') or contains(@id, 'sidebar')])]"
+)
+_BODY_TEXT_NODES = 3000
+_NOT_A_PUBLICATION = re.compile(r"©|copyright|\(c\)", re.IGNORECASE)
+_EARLIEST_YEAR = 1995
 
 
-def shown_date(root, zone: tzinfo) -> datetime | None:
-    """The date the page shows in its first short element marked as a date ("date", "published", "posted" in
-    its class), with the clock time when it shows one; in `zone`, as UTC."""
-    for element in root.xpath(_DATE_ELEMENTS)[:30]:
-        text = " ".join(element.text_content().split())
-        if not text or len(text) > _SHOWN_DATE_CHARS:
+def shown_date(root, zone: tzinfo, anywhere: bool = False) -> datetime | None:
+    """The date the page shows (with its clock time when shown) in its first short element marked as a date
+    (`<time>`, a class with "date", "time", "publish", "posted", "meta", "info"…), or with `anywhere` in its first
+    short text outside footers, navigation, sidebars and comments; in `zone`, as UTC. Copyright lines are no date."""
+    if anywhere:
+        texts = [str(text) for text in root.xpath(_BODY_TEXTS)[:_BODY_TEXT_NODES]]
+    else:
+        texts = [element.text_content() for element in root.xpath(_MARKED_DATE_ELEMENTS)[:_MARKED_ELEMENTS]]
+    for text in texts:
+        text = " ".join(text.split())
+        if not text or len(text) > _SHOWN_DATE_CHARS or not any(c.isdigit() for c in text) \
+                or _NOT_A_PUBLICATION.search(text):
             continue
         for pattern in _SHOWN_DATES:
             if (match := pattern.search(text)) and (moment := _shown_moment(match)):
@@ -136,6 +155,8 @@ def _shown_moment(match: re.Match) -> datetime | None:
     parts = match.groupdict()
     year = int(parts["year"])
     year = year + 2000 if year < 100 else year
+    if year < _EARLIEST_YEAR:
+        return None
     month = _MONTHS[parts["month_name"].lower()] if parts.get("month_name") else int(parts["month"])
     hour, minute = int(parts["hour"] or 0), int(parts["minute"] or 0)
     if parts["half"] and parts["half"][0].lower() == "p" and hour < 12:

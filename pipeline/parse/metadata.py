@@ -50,7 +50,8 @@ def read_metadata(facts: PageFacts, page: Page, url: str | None) -> None:
 
 def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, warnings: list[str]) -> tzinfo:
     """Published, modified and (live blog) end-of-coverage times, UTC. Zone-less times are read in the page's zone
-    (`page_zone`, returned); with no structured time, the date the page shows, else its URL's date."""
+    (`page_zone`, returned); with no structured time, the date the page shows in an element marked as a date,
+    else its URL's date, else the first date in a short text of the page outside its furniture."""
     root, meta, article_ld, json_ld = facts.root, facts.meta, facts.article_ld, facts.json_ld
     zone = page_zone(facts, site_zone)
     published = [article_ld.get("datePublished"), meta.get("article:published_time"), meta.get("og:published_time"),
@@ -58,7 +59,7 @@ def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, 
                  meta.get("publish-date"), meta.get("item-publish-date"), meta.get("date"),
                  *_microdata_times(root, "datePublished"), *_any_ld(json_ld, "datePublished"), *_time_elements(content)]
     page.published_at = dates.first_time(published, zone, warnings) or dates.shown_date(root, zone) \
-        or dates.url_date(page.canonical_url or page.url)
+        or dates.url_date(page.canonical_url or page.url) or dates.shown_date(root, zone, anywhere=True)
     page.modified_at = dates.first_time(
         [article_ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time"),
          *_microdata_times(root, "dateModified")], zone, warnings
