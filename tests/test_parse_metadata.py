@@ -78,7 +78,9 @@ def test_by_alone_e_mails_and_initials_are_no_names_and_an_agency_alone_stays():
     assert split_names(["By"]) == []
     assert split_names(["Jana Doe (jd)", "jana.doe@example.com"]) == ["Jana Doe"]
     assert split_names(["AFP"]) == ["AFP"]
-    assert split_names(["Lisa de Moraes", "Laura E. Adkins"]) == ["Lisa de Moraes", "Laura E. Adkins"]
+    assert split_names(["Lisa de Moraes", "Laura E. Adkins", "Perry Bacon Jr."]) == \
+        ["Lisa de Moraes", "Laura E. Adkins", "Perry Bacon Jr."]
+    assert split_names(["Grant Tinsley, PhD"]) == ["Grant Tinsley"]
 
 
 def test_a_byline_naming_the_site_is_recognised_as_the_site():

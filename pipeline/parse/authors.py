@@ -23,7 +23,9 @@ _AGENCIES = frozenset((
     "anp", "belga", "sda", "ats", "tass", "dapd", "ddp", "pa", "pa media", "ap news", "associated press",
     "the associated press", "agence france-presse", "europa press", "reuters staff", "keystone-sda", "ria novosti",
 ))
-_NOT_A_NAME = frozenset(("by", "von", "par", "por", "and", "und", "staff", "redaktion", "admin"))
+# Prefixes, conjunctions and degrees left alone after splitting ("Grant Tinsley, PhD"; a byline's lone "y").
+_NOT_A_NAME = frozenset(("by", "von", "par", "por", "and", "und", "et", "y", "og", "e", "phd", "ph.d.", "md", "rd",
+                         "msc", "mba"))
 
 
 def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_names: list[str]) -> list[str]:
@@ -44,7 +46,8 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     people = split_names([value for value in raw if not is_site_name(value, site_names)])
     people = [name for name in people if not is_site_name(name, site_names)]
     if len(people) < len(names):  # the site given as the author: the byline may name a person
-        people = people or [name for name in split_names(byline_names(root)) if not is_site_name(name, site_names)]
+        byline = split_names(byline_names(root, linked_only=True))
+        people = people or [name for name in byline if not is_site_name(name, site_names)]
         return people or names
     return names
 
@@ -57,7 +60,7 @@ def split_names(values: list[str]) -> list[str]:
         value = _EMAIL.sub(" ", value)
         value = _PARENTHESES.sub(" ", value)
         for part in _SEPARATORS.split(" ".join(value.split())):
-            part = part.strip(" .:-–—·")
+            part = part.strip(" :-–—·")
             while (shorter := _PREFIX.sub("", part)) != part:
                 part = shorter.strip()
             if part and part.casefold() not in _NOT_A_NAME and any(c.isalpha() for c in part):
@@ -92,9 +95,9 @@ _AUTHOR_PATH = re.compile(
     r"/(?:author|authors|autor|autoren|journalist|journalists|people|staff|writers|writer|by)/[^/?#]+", re.I)
 
 
-def byline_names(root) -> list[str]:
+def byline_names(root, linked_only: bool = False) -> list[str]:
     """Names from the first byline or author box: links to author pages in an element marked "byline"/"author"
-    (or in a short "By …" line), else the first name-like line of such an element."""
+    (or in a short "By …" line), else (unless `linked_only`) the first name-like line of such an element."""
     containers = root.xpath(
         "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
         " | //body//*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]"
@@ -107,7 +110,7 @@ def byline_names(root) -> list[str]:
                 names.append(text)
         if names:
             return list(dict.fromkeys(names))
-    for container in containers:
+    for container in containers if not linked_only else ():
         if not is_chrome_by_name(container, frozenset(("author", "byline", "authors"))):
             continue
         for leaf in container.xpath(".//*[not(*)]")[:10]:
