@@ -188,7 +188,10 @@ def heading_text(element) -> str:
                 parts.append(child.tail)
                 previous_classed = previous_classed and not child.tail.strip()
 
-    walk(element, False)
+    try:
+        walk(element, False)
+    except RecursionError:  # a heading nested deeper than Python recurses: its plain text
+        return " ".join(element.text_content().split())
     return " ".join("".join(parts).split())
 
 
