@@ -80,13 +80,15 @@ def is_site_name(name: str, site_names: list[str]) -> bool:
     and punctuation."""
     squeezed = _squeezed(name)
     lowered = name.casefold()
+    words = name.split()
+    leading = {_squeezed(" ".join(words[:count])) for count in range(1, len(words) + 1)}  # "ntv", "ntvnachrichten"
     for site in site_names:
         site_squeezed = _squeezed(site)
         if len(site_squeezed) < 2:
             continue
-        if squeezed == site_squeezed or ("." in site and site.casefold() in lowered):
+        if site_squeezed in leading or ("." in site and site.casefold() in lowered):
             return True
-        if squeezed.startswith(site_squeezed) or (len(squeezed) >= 4 and site_squeezed.startswith(squeezed)):
+        if len(squeezed) >= 4 and site_squeezed.startswith(squeezed):  # "BBC" of "BBC News"
             return True
     return False
 

@@ -132,11 +132,12 @@ def _site_name(meta, article_ld, ids, host: str | None) -> str | None:
 
 
 def _site_names(meta, article_ld, ids, host: str | None) -> list[str]:
-    """Every name the page gives its site: og:site_name, application-name, the JSON-LD publisher, the host and the
-    host's first label ("n-tv" of n-tv.de)."""
+    """Every name the page gives its site: og:site_name, application-name, the JSON-LD publisher, the host and its
+    labels ("n-tv" of n-tv.de)."""
     names = [meta.get("og:site_name"), meta.get("application-name"), *ld_names(article_ld.get("publisher"), ids)]
-    if host:
-        names += [host, host.split(".")[0] if len(host.split(".")[0]) >= 3 else None]
+    if host:  # the host, its first label and the label before its top-level domain ("ypart" of bigdata.ypart.eu)
+        labels = host.split(".")
+        names += [host, *(label for label in (labels[0], labels[-2] if len(labels) > 1 else "") if len(label) >= 3)]
     return [name for name in dict.fromkeys(names) if name]
 
 
