@@ -92,6 +92,7 @@ def test_a_byline_naming_the_site_is_recognised_as_the_site():
     assert is_site_name("STERN.de", ["stern.de", "stern"])
     assert is_site_name("한국일보", ["한국일보", "hankookilbo.com", "hankookilbo"])
     assert not is_site_name("Steve Peoples", ["AP News", "apnews.com", "apnews"])
+    assert not is_site_name("Skyler Smith", ["Sky News", "news.sky.com", "news", "sky"])
     assert not is_site_name("Guardian staff reporter", ["the Guardian", "theguardian.com", "theguardian"])
 
 
