@@ -4,7 +4,8 @@ Names come from the article's JSON-LD `author`, else author meta tags, else `rel
 Each string is split into names ("A and B", "A, B und C, dpa", "A og B", "A & B"), with "By"/"Von"/"Par"/"Por"
 prefixes, initials in parentheses and e-mail addresses taken off. News agencies (dpa, AFP, Reuters, AP…) stay only
 when no person is named. A name that is the site's own (og:site_name, the domain, the JSON-LD publisher) gives way
-to the people the page names in its byline, and stays only when the page names none.
+to the people the page names in its byline, and stays only when the page names none. When structured data names
+fewer people than the byline links to author pages, and all of them among those, the byline's list is taken.
 """
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
         byline = split_names(byline_names(root, linked_only=True))
         people = people or [name for name in byline if not is_site_name(name, site_names)]
         return people or names
+    if names:  # structured data naming one of the byline's people: the byline's linked names, when they include it
+        linked = [name for name in split_names(byline_names(root, linked_only=True))
+                  if not is_site_name(name, site_names)]
+        if len(linked) > len(names) and {n.casefold() for n in names} <= {n.casefold() for n in linked}:
+            return linked
     return names
 
 
