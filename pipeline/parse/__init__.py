@@ -5,6 +5,8 @@ is kept. Only a document that yields no page at all raises `ParseError`, naming 
 """
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from pipeline.model import Document, ParseResult
 
 
@@ -17,8 +19,12 @@ class ParseError(Exception):
     """A document no page could be read from; the message names the source and the cause."""
 
 
-def parse(document: Document) -> ParseResult:
-    """Parse a decoded document (`kind` `html` or `text`) into a page with its parts."""
+def parse(document: Document, timezone: tzinfo | None = None) -> ParseResult:
+    """Parse a decoded document (`kind` `html` or `text`) into a page with its parts.
+
+    `timezone`: the zone the site's times are in (a `zoneinfo.ZoneInfo`, built by the caller: parsing reads no
+    file), for an HTML page's times that state no zone and that the page's own structured times do not place
+    either (no offset stated anywhere on the page). Without it such times are read as UTC."""
     if not document.content.strip():
         raise ParseError(f"{document.source}: the document is empty")
     try:
@@ -28,7 +34,7 @@ def parse(document: Document) -> ParseResult:
             return parse_text(document)
         from pipeline.parse.html import parse_html
 
-        return parse_html(document)
+        return parse_html(document, timezone)
     except ParseError:
         raise
     except Exception as exc:  # a parser bug: name the source and the cause, let the run go on

@@ -1,13 +1,9 @@
 """`parse_html(document)`: a page read with lxml (metadata, live blog, body text); each embed split with BeautifulSoup."""
 from __future__ import annotations
 
-import html as html_entities
-import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from datetime import tzinfo
 
 import lxml.etree
 import lxml.html
@@ -20,10 +16,10 @@ from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS
 from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
-from pipeline.parse.liveblog.times import offset_zone
+from pipeline.parse.metadata import PageFacts, read_metadata, read_times
 from pipeline.parse.quotes import find_quotes
 from pipeline.parse.text import is_key_points_heading
-from pipeline.urls import canonical_url
+from pipeline.parse.structured import article_item, read_json_ld, read_meta_tags
 
 # Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).
 _CONTENT_CLASSES = frozenset(
@@ -53,13 +49,9 @@ _KEY_POINTS_LEAD = re.compile(
 )
 _KEY_POINTS_CLASS = re.compile(r"key[-_]?points|keypoints|at[-_]a[-_]glance|takeaways", re.IGNORECASE)
 
-# JSON-LD types that describe the article itself.
-_ARTICLE_TYPE = re.compile(r"Article$|^BlogPosting$|^LiveBlogPosting$|^Report$")
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ")
-_URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)[/-](?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)(?:/|$|[^\d])")
 
 
-def parse_html(document: Document) -> ParseResult:
+def parse_html(document: Document, site_zone: tzinfo | None = None) -> ParseResult:
     """The page in an HTML document: metadata, body text, headings, key points, embedded posts and quotes.
 
     lxml parses the whole page once and answers the metadata XPaths; the article's content element is found and
@@ -68,6 +60,8 @@ def parse_html(document: Document) -> ParseResult:
     Body text is the article's own headings, paragraphs and lists ("- item" lines), blocks separated by a blank
     line; embedded posts, captions and page furniture are left out, and a heading equal to the title is skipped.
     `headings` includes a key-point list's heading ("At a Glance"), as the text parser does.
+
+    `site_zone` is the zone the site's times are in when the page states none (`pipeline/parse/dates.py`).
     """
     warnings: list[str] = []
     page = Page(source=document.source, url=document.url, fetched_at=document.fetched_at,
@@ -78,50 +72,34 @@ def parse_html(document: Document) -> ParseResult:
         warnings.append(str(exc))
         return ParseResult(page=page, warnings=warnings)
     try:
-        _parse_page(document, root, page, warnings)
+        _parse_page(document, root, page, site_zone, warnings)
     except Exception as exc:  # keep what was read so far: a page with warnings beats no page
         warnings.append(f"the page was read only in part: {type(exc).__name__}: {exc}"[:300])
     return ParseResult(page=page, warnings=warnings)
 
 
-def _parse_page(document: Document, root, page: Page, warnings: list[str]) -> None:
+def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, warnings: list[str]) -> None:
     """Fill `page` stage by stage: metadata, live-blog entries and embeds, then the body text."""
-    meta = _read_meta_tags(root)
-    json_ld = _read_json_ld(root, warnings)
-    article_ld = next((item for item in json_ld if any(map(_ARTICLE_TYPE.search, _types(item)))), {})
+    meta = read_meta_tags(root)
+    json_ld = read_json_ld(root, warnings)
+    article_ld = article_item(json_ld)
     ids = {item["@id"]: item for item in json_ld if isinstance(item.get("@id"), str)}
-
-    page.canonical_url = _canonical_url(root, meta, document.url)
-    page.site = _site_name(meta, article_ld, ids, page.canonical_url or document.url)
-    page.title = _title(root, meta, article_ld, page.site)
-    page.authors = _authors(root, meta, article_ld, ids)
-    page.language = _language(root, meta, article_ld)
+    facts = PageFacts(root=root, meta=meta, json_ld=json_ld, article_ld=article_ld, ids=ids)
+    read_metadata(facts, page, document.url)
 
     content = _find_content(root)
     if content is None:
+        read_times(facts, page, None, site_zone, warnings)
         warnings.append("no <body> in the page")
         return
     if content.tag == "body":
         warnings.append("no article element found; the body text is read from the whole <body>")
-    page.published_at = _time(
-        [article_ld.get("datePublished"), meta.get("article:published_time"), meta.get("og:published_time"),
-         meta.get("datepublished"), meta.get("pubdate"), meta.get("og:article:published_time"),
-         meta.get("publish-date"), meta.get("item-publish-date"), meta.get("date"),
-         *_microdata_times(root, "datePublished"), *_any_ld(json_ld, "datePublished"), *_time_elements(content)],
-        warnings,
-    ) or _url_date(page.canonical_url or document.url)
-    page.modified_at = _time(
-        [article_ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time"),
-         *_microdata_times(root, "dateModified")], warnings
-    )
-    page.coverage_end_at = _time(  # a live blog's announced end of coverage: discovery stops refetching after it
-        [item.get("coverageEndTime") for item in json_ld if "LiveBlogPosting" in _types(item)][:1], warnings
-    )
+    zone = read_times(facts, page, content, site_zone, warnings)
 
     outside: list = []
     blog = None
     try:
-        blog, outside, content = _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page, warnings)
+        blog, outside, content = _read_entries_and_embeds(root, content, json_ld, zone, page, warnings)
     except Exception as exc:
         warnings.append(f"live-blog entries and embeds could not be read: {type(exc).__name__}: {exc}"[:300])
 
@@ -168,11 +146,11 @@ _THIN_BODY_WORDS = 50
 _ARTICLE_CHARS = 1000
 
 
-def _read_entries_and_embeds(root, content, json_ld, meta, article_ld, page: Page, warnings: list[str]):
+def _read_entries_and_embeds(root, content, json_ld, zone: tzinfo, page: Page, warnings: list[str]):
     """Live-blog entries (`page.entries`) and embedded posts (`page.embeds`, each placed in its entry); the embed
     elements are then removed from the tree. Returns the live blog, its entry elements outside the content, and the
     content element (the entries' stream instead, when the element found first is smaller than that)."""
-    clock = make_clock(_page_zone(root, meta, article_ld), page.published_at, page.modified_at)
+    clock = make_clock(zone, page.published_at, page.modified_at)
     blog = find_live_blog(root, json_ld, clock, warnings)
     page.is_liveblog = blog.is_liveblog
     outside = _outside(blog.entry_elements(), content)
@@ -235,323 +213,6 @@ def _parse_tree(document: Document, warnings: list[str]) -> lxml.html.HtmlElemen
 
 _WRAPPER_TAGS = re.compile(r"</?(?:div|span|font|section|b|i|em|strong|small|u)\b[^>]*>", re.IGNORECASE)
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-# --- metadata ---------------------------------------------------------------------------------------------
-
-
-def _read_meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
-    """`<meta property|name|itemprop=K content=V>` as {k lower-cased: V}, the first of each key."""
-    meta: dict[str, str] = {}
-    for element in root.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
-        value = element.get("content") or element.get("value")
-        if key and value and value.strip():
-            meta.setdefault(key.strip().lower(), value.strip())
-    return meta
-
-
-def _read_json_ld(root: lxml.html.HtmlElement, warnings: list[str]) -> list[dict]:
-    """Every JSON-LD object on the page, lists and `@graph`s flattened; unreadable scripts become warnings."""
-    objects: list[dict] = []
-    scripts = root.xpath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
-    for number, script in enumerate(scripts, start=1):
-        raw = script.text or ""
-        if not raw.strip():
-            continue
-        try:
-            data = _load_json(raw)
-        except ValueError as exc:
-            warnings.append(f"JSON-LD script {number} could not be read: {exc}")
-            continue
-        objects.extend(_json_ld_items(data))
-    return objects
-
-
-def _load_json(raw: str):
-    """JSON-LD as pages write it, read as tolerantly as search engines read it: HTML comment or CDATA wrappers,
-    raw control characters in strings, `//` and `/* */` comments, trailing commas, a trailing `;`, several objects
-    one after another, and a script whose quotes are HTML-escaped (`{&quot;@type&quot;: …}`). Anything else
-    raises `ValueError` (the caller warns and skips the script)."""
-    try:
-        return json.loads(raw)
-    except ValueError:
-        pass
-    cleaned = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", "", raw.strip())
-    cleaned = _strip_comments_and_trailing_commas(cleaned).strip().rstrip(";")
-    attempts = [cleaned]
-    if "&quot;" in cleaned or "&#34;" in cleaned:
-        attempts.append(_strip_comments_and_trailing_commas(html_entities.unescape(cleaned)))
-    attempts += ["[" + _BETWEEN_OBJECTS.sub("},{", attempt) + "]" for attempt in list(attempts)]
-    error: ValueError | None = None
-    for attempt in attempts:
-        try:
-            return json.loads(attempt, strict=False)
-        except ValueError as exc:
-            error = error or exc
-    raise error
-
-
-_BETWEEN_OBJECTS = re.compile(r"}\s*,?\s*{")
-
-
-def _strip_comments_and_trailing_commas(text: str) -> str:
-    """The text without comments and commas before `}`/`]`, both only outside strings."""
-    out: list[str] = []
-    index, length = 0, len(text)
-    in_string = False
-    while index < length:
-        char = text[index]
-        if in_string:
-            out.append(char)
-            if char == "\\" and index + 1 < length:
-                out.append(text[index + 1])
-                index += 2
-                continue
-            if char == '"':
-                in_string = False
-            index += 1
-            continue
-        if char == '"':
-            in_string = True
-        elif char == "/" and text.startswith("//", index):
-            end = text.find("\n", index)
-            index = length if end < 0 else end
-            continue
-        elif char == "/" and text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            index = length if end < 0 else end + 2
-            continue
-        elif char in "}]":
-            while out and out[-1].isspace():
-                out.pop()
-            if out and out[-1] == ",":
-                out.pop()
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
-def _json_ld_items(data) -> list[dict]:
-    if isinstance(data, list):
-        return [item for element in data for item in _json_ld_items(element)]
-    if not isinstance(data, dict):
-        return []
-    return [data, *_json_ld_items(data.get("@graph", []))]
-
-
-def _types(item: dict) -> list[str]:
-    value = item.get("@type")
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _names(value, ids: dict[str, dict]) -> list[str]:
-    """Names in a JSON-LD person/organisation value: a string, an object, an `@id` reference, or a list."""
-    if isinstance(value, list):
-        return [name for element in value for name in _names(element, ids)]
-    if isinstance(value, str):
-        return [html_entities.unescape(value).strip()] if value.strip() else []
-    if isinstance(value, dict):
-        if "name" not in value and isinstance(value.get("@id"), str) and value["@id"] in ids:
-            value = ids[value["@id"]]
-        name = value.get("name")
-        return _names(name, {}) if isinstance(name, (str, list)) else []
-    return []
-
-
-def _canonical_url(root, meta: dict[str, str], page_url: str | None) -> str | None:
-    links = root.xpath(
-        "//link[contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href"
-    )
-    for candidate in [*links, meta.get("og:url"), page_url]:
-        if not candidate or not candidate.strip():
-            continue
-        try:
-            url = urljoin(page_url or "", candidate.strip())
-            if urlsplit(url).scheme in ("http", "https"):
-                return canonical_url(url)
-        except ValueError:  # not a URL at all ("http://[broken")
-            continue
-    return None
-
-
-def _host(url: str | None) -> str | None:
-    """The URL's host without "www.", or None."""
-    try:
-        host = urlsplit(url).hostname if url else None
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
-
-
-def _site_name(meta, article_ld, ids, url: str | None) -> str | None:
-    if meta.get("og:site_name"):
-        return meta["og:site_name"]
-    publisher = _names(article_ld.get("publisher"), ids)
-    if publisher:
-        return publisher[0]
-    return _host(url)
-
-
-def _title(root, meta, article_ld, site: str | None) -> str | None:
-    """The headline as the page shows it: the `<h1>` that agrees with the declared titles (og:title, JSON-LD
-    headline, `<title>`: at least half its words in one of them), else the first declared title, without its
-    " | Site" suffix. Declared titles are often an SEO variant of the visible headline."""
-    headline = article_ld.get("headline")
-    headline = headline if isinstance(headline, str) else None
-    declared = [
-        _without_site_suffix(" ".join(html_entities.unescape(candidate).split()), site)
-        for candidate in (meta.get("og:title"), headline, root.findtext("head/title"))
-        if candidate and candidate.strip()
-    ]
-    best, best_score = None, 0.0
-    for element in root.xpath("//body//h1")[:12]:
-        text = " ".join(element.text_content().split())
-        words = set(_TITLE_WORDS.findall(text.casefold()))
-        if not words or len(text) > 300:
-            continue
-        for candidate in declared:
-            shared = len(words & set(_TITLE_WORDS.findall(candidate.casefold()))) / len(words)
-            if shared > best_score:
-                best, best_score = text, shared
-    if best is not None and best_score >= 0.5:
-        return _without_site_suffix(best, site)
-    return declared[0] if declared else None
-
-
-_TITLE_WORDS = re.compile(r"\w+")
-
-
-def _without_site_suffix(title: str, site: str | None) -> str:
-    """"Headline | Site" -> "Headline": the last part goes when it names the site, or follows a " | "."""
-    for separator in _TITLE_SEPARATORS:
-        head, found, tail = title.rpartition(separator)
-        if not found or not head.strip():
-            continue
-        names_site = site and tail.strip().casefold() in (site.casefold(), site.casefold().replace(" ", ""))
-        if names_site or (separator == " | " and len(tail.split()) <= 4):
-            return head.strip()
-    return title
-
-
-def _authors(root, meta, article_ld, ids) -> list[str]:
-    names = _names(article_ld.get("author"), ids)
-    if not names:
-        for key in ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl"):
-            value = meta.get(key)
-            if value and not value.startswith(("http://", "https://")):
-                names = [value]
-                break
-    if not names:
-        names = [" ".join(text.split()) for text in root.xpath("//article//*[@rel='author']//text()") if text.strip()]
-    if not names:
-        names = _byline_names(root)
-    cleaned = [re.sub(r"^by\s+", "", name, flags=re.IGNORECASE).strip() for name in names]
-    return list(dict.fromkeys(name for name in cleaned if name))
-
-
-_AUTHOR_PATH = re.compile(r"/(?:author|authors|autor|autoren|journalist|journalists|people|staff|writers|writer|by)/[^/?#]+", re.I)
-
-
-def _byline_names(root) -> list[str]:
-    """Names from the first byline or author box: links to author pages in an element marked "byline"/"author"
-    (or in a short "By …" line), else the first name-like line of such an element."""
-    containers = root.xpath(
-        "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
-        " | //body//*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]"
-    )[:40]
-    for container in containers:
-        names = []
-        for link in container.xpath(".//a[@href]")[:10]:
-            text = " ".join(link.text_content().split())
-            if _AUTHOR_PATH.search(link.get("href", "")) and _looks_like_name(text):
-                names.append(text)
-        if names:
-            return list(dict.fromkeys(names))
-    for container in containers:
-        if not is_chrome_by_name(container, frozenset(("author", "byline", "authors"))):
-            continue
-        for leaf in container.xpath(".//*[not(*)]")[:10]:
-            text = " ".join((leaf.text_content() or "").split())
-            if _looks_like_name(text):
-                return [text]
-    return []
-
-
-_NOT_NAME_WORDS = {"all", "articles", "article", "more", "rss", "subscribe", "see", "follow", "view", "posts", "profile"}
-
-
-def _looks_like_name(text: str) -> bool:
-    words = text.split()
-    return 2 <= len(words) <= 5 and all(w[0].isupper() or w.lower() in ("de", "van", "von", "da", "del", "e.") for w in words) \
-        and not any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words)
-
-
-def _language(root, meta, article_ld) -> str | None:
-    in_language = article_ld.get("inLanguage")
-    if isinstance(in_language, dict):
-        in_language = in_language.get("alternateName") or in_language.get("name")
-    for value in (root.get("lang"), meta.get("og:locale"), in_language, meta.get("content-language"),
-                  meta.get("language"), meta.get("dc.language")):
-        if isinstance(value, str) and value.strip():
-            return value.strip().replace("_", "-")
-    return None
-
-
-def _time_elements(content) -> list[str]:
-    """`<time datetime>` values in the article around the content element (or in it)."""
-    article = next(iter(content.xpath("ancestor-or-self::article[1]")), content)
-    return article.xpath(".//time/@datetime")
-
-
-def _time(candidates: list, warnings: list[str]) -> datetime | None:
-    """The first candidate that reads as a time, in UTC; a time without a zone is taken as UTC."""
-    for value in candidates:
-        if not isinstance(value, str) or not value.strip():
-            continue
-        moment = _read_time(value.strip())
-        if moment is None:
-            warnings.append(f"not a time: {value.strip()[:80]!r}")
-            continue
-        return moment
-    return None
-
-
-def _read_time(value: str) -> datetime | None:
-    if "&" in value:
-        value = html_entities.unescape(value).strip()  # "2023-11-02T10:14:29&#x2B;05:30" in JSON-LD (NDTV)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            moment = None
-        for form in ("%a, %b %d %Y %H:%M:%S %z", "%Y-%m-%d %H:%M:%S %Z", "%Y-%m-%d %H:%M:%S"):
-            if moment is not None:
-                break
-            try:
-                moment = datetime.strptime(value, form)
-            except ValueError:
-                continue
-        if moment is None:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
-def _url_date(url: str | None) -> datetime | None:
-    match = _URL_DATE.search(url) if url else None
-    if not match:
-        return None
-    try:
-        day = date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
-    except ValueError:
-        return None
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
 # --- content ----------------------------------------------------------------------------------------------
@@ -684,26 +345,6 @@ def _entry_index(blog, embed_elements: list) -> dict:
                 found[element] = owner[candidate]
                 break
     return found
-
-
-def _any_ld(json_ld: list[dict], key: str) -> list[str]:
-    """The value of `key` on the first JSON-LD item of any type that has one (a WebPage's date, say)."""
-    return [item[key] for item in json_ld if isinstance(item.get(key), str)][:1]
-
-
-def _microdata_times(root, name: str) -> list[str]:
-    """The page item's own microdata time (`itemprop=datePublished` outside any live-blog update)."""
-    return root.xpath(f"//*[@itemprop='{name}'][not(ancestor::*[@itemprop='liveBlogUpdate'])]/@content")[:1]
-
-
-def _page_zone(root, meta, article_ld):
-    """The page's time zone, as the first stated non-UTC offset of its own times shows it (UTC when none)."""
-    candidates = [article_ld.get("datePublished"), article_ld.get("dateModified"), meta.get("article:published_time"),
-                  meta.get("article:modified_time"), *root.xpath("//time/@datetime")[:20]]
-    for value in candidates:
-        if isinstance(value, str) and (zone := offset_zone(value)):
-            return zone
-    return None
 
 
 def _remove_chrome(content, entries: list = ()) -> None:

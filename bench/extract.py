@@ -1,0 +1,208 @@
+"""Title, authors, published date and body text against the source projects' own labels, for Threadline and
+trafilatura side by side in the same run. Downloads nothing.
+
+The folder is the shared corpus (`../shared/corpus` next to the repository) unless one is given: HTML pages with a
+`_truth/INDEX.json` mapping each page to its truth files, and optionally a `MANIFEST.tsv` giving each page's URL.
+Truth files understood: fundus (`publishing_date`, `authors`, `title`, `body`), a JSON file at the top of
+`_truth/` keyed by page name (htmldate's and trafilatura's evaluation data: `url`, `title`, `author`, `date`), readability (`expected-metadata.json`, `expected.html`), newspaper3k
+(body text) and NAEB (`title`, `authors`, `date`, `articleBody`). A field a truth leaves empty is not scored.
+
+Scores: title exact (after squeezing whitespace), authors set F1 (case-folded names), published date within one day,
+body word F1 (bags of case-folded words). Pages where one contender failed count as wrong for it.
+usage: python bench/extract.py [--corpus DIR] [--verbose]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.model import Document  # noqa: E402
+from pipeline.parse import parse  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+_WORD = re.compile(r"\w+")
+
+
+def squeeze(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _html_text(html: str) -> str:
+    import lxml.html
+
+    return lxml.html.fromstring(html).text_content() if html.strip() else ""
+
+
+def _fundus_body(body: dict) -> str:
+    parts = [*body.get("summary", [])]
+    for section in body.get("sections", []):
+        parts += section.get("headline", []) + section.get("paragraphs", [])
+    return "\n".join(parts)
+
+
+def _split_names(value) -> list[str]:
+    """Names in a truth author field: a list, or one string joined by ";" (trafilatura's convention) or ","."""
+    if isinstance(value, list):
+        return [squeeze(v) for v in value if squeeze(v)]
+    if not value:
+        return []
+    return [squeeze(v) for v in re.split(r";|,| and ", value) if squeeze(v)]
+
+
+def load_truth(folder: Path, page: str, html: str, files: list[str]) -> dict:
+    """{"title", "authors", "date", "body"} as far as the page's truth files give them."""
+    truth: dict = {}
+    for name in files:
+        path = folder / "_truth" / name
+        if name.startswith("fundus/"):
+            variants = json.loads(path.read_text()).values()
+            # the file holds several versions of a publisher's pages: the one whose title is in this page
+            chosen = next((v for v in variants if v.get("title") and v["title"][:40] in html), None)
+            if chosen is None:
+                continue
+            truth.setdefault("title", chosen.get("title"))
+            truth.setdefault("authors", _split_names(chosen.get("authors")))
+            truth.setdefault("date", chosen.get("publishing_date"))
+            if chosen.get("body"):
+                truth.setdefault("body", _fundus_body(chosen["body"]))
+        elif name.endswith(".json") and "/" not in name:  # {page: {"url", "title", "author", "date"}}
+            entry = json.loads(path.read_text()).get(page, {})
+            for key, field in (("title", "title"), ("author", "authors"), ("date", "date"), ("url", "url")):
+                if entry.get(key):
+                    truth.setdefault(field, _split_names(entry[key]) if field == "authors" else entry[key])
+        elif name.startswith("readability/"):
+            path = path.parent if path.is_file() else path  # the index names the folder or a file in it
+            metadata = json.loads((path / "expected-metadata.json").read_text())
+            truth.setdefault("title", metadata.get("title"))
+            if metadata.get("byline"):
+                truth.setdefault("authors", _split_names(metadata["byline"]))
+            truth.setdefault("date", metadata.get("publishedTime"))
+            truth.setdefault("body", _html_text((path / "expected.html").read_text()))
+        elif name.startswith("newspaper3k/"):
+            truth.setdefault("body", path.read_text())
+        elif name.startswith("naeb/"):
+            entry = json.loads(path.read_text())
+            truth.setdefault("title", entry.get("title"))
+            truth.setdefault("authors", _split_names(entry.get("authors")))
+            truth.setdefault("date", entry.get("date"))
+            truth.setdefault("body", entry.get("articleBody"))
+    return {key: value for key, value in truth.items() if value}
+
+
+def _day(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+
+
+def _set_f1(found: list[str], expected: list[str]) -> float:
+    found_set = {squeeze(name).casefold() for name in found if squeeze(name)}
+    expected_set = {squeeze(name).casefold() for name in expected}
+    if not found_set or not expected_set:
+        return float(found_set == expected_set)
+    shared = len(found_set & expected_set)
+    return 2 * shared / (len(found_set) + len(expected_set))
+
+
+def _word_f1(found: str, expected: str) -> float:
+    found_words = Counter(_WORD.findall(found.casefold()))
+    expected_words = Counter(_WORD.findall(expected.casefold()))
+    shared = sum((found_words & expected_words).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / sum(found_words.values()), shared / sum(expected_words.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def threadline(name: str, html: str, url: str | None) -> dict:
+    page = parse(Document(source=name, content=html, kind="html", url=url)).page
+    return {"title": page.title, "authors": page.authors, "date": page.published_at, "body": page.body_text}
+
+
+def trafilatura_extract(name: str, html: str, url: str | None) -> dict:
+    import trafilatura
+
+    result = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    if result is None:
+        return {}
+    get = (lambda key: result.get(key)) if isinstance(result, dict) else (lambda key: getattr(result, key, None))
+    return {"title": get("title"), "authors": [a for a in (get("author") or "").split("; ") if a],
+            "date": get("date"), "body": get("text") or ""}
+
+
+def score(field: str, found: dict, expected) -> float:
+    if field == "title":
+        return float(squeeze(found.get("title")) == squeeze(expected))
+    if field == "authors":
+        return _set_f1(found.get("authors") or [], expected)
+    if field == "date":
+        day, want = _day(found.get("date")), _day(expected)
+        return float(day is not None and want is not None and abs((day - want).days) <= 1)
+    return _word_f1(found.get("body") or "", expected)
+
+
+FIELDS = (("title", "title exact"), ("authors", "authors set F1"), ("date", "date ±1 day"), ("body", "body word F1"))
+
+
+def main() -> None:
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    arguments.add_argument("--verbose", action="store_true", help="print every page's misses")
+    options = arguments.parse_args()
+    folder: Path = options.corpus
+    index_path = folder / "_truth" / "INDEX.json"
+    if not index_path.is_file():
+        raise SystemExit(f"{folder}: no _truth/INDEX.json (the folder must hold pages and their truth files)")
+    index = json.loads(index_path.read_text())
+    urls = {}
+    if (folder / "MANIFEST.tsv").is_file():
+        with open(folder / "MANIFEST.tsv", newline="") as handle:
+            urls = {row["file"]: row.get("url") or None for row in csv.DictReader(handle, delimiter="\t")}
+    contenders = (("threadline", threadline), ("trafilatura", trafilatura_extract))
+    totals = {name: {field: [] for field, _ in FIELDS} for name, _ in contenders}
+    for page, files in sorted(index.items()):
+        path = folder / page
+        if not path.is_file():
+            continue
+        html = path.read_bytes().decode("utf-8", errors="replace")
+        truth = load_truth(folder, page, html, files)
+        if not any(field in truth for field, _ in FIELDS):
+            continue
+        for contender, extract in contenders:
+            try:
+                found = extract(page, html, urls.get(page) or truth.get("url"))
+            except Exception as exc:  # a contender's failure on one page is a miss, not the end of the bench
+                print(f"  {contender} failed on {page}: {type(exc).__name__}: {exc}"[:200])
+                found = {}
+            for field, _ in FIELDS:
+                if field not in truth:
+                    continue
+                value = score(field, found, truth[field])
+                totals[contender][field].append(value)
+                if options.verbose and value < 1 and field != "body":
+                    shown = found.get(field)
+                    print(f"  {contender:11} {field:7} {page}\n      got {shown!r}\n     want {truth[field]!r}")
+    print(f"{'field':16} {'pages':>5} {'threadline':>11} {'trafilatura':>11}")
+    for field, label in FIELDS:
+        ours, theirs = totals["threadline"][field], totals["trafilatura"][field]
+        print(f"{label:16} {len(ours):5} {sum(ours) / max(len(ours), 1):11.3f} {sum(theirs) / max(len(theirs), 1):11.3f}")
+
+
+if __name__ == "__main__":
+    main()

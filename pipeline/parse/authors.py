@@ -1,0 +1,137 @@
+"""A page's authors: people, one name each.
+
+Names come from the article's JSON-LD `author`, else author meta tags, else `rel=author` links, else the byline.
+Each string is split into names ("A and B", "A, B und C, dpa", "A og B", "A & B"), with "By"/"Von"/"Par"/"Por"
+prefixes, initials in parentheses and e-mail addresses taken off. News agencies (dpa, AFP, Reuters, AP…) stay only
+when no person is named. A name that is the site's own (og:site_name, the domain, the JSON-LD publisher) gives way
+to the people the page names in its byline, and stays only when the page names none. When structured data names
+fewer people than the byline links to author pages, and all of them among those, the byline's list is taken.
+"""
+from __future__ import annotations
+
+import re
+
+from pipeline.parse.chrome import is_chrome_by_name
+from pipeline.parse.structured import ld_names
+
+_META_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl")
+_PREFIX = re.compile(r"^\s*(?:(?i:by|von|par|por|door|av|af|przez|från|from|text|texte|written by)|di|de)\s*:?\s+")
+_SEPARATORS = re.compile(r"\s*(?:[,;&|/]|\s(?:and|und|et|y|og|e|och|ve|и)\s)\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PARENTHESES = re.compile(r"\s*\([^)]{0,40}\)")
+_AGENCIES = frozenset((
+    "dpa", "afp", "ap", "reuters", "apa", "kna", "epd", "sid", "ansa", "efe", "upi", "xinhua", "kyodo", "yonhap",
+    "anp", "belga", "sda", "ats", "tass", "dapd", "ddp", "pa", "pa media", "ap news", "associated press",
+    "the associated press", "agence france-presse", "europa press", "reuters staff", "keystone-sda", "ria novosti",
+))
+# Prefixes, conjunctions and degrees left alone after splitting ("Grant Tinsley, PhD"; a byline's lone "y").
+_NOT_A_NAME = frozenset(("by", "von", "par", "por", "and", "und", "et", "y", "og", "e", "phd", "ph.d.", "md", "rd",
+                         "msc", "mba"))
+
+
+def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_names: list[str]) -> list[str]:
+    """The page's authors, people first (see the module's docstring)."""
+    raw = ld_names(article_ld.get("author"), ids)
+    if not raw:
+        for key in _META_KEYS:
+            value = meta.get(key)
+            if value and not value.startswith(("http://", "https://")):
+                raw = [value]
+                break
+    if not raw:
+        raw = [" ".join(text.split()) for text in root.xpath("//article//*[@rel='author']//text()") if text.strip()]
+    if not raw:
+        raw = byline_names(root)
+    names = split_names(raw)
+    # the whole string is checked too: "Deutsche Welle (www.dw.com)" names the site only with its parentheses
+    people = split_names([value for value in raw if not is_site_name(value, site_names)])
+    people = [name for name in people if not is_site_name(name, site_names)]
+    if len(people) < len(names):  # the site given as the author: the byline may name a person
+        byline = split_names(byline_names(root, linked_only=True))
+        people = people or [name for name in byline if not is_site_name(name, site_names)]
+        return people or names
+    if names:  # structured data naming one of the byline's people: the byline's linked names, when they include it
+        linked = [name for name in split_names(byline_names(root, linked_only=True))
+                  if not is_site_name(name, site_names)]
+        if len(linked) > len(names) and {n.casefold() for n in names} <= {n.casefold() for n in linked}:
+            return linked
+    return names
+
+
+def split_names(values: list[str]) -> list[str]:
+    """Each string split into single names, prefixes, initials and e-mails taken off; agencies kept only when no
+    person is named; duplicates dropped, in order."""
+    names: list[str] = []
+    for value in values:
+        value = _EMAIL.sub(" ", value)
+        value = _PARENTHESES.sub(" ", value)
+        for part in _SEPARATORS.split(" ".join(value.split())):
+            part = part.strip(" :-–—·")
+            while (shorter := _PREFIX.sub("", part)) != part:
+                part = shorter.strip()
+            if part and part.casefold() not in _NOT_A_NAME and any(c.isalpha() for c in part):
+                names.append(part)
+    names = list(dict.fromkeys(names))
+    people = [name for name in names if name.casefold() not in _AGENCIES]
+    return people or names
+
+
+def _squeezed(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def is_site_name(name: str, site_names: list[str]) -> bool:
+    """Whether `name` names the site: equal to, or starting with, one of `site_names` (og:site_name, the
+    publisher, the host: "mdr.de", "STERN.de", "Deutsche Welle (www.dw.com)", "n-tv NACHRICHTEN"), ignoring case
+    and punctuation."""
+    squeezed = _squeezed(name)
+    lowered = name.casefold()
+    words = name.split()
+    leading = {_squeezed(" ".join(words[:count])) for count in range(1, len(words) + 1)}  # "ntv", "ntvnachrichten"
+    for site in site_names:
+        site_squeezed = _squeezed(site)
+        if len(site_squeezed) < 2:
+            continue
+        if site_squeezed in leading or ("." in site and site.casefold() in lowered):
+            return True
+        if len(squeezed) >= 4 and site_squeezed.startswith(squeezed):  # "BBC" of "BBC News"
+            return True
+    return False
+
+
+_AUTHOR_PATH = re.compile(
+    r"/(?:author|authors|autor|autoren|journalist|journalists|people|staff|writers|writer|by)/[^/?#]+", re.I)
+
+
+def byline_names(root, linked_only: bool = False) -> list[str]:
+    """Names from the first byline or author box: links to author pages in an element marked "byline"/"author"
+    (or in a short "By …" line), else (unless `linked_only`) the first name-like line of such an element."""
+    containers = root.xpath(
+        "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
+        " | //body//*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]"
+    )[:40]
+    for container in containers:
+        names = []
+        for link in container.xpath(".//a[@href]")[:10]:
+            text = " ".join(link.text_content().split())
+            if _AUTHOR_PATH.search(link.get("href", "")) and _looks_like_name(text):
+                names.append(text)
+        if names:
+            return list(dict.fromkeys(names))
+    for container in containers if not linked_only else ():
+        if not is_chrome_by_name(container, frozenset(("author", "byline", "authors"))):
+            continue
+        for leaf in container.xpath(".//*[not(*)]")[:10]:
+            text = " ".join((leaf.text_content() or "").split())
+            if _looks_like_name(text):
+                return [text]
+    return []
+
+
+_NOT_NAME_WORDS = {"all", "articles", "article", "more", "rss", "subscribe", "see", "follow", "view", "posts", "profile"}
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 5 and all(w[0].isupper() or w.lower() in ("de", "van", "von", "da", "del", "e.") for w in words) \
+        and not any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words)
