@@ -15,9 +15,11 @@ import pytest
 
 from pipeline.discover import SourceListError, load_sources
 from pipeline.ingest import discover_sources, ingest, load_staged, stage_sources
+from tests.commands import pipeline
 from tests.fetch_support import Reply, server  # noqa: F401 (fixture)
 
-TIMES_OF_ISRAEL = Path(__file__).parent / "fixtures" / "corpus" / "tweet-embed__trafilatura__timesofisrael.com.washington.html.gz"
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+TIMES_OF_ISRAEL = CORPUS / "tweet-embed__trafilatura__timesofisrael.com.washington.html.gz"
 # 3:51 pm in Jerusalem (+02:00 in January)
 JERUSALEM_TIME = datetime(2020, 1, 8, 13, 51, tzinfo=timezone.utc)
 SAME_SITE_PAGE = """<html><head><title>Another page of the site</title>
@@ -74,3 +76,13 @@ def test_an_unknown_zone_name_fails_in_one_line_naming_the_source(tmp_path):
         load_sources(csv)
     message = str(failure.value)
     assert "\n" not in message and "source toi" in message and "'Europe/Atlantis'" in message
+
+
+def test_reparse_with_an_unknown_zone_in_the_source_list_stops_in_one_line(tmp_path):
+    csv = tmp_path / "sources.csv"
+    csv.write_text("name,kind,location,timezone\ntoi,file,toi.html,Mars/Olympus\n", encoding="utf-8")
+    done = pipeline("reparse", "--since", "2020-01-01", "--db", str(tmp_path / "w.duckdb"),
+                    env={"THREADLINE_SOURCES": str(csv)})
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "source toi" in done.stderr and "Mars/Olympus" in done.stderr
+    assert "Traceback" not in done.stderr
