@@ -202,12 +202,13 @@ def _ingest(args) -> int:
 def _reparse(args) -> int:
     from pipeline.ingest import archive_dir, reparse
 
+    from pipeline.discover import SourceListError
     from pipeline.store import STORE_ERRORS
 
     try:
         report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names,
                          lake_data=lake_data(args.lake_data))
-    except STORE_ERRORS as exc:
+    except (*STORE_ERRORS, SourceListError) as exc:  # SourceListError: the list's zones (pipeline/site_zones.py)
         print(f"pipeline reparse: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if not report.sources and not report.unreadable:

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +29,7 @@ from pipeline.redact import redact
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
 from pipeline.settings import data_dir, sources_csv
+from pipeline.site_zones import SiteZones, listed_zones, site_zones
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import (TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich,
@@ -100,15 +101,16 @@ def pruned_page_lines(pages: list[dict], limit: int = 20) -> list[str]:
     return lines
 
 
-def parse_read(read: Read) -> tuple[ParseResult | None, SourceReport]:
-    """Parse what was read from a source; a failure at any stage becomes the source's report, never an exception."""
+def parse_read(read: Read, zone: tzinfo | None = None) -> tuple[ParseResult | None, SourceReport]:
+    """Parse what was read from a source, its times that state no zone read in `zone` (else UTC); a failure at any
+    stage becomes the source's report, never an exception."""
     if read.error is not None:
         log.error("%s: %s: %s", one_line(read.source), read.error.stage, one_line(read.error.cause))
         return None, SourceReport(read.source, ok=False, stage=read.error.stage, cause=read.error.cause)
     if read.unchanged:
         return None, SourceReport(read.source, ok=True, note=read.unchanged.replace("_", " ") + ", not parsed again")
     try:
-        result = parse(read.document)
+        result = parse(read.document, zone)
     except ParseError as exc:
         cause = str(exc).removeprefix(f"{read.source}: ")
         log.error("%s: parse: %s", one_line(read.source), one_line(cause))
@@ -138,8 +140,9 @@ def _part_counts(result: ParseResult) -> dict[str, int]:
 
 
 def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE, progress_total: int = 0,
-                  reports: list[SourceReport] | None = None) -> Iterator[Batch]:
-    """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report.
+                  reports: list[SourceReport] | None = None, zones: SiteZones | None = None) -> Iterator[Batch]:
+    """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report. `zones`
+    gives the zone each page's times that state none are read in (pipeline/site_zones.py).
 
     With `progress_total` (the number of reads expected) a progress bar shows on stderr when it is a terminal.
     """
@@ -149,7 +152,7 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
     records: list[FetchRecord] = []
     failed = 0
     for read in reads:
-        result, report = parse_read(read)
+        result, report = parse_read(read, zones.for_read(read) if zones and read.document else None)
         reports.append(report)
         records += read.records
         if result is not None:
@@ -212,7 +215,8 @@ def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE,
     with open_reader_for(db, expanded, settings, lake_data=lake_data) as reader:
         reads = (read for source in expanded for read in reader.read(source))
         batches = parse_batches(reads, batch_size=batch_size, reports=reports,
-                                progress_total=len(expanded) if progress else 0)
+                                progress_total=len(expanded) if progress else 0,
+                                zones=site_zones(db, lake_data=lake_data))
         run_id, status, counts = load_batches(db, batches, command="ingest", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
@@ -227,7 +231,8 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
     unreadable = pruned_pages(db, since=since, until=until, lake_data=lake_data)
     reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
                        max_bytes=archive_max_bytes())
-    batches = parse_batches(reads, batch_size=batch_size, reports=reports)
+    zones = site_zones(db, listed_zones(sources_csv()), lake_data=lake_data)
+    batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones)
     run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts, unreadable)
 
@@ -401,6 +406,7 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
             for entry in found.entries[:max_pages]:
                 entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
                                                "settings": dict(source.settings_overrides),
+                                               "timezone": source.timezone,
                                                "origin": entry.origin, "root": entry.root})
     _write_whole(build_batch([], records), folder)
     return {"batches": group_into_batches(list(entries.values())), "staged": str(folder), "problems": notes}
@@ -431,10 +437,21 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
     with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
                          lake_data=lake_data) as reader:
         reads = (read for entry in entries for read in _entry_reads(entry, reader))
-        batches = list(parse_batches(reads, batch_size=10**9, reports=reports))
+        batches = list(parse_batches(reads, batch_size=10**9, reports=reports,
+                                     zones=site_zones(db, _entry_zones(entries), lake_data=lake_data)))
     _write_whole(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}
+
+
+def _entry_zones(entries: list[dict]) -> dict[str, str]:
+    """Source name → `timezone` as discovery put them in the entries (a page's entry, or an archive range's)."""
+    zones = {}
+    for entry in entries:
+        if entry.get("source") and entry.get("timezone"):
+            zones[entry["source"]] = entry["timezone"]
+        zones.update(entry.get("timezones") or {})
+    return zones
 
 
 def _entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
@@ -539,8 +556,12 @@ def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, dateti
         raise RunParamsError(f"empty data interval [{interval[0]}, {interval[1]}): nothing could belong to it")
     start, end = interval if interval else (None, None)
     if params.mode == "reparse":
+        try:
+            zones = listed_zones(csv_path)
+        except ValueError as exc:
+            raise RunParamsError(str(exc)) from None
         entry = {"archive": str(archive_dir(db)), "since": start.isoformat() if start else None,
-                 "until": end.isoformat() if end else None, "sources": list(params.sources)}
+                 "until": end.isoformat() if end else None, "sources": list(params.sources), "timezones": zones}
         gone = pruned_page_lines(pruned_pages(db, since=start, until=end, lake_data=lake_data))
         return {"batches": [[entry]], "problems": gone}
     try:

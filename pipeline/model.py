@@ -103,6 +103,7 @@ class Page:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    published_offset_minutes: int | None = None  # the UTC offset the page stated with published_at, if any
     modified_at: datetime | None = None
     language: str | None = None
     is_liveblog: bool = False

@@ -2,7 +2,8 @@
 
 Columns: `name`, `kind` (page | liveblog | feed | sitemap | file), `location` (an http(s) URL, or a path relative to
 the CSV file), and optionally `notes`, `quiet_minutes` (a live blog is refetched until it has been quiet that
-long) and any `FetchSettings` field (`min_delay`, `max_bytes`, `obey_robots`, …) to override for that source.
+long), `timezone` (the IANA zone, e.g. `Europe/Berlin`, the site's times that state no zone are read in) and
+any `FetchSettings` field (`min_delay`, `max_bytes`, `obey_robots`, …) to override for that source.
 A blank cell keeps the default. Lines starting with `#` are comments. An unknown column or kind is an error that
 names the file and line, so a typo cannot silently drop a setting.
 """
@@ -14,13 +15,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.fetch.settings import FetchSettings, setting_names
 from pipeline.urls import is_http
 
 SOURCE_KINDS = ("page", "liveblog", "feed", "sitemap", "file")
 REQUIRED_COLUMNS = ("name", "kind", "location")
-OPTIONAL_COLUMNS = ("notes", "quiet_minutes")
+OPTIONAL_COLUMNS = ("notes", "quiet_minutes", "timezone")
 
 
 class SourceListError(ValueError):
@@ -35,6 +37,7 @@ class Source:
     settings_overrides: dict[str, str] = field(default_factory=dict)
     quiet_minutes: float | None = None
     notes: str = ""
+    timezone: str | None = None  # an IANA zone name, checked: `ZoneInfo(timezone)` builds it
 
     @property
     def is_remote(self) -> bool:
@@ -90,5 +93,17 @@ def load_sources(path: str | os.PathLike) -> list[Source]:
             quiet_minutes = float(quiet) if quiet else None
         except ValueError:
             raise SourceListError(f"{where}: quiet_minutes {quiet!r} is not a number") from None
-        sources.append(Source(name, kind, location, overrides, quiet_minutes, row.get("notes", "")))
+        zone = row.get("timezone") or None
+        if zone is not None and not is_zone_name(zone):
+            raise SourceListError(f"{where}: timezone {zone[:80]!r} is not a known IANA time zone (e.g. Europe/Berlin)")
+        sources.append(Source(name, kind, location, overrides, quiet_minutes, row.get("notes", ""), zone))
     return sources
+
+
+def is_zone_name(name: str) -> bool:
+    """Whether `name` is a time zone of the system's IANA database (`Europe/Berlin`, `UTC`)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # ValueError: not a zone key at all ("../x", "a\0b")
+        return False
+    return True

@@ -54,6 +54,17 @@ def first_time(candidates: list, zone: tzinfo, warnings: list[str]) -> datetime 
     return in_zone(zoneless, zone) if zoneless else None
 
 
+def stated_offset(candidates: list) -> int | None:
+    """The UTC offset in minutes of the first candidate that reads as a time with a stated zone (the one
+    `first_time` takes), None when none states one."""
+    for value in candidates:
+        if isinstance(value, str) and value.strip():
+            moment = read_time(value.strip())
+            if moment is not None and moment.utcoffset() is not None:
+                return round(moment.utcoffset().total_seconds() / 60)
+    return None
+
+
 def in_zone(moment: datetime, zone: tzinfo) -> datetime:
     """A zone-less local time taken in `zone`, as UTC (a time with a zone is only converted)."""
     if moment.tzinfo is None:

@@ -58,6 +58,7 @@ def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, 
                  meta.get("datepublished"), meta.get("pubdate"), meta.get("og:article:published_time"),
                  meta.get("publish-date"), meta.get("item-publish-date"), meta.get("date"),
                  *_microdata_times(root, "datePublished"), *_any_ld(json_ld, "datePublished"), *_time_elements(content)]
+    page.published_offset_minutes = dates.stated_offset(published)
     page.published_at = dates.first_time(published, zone, warnings) or dates.shown_date(root, zone) \
         or dates.url_date(page.canonical_url or page.url) or dates.shown_date(root, zone, anywhere=True)
     page.modified_at = dates.first_time(

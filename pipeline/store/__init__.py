@@ -29,7 +29,7 @@ STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, Warehou
 
 __all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
            "copy_published", "export_duckdb", "fetch_validators", "is_lake", "liveblog_facts", "maintain", "open_reader",
-           "posts_to_enrich", "pruned_pages", "read_stats", "sql", "sql_files", "published_views_current"]
+           "posts_to_enrich", "pruned_pages", "read_stats", "site_offsets", "sql", "sql_files", "published_views_current"]
 
 
 @dataclass
@@ -106,6 +106,21 @@ def liveblog_facts(db: str | os.PathLike, urls: list[str], *, lake_data: str | o
         cursor = con.execute(sql("fetch/liveblog_facts"))
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names[1:], row[1:])) for row in cursor.fetchall()}
+    finally:
+        con.close()
+
+
+def site_offsets(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> dict[str, int]:
+    """The UTC offset (minutes) each site's stored pages state most often with their published time, by host of the
+    page URL; {} when there is no warehouse yet (read-only, published copy; one query for all sites)."""
+    con = _published_reader(db, lake_data)
+    if con is None:
+        return {}
+    try:
+        try:
+            return dict(con.execute(sql("fetch/site_offsets")).fetchall())
+        except (duckdb.CatalogException, duckdb.BinderException):  # published before migration 010: no offsets
+            return {}
     finally:
         con.close()
 

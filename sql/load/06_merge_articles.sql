@@ -4,10 +4,12 @@ SELECT s.*,
        CASE WHEN t.article_id IS NULL THEN 'inserted'
             WHEN s.seen_at >= t.last_seen_at
              AND (s.url, s.canonical_url, s.site, s.title, s.authors, s.published_at, s.modified_at, s.language,
-                  s.is_liveblog, s.coverage_end_at, s.headings, s.body_text, s.content_hash, s.charset_guessed)
+                  s.is_liveblog, s.coverage_end_at, s.headings, s.body_text, s.content_hash, s.charset_guessed,
+                  s.published_offset_minutes)
                  IS DISTINCT FROM
                  (t.url, t.canonical_url, t.site, t.title, t.authors, t.published_at, t.modified_at, t.language,
-                  t.is_liveblog, t.coverage_end_at, t.headings, t.body_text, t.content_hash, t.charset_guessed)
+                  t.is_liveblog, t.coverage_end_at, t.headings, t.body_text, t.content_hash, t.charset_guessed,
+                  t.published_offset_minutes)
                  THEN 'updated'
             ELSE 'unchanged' END AS action,
        least(s.first_seen_at, t.first_seen_at) AS new_first_seen_at,
@@ -32,12 +34,15 @@ WHEN MATCHED THEN UPDATE SET
     content_hash = CASE WHEN s.action = 'updated' THEN s.content_hash ELSE t.content_hash END,
     source = CASE WHEN s.action = 'updated' THEN s.source ELSE t.source END,
     charset_guessed = CASE WHEN s.action = 'updated' THEN s.charset_guessed ELSE t.charset_guessed END,
+    published_offset_minutes = CASE WHEN s.action = 'updated' THEN s.published_offset_minutes
+                                    ELSE t.published_offset_minutes END,
     first_seen_at = s.new_first_seen_at, last_seen_at = s.new_last_seen_at
 WHEN NOT MATCHED THEN INSERT (
     article_id, url, canonical_url, site, title, authors, published_at, modified_at, language, is_liveblog,
-    coverage_end_at, headings, body_text, content_hash, source, first_seen_at, last_seen_at, charset_guessed
+    coverage_end_at, headings, body_text, content_hash, source, first_seen_at, last_seen_at, charset_guessed,
+    published_offset_minutes
 ) VALUES (
     s.article_id, s.url, s.canonical_url, s.site, s.title, s.authors, s.published_at, s.modified_at, s.language,
     s.is_liveblog, s.coverage_end_at, s.headings, s.body_text, s.content_hash, s.source, s.first_seen_at, s.seen_at,
-    s.charset_guessed
+    s.charset_guessed, s.published_offset_minutes
 );
