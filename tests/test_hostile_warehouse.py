@@ -23,6 +23,8 @@ from tests import lake_loader
 from tests.commands import pipeline
 from tests.lakes import fresh_lake
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"

@@ -15,6 +15,8 @@ from tests.airflow_harness import ROOT
 from tests.synthetic import synthetic_pages
 from tests.warehouse_rows import rows as query
 
+pytestmark = pytest.mark.slow
+
 CONTENT = {
     "articles": "SELECT count(*), count(DISTINCT content_hash) FROM articles",
     "update_items": "SELECT count(*), count(DISTINCT item_id), sum(revision) FROM update_items",

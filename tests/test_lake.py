@@ -23,6 +23,8 @@ from pipeline.store.backend import adapt_ddl
 from tests import lake_loader
 from tests.lakes import fresh_lake
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"articles": "article_id", "social_posts": "post_id", "update_items": "item_id",
         "item_revisions": "item_id, revision", "article_posts": "article_id, post_id, occurrence",

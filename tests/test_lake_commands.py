@@ -16,6 +16,8 @@ from tests.fetch_support import Reply, TestServer
 from tests.lakes import fresh_lake
 from tests.warehouse_rows import rows
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "article_posts", "post_entities", "quotes"]

@@ -16,6 +16,8 @@ from tests.lakes import fresh_lake
 from tests.s3_server import s3_server
 from tests.warehouse_rows import rows
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"

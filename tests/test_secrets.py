@@ -164,6 +164,7 @@ def test_log_records_of_any_logger_are_redacted_message_arguments_and_traceback(
     assert "RuntimeError: attach failed: SECRET '***'" in text  # the traceback is kept, redacted
 
 
+@pytest.mark.slow
 def test_a_file_warehouse_its_outputs_report_and_export_hold_no_secret(server, env, tmp_path):
     urls = secret_urls(server)
     db = str(tmp_path / "w.duckdb")
@@ -198,6 +199,7 @@ def test_what_a_dag_parse_task_prints_and_stages_holds_no_secret(server, env, tm
 
 
 @pytest.mark.airflow
+@pytest.mark.slow
 def test_an_airflow_ingest_run_keeps_secrets_out_of_its_task_logs_and_the_warehouse(server, airflow_template,
                                                                                      tmp_path):
     """threadline_ingest under `airflow dags test` with a source list whose addresses carry credentials: the task
@@ -285,6 +287,7 @@ def test_a_run_that_fails_on_a_secret_records_its_cause_redacted(tmp_path):
     assert len(causes) == 1 and "u:***@example.org/?token=***" in causes[0] and "password=***" in causes[0]
 
 
+@pytest.mark.slow
 def test_unreachable_lakes_and_object_stores_are_one_line_without_the_secret(env, tmp_path):
     unreachable = f"ducklake:postgres:postgresql://reader:{LAKE_PW}@127.0.0.1:1/lake"
     results = [pipeline("stats", "--db", unreachable, cwd=tmp_path),
@@ -302,6 +305,7 @@ def test_unreachable_lakes_and_object_stores_are_one_line_without_the_secret(env
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_a_lake_with_a_password_shows_it_nowhere_even_when_its_object_store_fails(server, env, tmp_path):
     urls = secret_urls(server)
     with fresh_lake(tmp_path) as lake:
@@ -361,6 +365,7 @@ def airflow_page(airflow_template, tmp_path):
 
 @pytest.mark.postgres
 @pytest.mark.airflow
+@pytest.mark.slow
 def test_the_airflow_page_shows_the_lake_without_its_password(airflow_page):
     from tests.airflow_harness import token
 

@@ -11,7 +11,7 @@ import pytest
 from tests.airflow_harness import Services, airflow_env, copy_home, free_port, simple_auth, token, wait_http
 from tests.warehouse_rows import rows as query
 
-pytestmark = pytest.mark.airflow
+pytestmark = [pytest.mark.slow, pytest.mark.airflow]
 
 DAG = "threadline_ingest"
 

@@ -18,7 +18,7 @@ from tests.topology_support import (BACKFILL, CONTENT_TABLES, DAG, Airflow, pg_a
                                     single_load_counts)
 from tests.warehouse_rows import rows as query
 
-pytestmark = [pytest.mark.airflow, pytest.mark.postgres,
+pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.postgres,
               pytest.mark.skipif(services_reachable() is not None, reason=str(services_reachable()))]
 
 

@@ -20,7 +20,7 @@ from tests.lakes import fresh_lake
 from tests.topology_support import (CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
                                     single_load_counts)
 
-pytestmark = [pytest.mark.airflow, pytest.mark.postgres,
+pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.postgres,
               pytest.mark.skipif(services_reachable() is not None, reason=str(services_reachable()))]
 WORKERS = ("lake-worker-1", "lake-worker-2")
 

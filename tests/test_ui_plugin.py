@@ -13,7 +13,7 @@ import pytest
 
 from tests.airflow_harness import ROOT, Services, airflow_env, copy_home, free_port, simple_auth, token, wait_http
 
-pytestmark = pytest.mark.airflow
+pytestmark = [pytest.mark.slow, pytest.mark.airflow]
 
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 
