@@ -55,8 +55,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Modules marked `slow` first (stable otherwise): with `--dist loadfile` the longest modules start at once."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """Modules with a `slow` test first, each kept whole (stable otherwise): with `--dist loadfile` the longest
+    modules start at once, and a module's fixtures are set up once."""
+    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module.__name__ not in slow)
 
 
 @pytest.fixture(scope="session")
