@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lock bench clean
+.PHONY: install run test check lock bench clean
 
 # Headless Chromium for the report page's browser test (tests/test_report_page.py), from Debian's package: Playwright
 # drives it, but its own browser download cannot run here. Installed only when /usr/bin/chromium is missing.
@@ -23,8 +23,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[airflow,dev]'
 	touch $@
 
+# The whole suite on two processes (pytest-xdist): --dist loadfile keeps each module, and the services its fixtures
+# start, on one process; modules marked slow start first (tests/conftest.py orders them, and --no-loadscope-reorder
+# keeps that order instead of xdist's biggest-module-first). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) $(CHROMIUM)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
+# The inner loop (about two minutes): everything but the slow, Airflow and browser tests, on two processes.
+check: $(STAMP)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -q -m "not slow and not airflow and not browser"
 
 # Re-freeze constraints.txt from a clean resolve of pyproject.toml (run after changing dependencies).
 lock:

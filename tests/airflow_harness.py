@@ -10,7 +10,6 @@ import sys
 import uuid
 from pathlib import Path
 
-from tests.warehouse_rows import rows as query  # noqa: F401 (the harness's name for it)
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent

@@ -1,5 +1,5 @@
-"""Test HTTP servers of our own on 127.0.0.1 for the fetch-layer tests (imported, not a conftest, so other test
-suites keep their own fixtures): each test registers handlers for the paths it needs.
+"""Test HTTP servers of our own on 127.0.0.1 for the fetch-layer tests (the `server` and `settings` fixtures are in
+tests/conftest.py): each test registers handlers for the paths it needs.
 
 A handler gets the request (`Req`) and returns a `Reply`; a body may be bytes or an iterator of bytes (sent with
 chunked transfer encoding, so the client cannot know the size in advance). Unknown paths answer 404, which for
@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable
 
-import pytest
-
-from pipeline.fetch.settings import FetchSettings
 
 
 @dataclass
@@ -107,29 +104,3 @@ class TestServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-@pytest.fixture
-def server():
-    srv = TestServer()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def settings() -> FetchSettings:
-    """Fast, bounded settings for tests: no politeness delay, tiny back-offs, our own server allowed."""
-    return FetchSettings(
-        contact_url="https://threadline.test/contact",
-        connect_timeout=1.0,
-        read_timeout=2.0,
-        total_timeout=10.0,
-        backoff_base=0.01,
-        backoff_max=0.05,
-        backoff_jitter=0.0,
-        throttle_after_429=0.05,
-        retry_after_max=5.0,
-        min_delay=0.0,
-        down_host_seconds=60.0,
-        allow_networks=("127.0.0.1/32",),
-    )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from pipeline.ingest import discover_sources, load_staged, stage_sources
 from tests.warehouse_rows import rows
 
@@ -16,26 +14,6 @@ SECRET = "TOPSECRET-LOCAL-TEXT"
 def page(title: str, paragraph: str) -> bytes:
     return (f"<html lang='en'><head><title>{title}</title></head><body><article><h1>{title}</h1>"
             f"<p>{paragraph}</p></article></body></html>").encode("utf-8")
-
-
-@pytest.fixture
-def local_fetching(monkeypatch):
-    """Discovery and staging fetch from our own server on 127.0.0.1, without delays."""
-    monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
-    monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
-    monkeypatch.setenv("THREADLINE_FETCH_BACKOFF_BASE", "0.01")
-    monkeypatch.setenv("THREADLINE_FETCH_MAX_RETRIES", "0")
-    monkeypatch.setenv("THREADLINE_CONTACT_URL", "https://threadline.test/contact")
-
-
-@pytest.fixture
-def secrets(tmp_path) -> Path:
-    """A folder outside every list's folder, holding files a reader must never load: text, HTML, a sitemap."""
-    folder = tmp_path / "private"
-    folder.mkdir()
-    (folder / "passwd.txt").write_text(f"root:x:0:0 {SECRET} a paragraph of private text.\n", encoding="utf-8")
-    (folder / "notes.html").write_bytes(page("Private notes", f"{SECRET} in an HTML file."))
-    return folder
 
 
 @dataclass

@@ -4,7 +4,8 @@ Four loaders overlap on purpose: every outlet page embeds the same posts, and ev
 blog whose entries are edited between versions (each loader reads the versions in time order, as a worker
 re-reading an archive would). The warehouse comes from $PIPELINE_DB / $PIPELINE_LAKE_DATA.
 
-Test switches (environment): LOADER_GO=<file> waits for that file before loading (so loaders start together);
+Test switches (environment): LOADER_GO=<file> writes <file>.ready-N once its batches are built, then waits for that
+file before loading (so loaders start together);
 LOADER_PAUSE_BEFORE_COMMIT=<folder> writes <folder>/ready before the first batch's COMMIT and waits for
 <folder>/go (so a test can stop it in the middle of its commit).
 """
@@ -95,7 +96,9 @@ def main() -> None:
         store_load.before_commit = before_commit
     work = list(batches(loader))
     if os.environ.get("LOADER_GO"):
-        _wait_for(Path(os.environ["LOADER_GO"]))
+        go = Path(os.environ["LOADER_GO"])
+        go.with_name(f"{go.name}.ready-{loader}").touch()
+        _wait_for(go)
     run_id, status, _ = load_batches(os.environ["PIPELINE_DB"], work, command=f"loader-{loader}")
     print(run_id, status, flush=True)
 

@@ -9,6 +9,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -230,6 +231,8 @@ def test_the_file_being_written_is_never_pruned(tmp_path):
     assert [Path(p.path).name for p in prune_archive(db, keep_days=1, max_bytes=None).removed] == [Path(path).name]
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_on_a_lake_the_archive_in_the_data_folder_is_pruned_and_recorded(tmp_path, monkeypatch):
     from tests.lakes import fresh_lake
 

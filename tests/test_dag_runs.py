@@ -15,7 +15,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from airflow_harness import ROOT, VENV_BIN, airflow_env, copy_home, dags_test, last_run_tasks, query
+from tests.airflow_harness import ROOT, VENV_BIN, airflow_env, copy_home, dags_test, last_run_tasks
+from tests.warehouse_rows import rows as query
+
+pytestmark = [pytest.mark.slow, pytest.mark.airflow]
 
 CONTENT_TABLES = ["articles", "update_items", "social_posts", "article_posts", "post_entities", "quotes"]
 NIGHT = "2026-11-20T02:00:00+00:00"

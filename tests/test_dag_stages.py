@@ -11,7 +11,7 @@ from pipeline.ingest import discover_sources, load_staged, stage_sources
 from pipeline.model import Page, ParseResult
 from pipeline.stage import build_batch
 from pipeline.ingest import load_batches
-from tests.fetch_support import Reply, server  # noqa: F401 (fixture)
+from tests.fetch_support import Reply
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
 <item><title>Old</title><link>{base}/old</link><pubDate>Mon, 16 Dec 2024 09:00:00 GMT</pubDate></item>

@@ -135,6 +135,8 @@ def test_switching_to_the_lake_is_uncommenting_pipeline_db_and_lake_data(compose
         assert int(env["PIPELINE_MAX_LOADERS"]) > 1
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_the_init_script_creates_a_database_a_lake_can_live_in(tmp_path):
     """Run against this machine's PostgreSQL under a throwaway name, then create a lake in it."""
     from tests.lakes import ADMIN_DSN, _admin, postgres_unavailable

@@ -11,7 +11,7 @@ from pipeline.discover import (Source, SourceListError, discover, load_sources, 
                                page_still_live, still_live)
 from pipeline.fetch import Fetcher, Validators
 from pipeline.model import Page, UpdateItem
-from tests.fetch_support import Reply, Req, server, settings  # noqa: F401 (fixtures)
+from tests.fetch_support import Reply, Req
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = timezone.utc

@@ -12,7 +12,7 @@ import pytest
 from pipeline.enrich import EnrichSettings, Enricher
 from pipeline.fetch import Fetcher
 from pipeline.model import Entity, SocialPost
-from tests.fetch_support import Reply, Req, server, settings  # noqa: F401 (fixtures)
+from tests.fetch_support import Reply, Req
 
 FIXTURES = Path(__file__).parent / "fixtures" / "enrich"
 UTC = timezone.utc

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.enrich import EnrichSettings
 from pipeline.ingest import enrich, ingest
-from tests.fetch_support import Reply, server, settings  # noqa: F401 (fixtures)
+from tests.fetch_support import Reply
 from tests.warehouse_rows import rows
 
 ROOT = Path(__file__).resolve().parents[1]

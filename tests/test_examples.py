@@ -8,16 +8,15 @@ import duckdb
 import pytest
 
 from pipeline.report.views import apply_views
-from report_warehouse import at, build
+from tests.report_warehouse import at
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "sql" / "examples"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = build(tmp_path_factory.mktemp("examples") / "warehouse.duckdb")
-    apply_views(path)
-    return path
+def db(report_warehouse):
+    apply_views(report_warehouse)
+    return report_warehouse
 
 
 def run(db, name: str) -> list[tuple]:

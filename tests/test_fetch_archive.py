@@ -11,7 +11,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.fetch import Fetcher, WarcArchive, iter_responses, iter_warc_documents
-from tests.fetch_support import Reply, server, settings  # noqa: F401 (fixtures)
+from tests.fetch_support import Reply
 
 PAGE = "<html><head><title>Ü</title></head><body><p>Grüße aus Köln</p></body></html>".encode("utf-8")
 

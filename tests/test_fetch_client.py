@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 from pipeline.fetch import Fetcher, Validators
-from tests.fetch_support import Reply, Req, TestServer, server, settings  # noqa: F401 (fixtures)
+from tests.fetch_support import Reply, Req, TestServer
 
 PAGE = b"<!doctype html><html><head><title>Live</title></head><body><p>Hello world</p></body></html>"
 

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.report.export import MANIFEST, PARTITION_BY
-from report_warehouse import build
 from tests.commands import pipeline
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("hostile") / "warehouse.duckdb")
+def db(report_warehouse) -> Path:
+    return report_warehouse
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pipeline.ingest import load_staged, stage_sources
 from tests.commands import pipeline
-from tests.fetch_support import Reply, server  # noqa: F401 (fixture)
-from tests.hostile_support import SECRET, local_fetching, page, run_stages, secrets, write_sources  # noqa: F401
+from tests.fetch_support import Reply
+from tests.hostile_support import SECRET, page, run_stages, write_sources
 from tests.warehouse_rows import rows
 
 

@@ -20,7 +20,7 @@ import pytest
 from pipeline.fetch import Fetcher
 from pipeline.fetch.decode import decode_body
 from pipeline.ingest import ingest
-from tests.fetch_support import Reply, server, settings  # noqa: F401 (fixtures)
+from tests.fetch_support import Reply
 from tests.warehouse_rows import rows
 
 TOTAL = 2.0  # total_timeout for these tests

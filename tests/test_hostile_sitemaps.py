@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 from pipeline.discover.discover import MAX_REFUSALS_LISTED
-from tests.fetch_support import Reply, server  # noqa: F401 (fixture)
-from tests.hostile_support import local_fetching, page, run_stages, secrets, write_sources  # noqa: F401
+from tests.fetch_support import Reply
+from tests.hostile_support import page, run_stages, write_sources
 
 
 def urlset(*locs: str) -> bytes:

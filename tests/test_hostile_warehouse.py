@@ -23,6 +23,8 @@ from tests import lake_loader
 from tests.commands import pipeline
 from tests.lakes import fresh_lake
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
@@ -322,6 +324,7 @@ def test_a_second_writer_says_it_waits_and_marks_the_run_of_a_killed_loader_aban
     assert rows(db, "SELECT finished_at FROM ingest_runs WHERE status = 'abandoned'") == [(None,)]
 
 
+@pytest.mark.postgres
 def test_a_lake_run_is_abandoned_only_once_its_catalog_session_is_gone(tmp_path):
     import psycopg2
 

@@ -12,7 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.ingest import ingest, reparse
-from tests.fetch_support import Reply, TestServer, server, settings  # noqa: F401 (fixtures)
+from tests.fetch_support import Reply, TestServer
 from tests.warehouse_rows import rows
 
 ROOT = Path(__file__).resolve().parents[1]

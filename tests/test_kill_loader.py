@@ -2,7 +2,6 @@
 task does): the warehouse ends as if the load had run once, and readers never saw a half-loaded copy."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -12,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from airflow_harness import ROOT, query
+from tests.airflow_harness import ROOT
+from tests.synthetic import synthetic_pages
+from tests.warehouse_rows import rows as query
+
+pytestmark = pytest.mark.slow
 
 CONTENT = {
     "articles": "SELECT count(*), count(DISTINCT content_hash) FROM articles",
@@ -43,13 +46,10 @@ def staged(tmp_path_factory):
     from pipeline.ingest import stage_sources
     from pipeline.stage import build_batch, write_batch
 
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     folder = tmp_path_factory.mktemp("staged")
     stage_sources([{"location": str(ROOT / "seeds" / "seed_article_putin_syria.txt"), "origin": "operator"}],
                   folder / "seed", str(folder / "unused.duckdb"))
-    write_batch(build_batch(bench.synthetic_pages(100_000, 1000)), folder / "big")
+    write_batch(build_batch(synthetic_pages(100_000, 1000)), folder / "big")
     return folder / "seed", folder / "big"
 
 

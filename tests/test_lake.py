@@ -23,6 +23,8 @@ from pipeline.store.backend import adapt_ddl
 from tests import lake_loader
 from tests.lakes import fresh_lake
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"articles": "article_id", "social_posts": "post_id", "update_items": "item_id",
         "item_revisions": "item_id, revision", "article_posts": "article_id, post_id, occurrence",
@@ -85,12 +87,19 @@ SELECT (SELECT count(*) FROM articles a WHERE a.url LIKE 'https://outlet%'
 """.format(posts=lake_loader.POSTS)
 
 
+@pytest.mark.postgres
 def test_four_loaders_merge_overlapping_batches_at_once_into_one_row_per_key(lake, tmp_path):
     with Writer(lake.db):
         pass  # the lake exists (the first writer creates it), so the reader can attach before the loads begin
     go = tmp_path / "go"
     loaders = [loader(n, lake, LOADER_GO=str(go)) for n in range(lake_loader.LOADERS)]
-    time.sleep(2)  # each loader builds its batches, then waits for the same start
+    ready = [go.with_name(f"go.ready-{n}") for n in range(lake_loader.LOADERS)]
+    deadline = time.monotonic() + 120
+    while not all(path.exists() for path in ready):  # each loader builds its batches, then waits for the same start
+        dead = [p for p in loaders if p.poll() is not None]
+        assert not dead, dead[0].communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "the loaders never built their batches"
+        time.sleep(0.05)
     go.touch()
     # A reader attached all along: one session polling the latest snapshot, one holding a transaction open.
     reader, holder = open_reader(lake.db), open_reader(lake.db)
@@ -143,6 +152,7 @@ def test_four_loaders_merge_overlapping_batches_at_once_into_one_row_per_key(lak
         con.close()
 
 
+@pytest.mark.postgres
 def test_a_loader_killed_in_the_middle_of_its_commit_leaves_the_previous_snapshot_and_a_rerun_completes_it(
         lake, tmp_path):
     import psycopg2
@@ -207,6 +217,7 @@ def test_a_loader_killed_in_the_middle_of_its_commit_leaves_the_previous_snapsho
         con.close()
 
 
+@pytest.mark.postgres
 def test_time_travel_to_the_snapshot_before_a_run_gives_the_counts_from_before_it(lake):
     load_one(lake, 0)
     after_first = read_stats(lake.db).table_counts
@@ -229,6 +240,7 @@ def test_time_travel_to_the_snapshot_before_a_run_gives_the_counts_from_before_i
     assert read_stats(lake.db, at=at).table_counts == after_first
 
 
+@pytest.mark.postgres
 def test_a_commit_that_loses_to_another_writer_is_retried_and_every_attempt_is_recorded(lake, monkeypatch):
     from pipeline.store import load as store_load
 
@@ -261,6 +273,7 @@ def test_a_commit_that_loses_to_another_writer_is_retried_and_every_attempt_is_r
         con.close()
 
 
+@pytest.mark.postgres
 def test_export_duckdb_writes_one_file_with_the_lakes_rows_and_the_warehouse_schema(lake, tmp_path):
     load_one(lake, 0)
     load_one(lake, 3)
@@ -279,6 +292,7 @@ def test_export_duckdb_writes_one_file_with_the_lakes_rows_and_the_warehouse_sch
     assert again == exported
 
 
+@pytest.mark.postgres
 def test_maintenance_merges_files_expires_snapshots_and_keeps_every_row(lake):
     for n in range(lake_loader.LOADERS):
         load_one(lake, n)
@@ -310,6 +324,7 @@ def test_maintenance_merges_files_expires_snapshots_and_keeps_every_row(lake):
     load_one(lake, 0)
 
 
+@pytest.mark.postgres
 def test_the_cli_ingests_and_reports_on_a_lake(lake, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PIPELINE_LAKE_DATA")
@@ -325,6 +340,7 @@ def test_the_cli_ingests_and_reports_on_a_lake(lake, tmp_path):
     assert "social_posts               2" in stats.stdout and ": ok, 1 sources ok" in stats.stdout
 
 
+@pytest.mark.postgres
 def test_a_new_lake_without_a_data_folder_fails_with_a_clear_message(lake, monkeypatch):
     from pipeline.store import LakeUnavailable
 
@@ -333,6 +349,7 @@ def test_a_new_lake_without_a_data_folder_fails_with_a_clear_message(lake, monke
         load_one(lake, 0)
 
 
+@pytest.mark.postgres
 def test_a_missing_extension_fails_with_a_clear_message(lake, monkeypatch):
     import importlib.util
 
@@ -345,6 +362,7 @@ def test_a_missing_extension_fails_with_a_clear_message(lake, monkeypatch):
         load_one(lake, 0)
 
 
+@pytest.mark.postgres
 def test_extensions_load_by_path_with_signature_checks_and_no_downloads(lake):
     load_one(lake, 0)
     con = open_reader(lake.db)

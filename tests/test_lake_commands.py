@@ -12,9 +12,11 @@ import pytest
 from pipeline.ingest import ingest, reparse
 from pipeline.store import fetch_validators, liveblog_facts, posts_to_enrich
 from tests.commands import pipeline
-from tests.fetch_support import Reply, TestServer, server  # noqa: F401 (fixture)
+from tests.fetch_support import Reply, TestServer
 from tests.lakes import fresh_lake
 from tests.warehouse_rows import rows
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
@@ -48,6 +50,7 @@ def etag_route(server: TestServer, path: str, body: bytes, etag: str) -> None:
     server.route(path, handler)
 
 
+@pytest.mark.postgres
 def test_the_read_helpers_give_nothing_before_the_lake_exists_and_the_warehouse_after(lake, tmp_path):
     assert fetch_validators(lake.db, ["https://example.org/"]) == {}
     assert liveblog_facts(lake.db, ["https://example.org/"]) == {}
@@ -59,6 +62,7 @@ def test_the_read_helpers_give_nothing_before_the_lake_exists_and_the_warehouse_
     assert posts_to_enrich(lake.db, recheck_before=datetime.now(timezone.utc), limit=10, lake_data=str(lake.data))
 
 
+@pytest.mark.postgres
 def test_a_second_ingest_into_a_lake_sends_a_conditional_request_and_gets_not_modified(lake, server):
     etag_route(server, "/seed", SEED_HTML.read_bytes(), '"v1"')
     etag_route(server, "/other", page("Other", "Another page."), '"o1"')
@@ -78,6 +82,7 @@ def test_a_second_ingest_into_a_lake_sends_a_conditional_request_and_gets_not_mo
     assert [s.line() for s in second.sources] == [f"ok     {u}: not modified, not parsed again" for u in urls]
 
 
+@pytest.mark.postgres
 def test_reparse_on_a_lake_reloads_from_the_archive_with_the_server_down(lake, tmp_path):
     srv = TestServer()
     srv.route("/seed", Reply(200, SEED_HTML.read_bytes()))
@@ -104,6 +109,7 @@ def test_reparse_on_a_lake_reloads_from_the_archive_with_the_server_down(lake, t
     assert {t: rows(lake.db, f"SELECT count(*) FROM {t}")[0][0] for t in CONTENT_TABLES} == before
 
 
+@pytest.mark.postgres
 def test_report_and_export_work_on_a_lake(lake, tmp_path):
     missing = pipeline("report", "--db", lake.db, "--out", str(tmp_path / "r0"), cwd=tmp_path)
     assert missing.returncode == 1 and "no lake" in missing.stderr  # not created empty by the views' writer
@@ -137,6 +143,7 @@ def test_report_and_export_work_on_a_lake(lake, tmp_path):
     assert len(list((tmp_path / "parquet" / "articles").rglob("*.parquet"))) >= 1
 
 
+@pytest.mark.postgres
 def test_enrich_on_a_lake_asks_about_unchecked_posts_once_and_marks_gone_ones(lake, server):
     import json
 

@@ -9,6 +9,8 @@ import pytest
 from tests import lake_loader
 from tests.lakes import fresh_lake
 
+pytestmark = pytest.mark.airflow
+
 ROOT = Path(__file__).resolve().parents[1]
 pytest.importorskip("airflow.sdk")
 
@@ -30,6 +32,7 @@ def test_the_maintenance_dag_runs_weekly_with_no_custom_pool():
     assert all(t.pool == "default_pool" for t in dag.tasks)
 
 
+@pytest.mark.postgres
 def test_the_maintenance_task_maintains_the_lake_and_keeps_every_row(tmp_path, monkeypatch):
     from pipeline.ingest import load_batches
     from pipeline.store import read_stats

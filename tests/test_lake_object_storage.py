@@ -16,6 +16,8 @@ from tests.lakes import fresh_lake
 from tests.s3_server import s3_server
 from tests.warehouse_rows import rows
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
@@ -49,6 +51,7 @@ def counts(db: str) -> dict[str, int]:
     return {table: rows(db, f"SELECT count(*) FROM {table}")[0][0] for table in CONTENT_TABLES}
 
 
+@pytest.mark.postgres
 def test_a_lake_in_a_bucket_is_loaded_read_without_naming_the_bucket_exported_and_kept_through_upkeep(
         lake, store, tmp_path):
     done = pipeline("ingest", str(SEED_HTML), str(SEED_TEXT), "--db", lake.db, "--lake-data", lake.data_url,
@@ -89,6 +92,7 @@ def test_a_lake_in_a_bucket_is_loaded_read_without_naming_the_bucket_exported_an
     assert counts(lake.db) == loaded
 
 
+@pytest.mark.postgres
 def test_a_store_that_cannot_be_reached_fails_the_load_with_its_cause_and_keeps_what_was_loaded(lake, tmp_path):
     first = pipeline("ingest", str(SEED_TEXT), "--db", lake.db, "--lake-data", lake.data_url, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -107,6 +111,7 @@ def test_a_store_that_cannot_be_reached_fails_the_load_with_its_cause_and_keeps_
     assert report.stderr.startswith("pipeline report: ducklake:postgres:") and "127.0.0.1:9" in report.stderr
 
 
+@pytest.mark.postgres
 def test_missing_credentials_are_named_before_anything_is_written(lake, tmp_path):
     env = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None}
     failed = pipeline("ingest", str(SEED_TEXT), "--db", lake.db, "--lake-data", lake.data_url, cwd=tmp_path, env=env)

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.commands import pipeline, start_pipeline
 from tests.lakes import fresh_lake
 from tests.warehouse_rows import rows
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [ROOT / "seeds" / "seed_article_putin_syria.html", ROOT / "seeds" / "seed_article_putin_syria.txt"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import gzip
 
 from pipeline.ingest import ingest
-from tests.test_seed_end_to_end import query
 from tests.labels import FIXTURES
+from tests.warehouse_rows import rows as query
 
 
 def test_the_mirror_live_blog_loads_every_entry_and_links_each_embed_to_its_entry(tmp_path):

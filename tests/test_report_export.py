@@ -10,13 +10,12 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.report.export import MANIFEST, PARTITION_BY
-from report_warehouse import build
 from tests.commands import pipeline
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("export") / "warehouse.duckdb")
+def db(report_warehouse) -> Path:
+    return report_warehouse
 
 
 def test_parquet_export_is_partitioned_by_day(db, tmp_path, capsys):

@@ -10,22 +10,16 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from report_warehouse import build
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 CHARTS = ["daily_volume", "outlets", "top_accounts", "post_reach", "embed_lag", "liveblog_cadence", "edits",
           "unavailable", "hashtags", "duplicates"]
 
 
 @pytest.fixture(scope="module")
-def page_path(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("report")
-    db = build(folder / "warehouse.duckdb")
-    assert main(["report", "--db", str(db), "--out", str(folder / "out")]) == 0
+def page_path(report_warehouse) -> Path:
+    folder = report_warehouse.parent
+    assert main(["report", "--db", str(report_warehouse), "--out", str(folder / "out")]) == 0
     return folder / "out" / "index.html"
 
 
@@ -45,6 +39,7 @@ def test_the_page_shows_the_hand_counted_figures(page_path):
     assert "reporter.example" in html  # the unavailable post's row
 
 
+@pytest.mark.browser
 def test_every_chart_renders_in_headless_chromium(page_path):
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from pipeline.report.views import apply_views, view_files
-from report_warehouse import GONE_ID, at, build
+from tests.report_warehouse import GONE_ID, at
 from tests.warehouse_rows import rows
 
 NEW_ARAB, ANADOLU = "x:1869739994848011185", "x:1869748738180956237"
@@ -24,10 +24,9 @@ FREIE_PRESSE = "Freie Presse - Chemnitzer Verlag und Druck GmbH & Co. KG"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = build(tmp_path_factory.mktemp("reporting") / "warehouse.duckdb")
-    apply_views(path)
-    return path
+def db(report_warehouse):
+    apply_views(report_warehouse)
+    return report_warehouse
 
 
 @pytest.fixture(scope="module")

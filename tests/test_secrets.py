@@ -22,7 +22,7 @@ from pipeline.redact import redact
 from pipeline.stage import build_batch
 from pipeline.store import LoadFailed, Writer, open_reader
 from tests.commands import pipeline
-from tests.fetch_support import Reply, TestServer, server  # noqa: F401 (fixture)
+from tests.fetch_support import Reply, TestServer
 from tests.lakes import fresh_lake
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,6 +164,7 @@ def test_log_records_of_any_logger_are_redacted_message_arguments_and_traceback(
     assert "RuntimeError: attach failed: SECRET '***'" in text  # the traceback is kept, redacted
 
 
+@pytest.mark.slow
 def test_a_file_warehouse_its_outputs_report_and_export_hold_no_secret(server, env, tmp_path):
     urls = secret_urls(server)
     db = str(tmp_path / "w.duckdb")
@@ -197,12 +198,14 @@ def test_what_a_dag_parse_task_prints_and_stages_holds_no_secret(server, env, tm
     assert_clean_folder(tmp_path / "staging")
 
 
+@pytest.mark.airflow
+@pytest.mark.slow
 def test_an_airflow_ingest_run_keeps_secrets_out_of_its_task_logs_and_the_warehouse(server, airflow_template,
                                                                                      tmp_path):
     """threadline_ingest under `airflow dags test` with a source list whose addresses carry credentials: the task
     logs (on the console and in AIRFLOW_HOME/logs) and the warehouse show them as `***`. (The addresses themselves
     travel between tasks as XCom in Airflow's metadata database: the fetch task needs them whole.)"""
-    from airflow_harness import airflow_env, copy_home, dags_test
+    from tests.airflow_harness import airflow_env, copy_home, dags_test
 
     urls = secret_urls(server)
     sources = tmp_path / "sources.csv"
@@ -228,11 +231,12 @@ def test_an_airflow_ingest_run_keeps_secrets_out_of_its_task_logs_and_the_wareho
     assert any("token=***" in url for url in values["fetch_log.url"])
 
 
+@pytest.mark.airflow
 def test_secrets_a_task_registers_are_masked_by_airflow_in_its_own_log_lines(tmp_path):
     """threadline_airflow.masking hands each secret of the discovered addresses to Airflow's secrets masker, which
     masks Airflow's own lines (a task's returned value) as a deployed task logs them (in a subprocess: Airflow's
     logging is global)."""
-    from airflow_harness import VENV_BIN, airflow_env
+    from tests.airflow_harness import VENV_BIN, airflow_env
 
     url = f"http://reader:{URL_PW}@news.example/feed?token={URL_TOKEN}"
     code = ("import structlog\n"
@@ -283,6 +287,7 @@ def test_a_run_that_fails_on_a_secret_records_its_cause_redacted(tmp_path):
     assert len(causes) == 1 and "u:***@example.org/?token=***" in causes[0] and "password=***" in causes[0]
 
 
+@pytest.mark.slow
 def test_unreachable_lakes_and_object_stores_are_one_line_without_the_secret(env, tmp_path):
     unreachable = f"ducklake:postgres:postgresql://reader:{LAKE_PW}@127.0.0.1:1/lake"
     results = [pipeline("stats", "--db", unreachable, cwd=tmp_path),
@@ -299,6 +304,8 @@ def test_unreachable_lakes_and_object_stores_are_one_line_without_the_secret(env
     assert "postgresql://reader:***@127.0.0.1:1/lake" in results[0].stderr
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_a_lake_with_a_password_shows_it_nowhere_even_when_its_object_store_fails(server, env, tmp_path):
     urls = secret_urls(server)
     with fresh_lake(tmp_path) as lake:
@@ -329,7 +336,7 @@ def test_a_lake_with_a_password_shows_it_nowhere_even_when_its_object_store_fail
 @pytest.fixture
 def airflow_page(airflow_template, tmp_path):
     """The Airflow api-server with the `threadline_warehouse` connection naming a lake by a URI with a password."""
-    from airflow_harness import Services, airflow_env, copy_home, free_port, simple_auth, wait_http
+    from tests.airflow_harness import Services, airflow_env, copy_home, free_port, simple_auth, wait_http
 
     with fresh_lake(tmp_path) as lake:
         name = lake.catalog.split("dbname=")[1].split()[0]
@@ -356,8 +363,11 @@ def airflow_page(airflow_template, tmp_path):
             services.stop()
 
 
+@pytest.mark.postgres
+@pytest.mark.airflow
+@pytest.mark.slow
 def test_the_airflow_page_shows_the_lake_without_its_password(airflow_page):
-    from airflow_harness import token
+    from tests.airflow_harness import token
 
     headers = {"Authorization": f"Bearer {token(airflow_page, 'analyst', 'an-analysts-pass')}"}
     summary = httpx.get(f"{airflow_page}/threadline/summary.json", headers=headers, timeout=60)

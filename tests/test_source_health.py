@@ -111,6 +111,8 @@ def test_the_report_page_lists_every_source_the_longest_silent_first(nights, tmp
     assert cells[0][-4:] == ["0", "5", "0", "0"]  # gone: fetch, read, decode, parse failures
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_the_view_works_on_a_lake(tmp_path):
     with fresh_lake(tmp_path) as lake:
         nights = Nights(tmp_path / "lake-nights", lake.db, str(lake.data))

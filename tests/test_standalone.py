@@ -8,7 +8,10 @@ import time
 import httpx
 import pytest
 
-from airflow_harness import Services, airflow_env, copy_home, free_port, query, simple_auth, token, wait_http
+from tests.airflow_harness import Services, airflow_env, copy_home, free_port, simple_auth, token, wait_http
+from tests.warehouse_rows import rows as query
+
+pytestmark = [pytest.mark.slow, pytest.mark.airflow]
 
 DAG = "threadline_ingest"
 
@@ -32,7 +35,7 @@ def standalone(airflow_template, tmp_path_factory):
         deadline = time.monotonic() + 120
         while httpx.get(f"{base}/api/v2/dags/{DAG}", headers=headers, timeout=30).status_code != 200:
             assert time.monotonic() < deadline, services.tails()
-            time.sleep(2)
+            time.sleep(0.5)
         yield base, headers, home / "data", services
     finally:
         services.stop()
@@ -76,7 +79,7 @@ def test_a_backfill_from_the_dialog_succeeds(standalone):
     deadline = time.monotonic() + 180
     while not httpx.get(f"{base}/api/v2/backfills/{backfill}", headers=headers, timeout=30).json()["completed_at"]:
         assert time.monotonic() < deadline, services.tails()
-        time.sleep(2)
+        time.sleep(0.5)
     runs = httpx.get(f"{base}/api/v2/dags/{DAG}/dagRuns", headers=headers, params={"run_type": "backfill"},
                      timeout=30).json()["dag_runs"]
     assert [(r["logical_date"][:10], r["state"]) for r in runs] == [("2026-11-01", "success")], services.tails()

@@ -56,7 +56,8 @@ def load(db, *results: ParseResult) -> dict:
 
 
 
-@pytest.fixture(params=["duckdb", "ducklake"])
+@pytest.fixture(params=["duckdb",
+                        pytest.param("ducklake", marks=[pytest.mark.slow, pytest.mark.postgres])])
 def db(request, tmp_path, monkeypatch):
     """The warehouse: a DuckDB file, or a fresh DuckLake (catalog database dropped afterwards)."""
     if request.param == "duckdb":

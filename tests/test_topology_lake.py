@@ -14,12 +14,14 @@ import uuid
 import httpx
 import pytest
 
-from airflow_harness import Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token, wait_http
-from lakes import fresh_lake
-from test_topology import (BACKFILL, CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
-                           single_load_counts)
+from tests.airflow_harness import (Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token,
+                                   wait_http)
+from tests.lakes import fresh_lake
+from tests.topology_support import (CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
+                                    single_load_counts)
 
-pytestmark = pytest.mark.skipif(services_reachable() is not None, reason=str(services_reachable()))
+pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.postgres,
+              pytest.mark.skipif(services_reachable() is not None, reason=str(services_reachable()))]
 WORKERS = ("lake-worker-1", "lake-worker-2")
 
 

@@ -11,7 +11,9 @@ import sys
 import httpx
 import pytest
 
-from airflow_harness import ROOT, Services, airflow_env, copy_home, free_port, simple_auth, token, wait_http
+from tests.airflow_harness import ROOT, Services, airflow_env, copy_home, free_port, simple_auth, token, wait_http
+
+pytestmark = [pytest.mark.slow, pytest.mark.airflow]
 
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 
@@ -96,6 +98,7 @@ def test_the_page_is_in_the_ui_navigation(server):
         [("Threadline warehouse", "/threadline/", "nav")]
 
 
+@pytest.mark.browser
 def test_the_page_renders_in_headless_chromium_for_a_signed_in_user(server):
     """The page as a person sees it; the screenshot goes to test-artifacts/airflow-ui-page.png (and, with
     THREADLINE_UPDATE_DOCS=1, to docs/airflow-ui-page.png, which the README shows)."""
@@ -105,7 +108,7 @@ def test_the_page_renders_in_headless_chromium_for_a_signed_in_user(server):
 
     from playwright.sync_api import sync_playwright
 
-    from tests.test_report_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
     base, _ = server
     headers = {"Authorization": f"Bearer {token(base, 'analyst', 's3cret-pass')}"}
