@@ -34,6 +34,14 @@ def test_a_date_shown_only_in_the_page_is_its_published_date():
     assert corpus_page(GOODNIGHT).published_at == datetime(2023, 10, 30, tzinfo=timezone.utc)
 
 
+def test_the_date_of_an_embedded_post_is_never_the_pages_date():
+    """The blockquote variants page (real X embed code in several CMS styles, no date of its own) shows only its
+    posts' signature dates ("February 29, 2016" …): the page has no published date, not a post's."""
+    html = (Path(__file__).parent / "fixtures" / "twitter_blockquote_variants.html").read_text(encoding="utf-8")
+    page = parse(Document(source="variants.html", content=html, kind="html")).page
+    assert page.published_at is None
+
+
 def test_the_sites_time_zone_places_a_time_the_page_gives_without_one():
     """The Times of Israel shows "8 January 2020, 3:51 pm" and states no offset anywhere: handed the site's zone,
     that is 13:51 UTC (Israel is UTC+2 in January), and a Vienna site's "30.10.23" starts at 23:00 UTC the day before."""

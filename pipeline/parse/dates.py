@@ -124,10 +124,15 @@ _SHOWN_DATES = [re.compile(pattern + _CLOCK, re.IGNORECASE) for pattern in (
     r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b",  # 2023-10-30
 )]
 # Elements marked as holding the page's date: `<time>`, or a class naming a date, a time, publishing or post meta.
+# A quoted or embedded post carries its own date (an X signature "February 29, 2016"): never the page's.
+_QUOTED = ("ancestor-or-self::blockquote or ancestor-or-self::*[contains(@class, 'embed') or contains(@class, 'tweet')"
+           " or contains(@class, 'instagram-media') or contains(@class, 'tiktok') or contains(@class, 'bluesky')"
+           " or contains(@class, 'mastodon') or contains(@class, 'fb-post')]")
 _MARKED_DATE_ELEMENTS = (
     "//body//*[self::time or contains(@class, 'date') or contains(@class, 'Date') or contains(@class, 'time')"
     " or contains(@class, 'publish') or contains(@class, 'posted') or contains(@class, 'created')"
     " or contains(@class, 'meta') or contains(@class, 'info') or contains(@class, 'datum') or contains(@class, 'fecha')]"
+    f"[not({_QUOTED})]"
 )
 _MARKED_ELEMENTS = 60
 _SHOWN_DATE_CHARS = 100
@@ -137,6 +142,7 @@ _BODY_TEXTS = (
     "[not(ancestor::script or ancestor::style or ancestor::footer or ancestor::nav or ancestor::aside"
     " or ancestor::*[contains(@class, 'comment') or contains(@class, 'footer') or contains(@class, 'sidebar')"
     " or contains(@id, 'comment') or contains(@id, 'footer') or contains(@id, 'sidebar')])]"
+    f"[not({_QUOTED.replace('ancestor-or-self::', 'ancestor::')})]"
 )
 _BODY_TEXT_NODES = 3000
 _NOT_A_PUBLICATION = re.compile(r"©|copyright|\(c\)", re.IGNORECASE)
