@@ -16,7 +16,7 @@ import pytest
 from pipeline.discover import SourceListError, load_sources
 from pipeline.ingest import discover_sources, ingest, load_staged, stage_sources
 from tests.commands import pipeline
-from tests.fetch_support import Reply, server  # noqa: F401 (fixture)
+from tests.fetch_support import Reply
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 TIMES_OF_ISRAEL = CORPUS / "tweet-embed__trafilatura__timesofisrael.com.washington.html.gz"

@@ -5,6 +5,7 @@ The warehouse is a DuckDB file or a DuckLake (`ducklake:postgres:…`); callers 
 """
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,12 +16,14 @@ import pyarrow as pa
 
 from pipeline.model import SocialPost
 from pipeline.store.backend import (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseUnusable,
-                                    is_lake)
+                                    backend_for, is_lake)
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql, sql_files
 from pipeline.store.upkeep import export_duckdb, maintain
 from pipeline.store.warehouse import (WarehouseBusy, WarehouseMissing, WarehousePaths, Writer, copy_published,
                                       open_reader, published_views_current)
+
+log = logging.getLogger(__name__)
 
 # What a command turns into one line on stderr and exit 1: the warehouse is busy, missing, unusable or unreachable,
 # or a batch, the run's bookkeeping or the publish failed.
@@ -120,6 +123,10 @@ def site_offsets(db: str | os.PathLike, *, lake_data: str | os.PathLike | None =
         try:
             return dict(con.execute(sql("fetch/site_offsets")).fetchall())
         except (duckdb.CatalogException, duckdb.BinderException):  # published before migration 010: no offsets
+            return {}
+        except duckdb.Error as exc:  # a hint only (a lake's data store out of reach): the run goes on without it
+            log.warning("%s: the sites' time zones were not read (%s); zone-less times are read as UTC",
+                        backend_for(db, lake_data=lake_data).describe(), str(exc).strip().splitlines()[0])
             return {}
     finally:
         con.close()
