@@ -19,13 +19,6 @@ FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
 </channel></rss>"""
 
 
-@pytest.fixture
-def local_fetching(monkeypatch):
-    monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
-    monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
-    monkeypatch.setenv("THREADLINE_FETCH_BACKOFF_BASE", "0.01")
-
-
 def write_sources(tmp_path, rows: str):
     path = tmp_path / "sources.csv"
     path.write_text("name,kind,location,quiet_minutes,min_delay\n" + rows, encoding="utf-8")

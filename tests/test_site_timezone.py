@@ -28,13 +28,6 @@ SAME_SITE_PAGE = """<html><head><title>Another page of the site</title>
 </body></html>"""
 
 
-@pytest.fixture
-def local_fetching(monkeypatch):
-    monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
-    monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
-    monkeypatch.setenv("THREADLINE_FETCH_BACKOFF_BASE", "0.01")
-
-
 def times_of_israel() -> bytes:
     return gzip.decompress(TIMES_OF_ISRAEL.read_bytes())
 
