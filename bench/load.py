@@ -14,8 +14,8 @@ batch), `--rounds` rounds each run, in this order, into DuckDB files of their ow
 
 Throughput is rows stored per second: the rows the tables hold afterwards (not the staged duplicates), the same
 count for all three. A ratio is ours ÷ theirs within one round, of rows per wall second and of rows per CPU second
-(this process and its DuckDB threads: steadier when the machine is shared); the median of the rounds is printed, with their
-range. The machine may be shared: rounds are interleaved so that a busy spell hits every contender alike.
+(this process and its DuckDB threads: steadier when the machine is shared); the median of the rounds is printed,
+with their range. The machine may be shared: rounds are interleaved so that a busy spell hits every contender alike.
 
 Then `--loaders` processes at once, each loading its share of `--loader-pages` pages as one batch into a fresh
 warehouse (`--backends`: a DuckLake on PostgreSQL by default, whose catalog database is created and dropped here; a
