@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.enrich.enricher import Enricher
+from pipeline.enrich.endpoints import ENDPOINTS
 from pipeline.parse.embeds import EMBED_KINDS, reader_module
 from pipeline.platforms import PLATFORMS
 from tests.labels import POST_ID
@@ -42,8 +42,8 @@ def test_every_platform_supports_what_its_row_says():
     gaps += [f"{name}: its URL shapes do not read its example {PLATFORMS[name].example}"
              for name, row in table.items() if row["example id"] == "—"]
     gaps += [f"{name}: no label check in tests/labels.py POST_ID" for name in PLATFORMS if name not in POST_ID]
-    gaps += [f"{name}: enrichment endpoint {PLATFORMS[name].enrichment!r} but no Enricher._{name}"
-             for name in PLATFORMS if PLATFORMS[name].enrichment and not hasattr(Enricher, f"_{name}")]
+    gaps += [f"{name}: enrichment endpoint {PLATFORMS[name].enrichment!r} not in pipeline.enrich.endpoints.ENDPOINTS"
+             for name in PLATFORMS if PLATFORMS[name].enrichment and PLATFORMS[name].enrichment not in ENDPOINTS]
     assert not gaps, "\n".join(gaps)
 
 
@@ -66,6 +66,11 @@ def test_example_url_gives_a_labelled_id_and_a_canonical_url(name):
     assert again is not None and (again.native_id, again.url) == (post.native_id, post.url)
     if platform.id_time is not None:
         assert post.posted_at is not None and post.posted_at_precision == platform.id_time_precision
+
+
+def test_every_endpoint_serves_a_platform():
+    used = {platform.enrichment for platform in PLATFORMS.values()} - {None}
+    assert used == set(ENDPOINTS), f"endpoints no platform names: {sorted(set(ENDPOINTS) - used)}"
 
 
 def test_a_placeholder_names_posts_of_the_platforms_with_hints_only():
