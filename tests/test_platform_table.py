@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.enrich.endpoints import ENDPOINTS
 from pipeline.parse.embeds import EMBED_KINDS, reader_module
+from pipeline.parse.embeds.lazy import MARKER_CLASSES
 from pipeline.platforms import PLATFORMS
 from tests.labels import POST_ID
 
@@ -16,15 +17,17 @@ from tests.labels import POST_ID
 def _support(name: str) -> dict[str, object]:
     platform = PLATFORMS[name]
     try:
-        kinds = reader_module(name).KINDS
-    except (ImportError, AttributeError):
-        kinds = ()
+        reader = reader_module(name)
+    except ImportError:
+        reader = None
+    kinds = getattr(reader, "KINDS", ())
     post = platform.post_from_url(platform.example)
     return {
         "reader forms": ", ".join(dict.fromkeys(kind.form for kind in kinds)) or "—",
         "url shapes": len(platform.url_shapes),
         "id → time": platform.id_time_precision or "—",
         "placeholders": "yes" if platform.placeholder_hints else "—",
+        "lazy forms": ", ".join(getattr(reader, "MARKER_CLASSES", ()) + getattr(reader, "FRAMES", ())) or "—",
         "enrichment": platform.enrichment or "—",
         "example id": post.native_id if post else "—",
     }
@@ -82,3 +85,8 @@ def test_a_placeholder_names_posts_of_the_platforms_with_hints_only():
             assert found is not None and found.platform == platform.name
         else:
             assert found is None or found.platform != platform.name
+
+
+def test_lazy_forms_are_collected_from_the_readers():
+    for name in PLATFORMS:
+        assert set(getattr(reader_module(name), "MARKER_CLASSES", ())) <= set(MARKER_CLASSES), name

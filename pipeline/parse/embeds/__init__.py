@@ -22,15 +22,13 @@ a kind's XPath must not select a wrapper around markup that another kind already
 """
 from __future__ import annotations
 
-from importlib import import_module
-
 import lxml.etree
 import lxml.html
 from bs4 import BeautifulSoup
 
 from pipeline.model import SocialPost
 from pipeline.parse.embeds import lazy, placeholder
-from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class, reader_module
 from pipeline.parse.embeds.lazy import noscript_copies
 from pipeline.platforms import PLATFORMS
 
@@ -38,11 +36,6 @@ __all__ = [
     "EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "noscript_copies", "read_embed",
     "reader_module",
 ]
-
-
-def reader_module(platform: str):
-    """The reader module of a platform of the table: `pipeline.parse.embeds.<platform>`."""
-    return import_module(f"{__name__}.{platform}")
 
 
 EMBED_KINDS: tuple[EmbedKind, ...] = (
