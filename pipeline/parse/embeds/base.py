@@ -34,4 +34,11 @@ def has_class(name: str) -> str:
 
 def reader_module(platform: str) -> ModuleType:
     """The reader module of a platform of the table (`pipeline.platforms.PLATFORMS`): `pipeline.parse.embeds.<name>`."""
-    return import_module(f"pipeline.parse.embeds.{platform}")
+    name = f"pipeline.parse.embeds.{platform}"
+    try:
+        return import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise ImportError(f"the platform {platform!r} of pipeline/platforms.py has no reader module "
+                          f"pipeline/parse/embeds/{platform}.py (docs/adding-a-platform.md)", name=name) from None
