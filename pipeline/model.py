@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# Values the contract allows (docs/contract.md).
-PLATFORMS = ("x", "bluesky", "mastodon", "instagram", "threads", "telegram", "tiktok", "youtube", "facebook")
+# Values the contract allows (docs/contract.md); the platforms are the keys of `pipeline.platforms.PLATFORMS`.
 ITEM_KINDS = ("key_point", "liveblog_entry", "thread_item")
 ENTITY_KINDS = ("hashtag", "mention", "url", "media", "cashtag")
 POST_STATUSES = ("ok", "unavailable", "unchecked")

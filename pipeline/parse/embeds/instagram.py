@@ -76,3 +76,9 @@ KINDS = (
         read=read,
     ),
 )
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# the classes that make an element its embed code, when moved into a data-* attribute;
+MARKER_CLASSES = ("instagram-media",)
+# addresses its frame kinds read (or, in iframely's lazy frames, its posts' own URLs), when waiting in data-src;
+FRAMES = ("instagram.com/p/", "instagram.com/reel/")

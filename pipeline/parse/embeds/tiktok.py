@@ -59,3 +59,7 @@ def read_amp(element: Tag) -> SocialPost:
         raise EmbedError("no TikTok video id")
     return SocialPost(platform="tiktok", native_id=video_id, url=tiktok_post_url(found[0] if found else None, video_id),
                       author_handle=found[0] if found else None)
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# the classes that make an element its embed code, when moved into a data-* attribute;
+MARKER_CLASSES = ("tiktok-embed",)
