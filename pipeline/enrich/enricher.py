@@ -31,6 +31,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
+from pipeline.enrich import relations
 from pipeline.enrich.targets import bluesky_target, mastodon_target
 from pipeline.fetch.client import Fetcher, FetchResult
 from pipeline.fetch.guard import AddressPolicy
@@ -289,6 +290,7 @@ class Enricher:
             "posted_at": when.isoformat() if when else None, "posted_at_precision": precision,
             "url": f"https://bsky.app/profile/{handle or did}/post/{target.rkey}",
             "entities": _bluesky_entities(record),
+            "relations": relations.bluesky_relations(view),
         }
         return _Call(records, endpoint, found)
 
@@ -320,6 +322,7 @@ class Enricher:
             "author_handle": acct, "author_name": account.get("display_name") or None,
             "language": data.get("language"), "posted_at": when.isoformat() if when else None,
             "posted_at_precision": precision, "url": data.get("url"), "entities": _plain(entities),
+            "relations": relations.mastodon_relations(data, target.instance, _html_text),
         }
         return _Call(result.records, endpoint, found)
 
@@ -435,6 +438,7 @@ def _drop_non_web_urls(found: dict[str, Any], policy: AddressPolicy) -> list[str
             else:
                 kept.append([kind, value])
         found["entities"] = kept
+    dropped += relations.refused_urls(found.get("relations"), lambda url: web_refusal(url, policy))
     return dropped
 
 
@@ -443,7 +447,8 @@ def _plain(entities: list[Entity]) -> list[list[str]]:
 
 
 def _copy(post: SocialPost) -> SocialPost:
-    return dataclasses.replace(post, entities=list(post.entities), thread=list(post.thread))
+    return dataclasses.replace(post, entities=list(post.entities), thread=list(post.thread),
+                               relations=list(post.relations))
 
 
 def _merge(post: SocialPost, found: dict[str, Any]) -> SocialPost:
@@ -460,6 +465,7 @@ def _merge(post: SocialPost, found: dict[str, Any]) -> SocialPost:
             _PRECISION_RANK.get(merged.posted_at_precision if merged.posted_at else None, -1):
         merged.posted_at = datetime.fromisoformat(found["posted_at"])
         merged.posted_at_precision = found.get("posted_at_precision")
+    merged.relations += relations.from_answer(found.get("relations"))
     have = set(merged.entities)
     for kind, value in found.get("entities") or []:
         entity = Entity(kind, value)
