@@ -73,8 +73,8 @@ class SocialPost:
     entities: list[Entity] = field(default_factory=list)
     thread: list[UpdateItem] = field(default_factory=list)
     checked_at: datetime | None = None  # when enrichment last asked the platform (set with status ok/unavailable)
-    # Posts this one quotes, replies to or reposts, as much of each as the form showed (pipeline/parse/embeds/relations.py,
-    # pipeline/enrich/relations.py); each related post is a post of its own in the warehouse.
+    # Posts this one quotes, replies to or reposts, as much of each as the form showed
+    # (pipeline/parse/embeds/relations.py, pipeline/enrich/relations.py); each is a post of its own in the warehouse.
     relations: list["PostRelation"] = field(default_factory=list)
 
 

@@ -174,8 +174,8 @@ def test_mastodon_answers_give_reblogs_accepted_quotes_and_replies_on_the_same_i
                                                                                     _text)] == \
         [("reply", "mastodon.social/114638610368343397", "https://mastodon.social/@dragonhoards/114638610368343397")]
     # a reply to a remote account: the id is this instance's copy, not the post's own id, so no relation
-    remote_reply = _mastodon_status(in_reply_to_id="113000000000000001", in_reply_to_account_id="9",
-                                    mentions=[{"id": "9", "username": "Martindotnet", "acct": "Martindotnet@hachyderm.io"}])
+    remote = {"id": "9", "username": "Martindotnet", "acct": "Martindotnet@hachyderm.io"}
+    remote_reply = _mastodon_status(in_reply_to_id="113000000000000001", in_reply_to_account_id="9", mentions=[remote])
     assert relations.mastodon_relations(remote_reply, "mastodon.social", _text) == []
 
 

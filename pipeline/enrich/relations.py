@@ -37,7 +37,8 @@ def from_answer(relations: list[Relation] | None) -> list[PostRelation]:
     """The relations an answer held, as the model's `PostRelation`s (malformed entries are skipped)."""
     found = []
     for entry in relations or ():
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in RELATION_KINDS and isinstance(entry[1], dict)):
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in RELATION_KINDS
+                and isinstance(entry[1], dict)):
             continue
         fields = {name: entry[1].get(name) for name in _POST_FIELDS}
         if not fields["platform"] or not fields["native_id"]:
@@ -99,7 +100,8 @@ def _bluesky_post(uri: Any, shown: dict | None) -> dict | None:
     did, rkey = found
     posted_at, precision = bluesky_tid_time(rkey), "millisecond"
     post = {"platform": "bluesky", "native_id": f"{did}/{rkey}", "url": bluesky_post_url(did, rkey),
-            "posted_at": posted_at.isoformat() if posted_at else None, "posted_at_precision": precision if posted_at else None}
+            "posted_at": posted_at.isoformat() if posted_at else None,
+            "posted_at_precision": precision if posted_at else None}
     if shown is not None:
         author = shown.get("author") if isinstance(shown.get("author"), dict) else {}
         value = shown.get("value") if isinstance(shown.get("value"), dict) else {}
@@ -137,7 +139,8 @@ def _mastodon_post(status: Any, html_text: Callable[[str | None], str | None]) -
     host, user, status_id = found
     account = status.get("account") if isinstance(status.get("account"), dict) else {}
     posted_at = _time(status.get("created_at"))
-    return {"platform": "mastodon", "native_id": f"{host}/{status_id}", "url": mastodon_status_url(host, user, status_id),
+    return {"platform": "mastodon", "native_id": f"{host}/{status_id}",
+            "url": mastodon_status_url(host, user, status_id),
             "author_handle": f"{user}@{host}", "author_name": _text(account.get("display_name")),
             "text": html_text(status.get("content") if isinstance(status.get("content"), str) else None),
             "language": _text(status.get("language")),
@@ -160,10 +163,10 @@ def _mastodon_parent(status: dict, instance: str) -> dict | None:
             username = mention.get("username") or mention.get("acct")
     if not isinstance(username, str) or not username:
         return None
-    parent_id = str(parent_id)
+    parent_id, host = str(parent_id), instance.lower()
     posted_at = mastodon_id_time(parent_id)
-    return {"platform": "mastodon", "native_id": f"{instance.lower()}/{parent_id}",
-            "url": mastodon_status_url(instance.lower(), username, parent_id), "author_handle": f"{username}@{instance.lower()}",
+    return {"platform": "mastodon", "native_id": f"{host}/{parent_id}",
+            "url": mastodon_status_url(host, username, parent_id), "author_handle": f"{username}@{host}",
             "posted_at": posted_at.isoformat() if posted_at else None,
             "posted_at_precision": "millisecond" if posted_at else None}
 
@@ -199,7 +202,8 @@ def _x_tweet(tweet: Any) -> dict | None:
     when = x_snowflake_time(status_id)
     return {"platform": "x", "native_id": status_id, "url": x_post_url(status_id),
             "author_handle": _text(user.get("screen_name")), "author_name": _text(user.get("name")),
-            "text": _text(tweet.get("text")), "language": _text(tweet.get("lang")) if tweet.get("lang") != "und" else None,
+            "text": _text(tweet.get("text")),
+            "language": _text(tweet.get("lang")) if tweet.get("lang") != "und" else None,  # "und": X could not tell
             "posted_at": when.isoformat() if when else None, "posted_at_precision": "millisecond" if when else None}
 
 
