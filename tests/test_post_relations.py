@@ -12,11 +12,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from pipeline.enrich import EnrichSettings, relations
 from pipeline.ingest import enrich, ingest
 from pipeline.model import Document
 from pipeline.parse import parse
 from tests.fetch_support import Reply
+from tests.lakes import fresh_lake
 from tests.warehouse_rows import rows
 
 PAGES = Path(__file__).parent / "fixtures" / "embed_pages"
@@ -225,3 +228,14 @@ def test_a_post_an_embedded_post_quotes_becomes_a_post_with_one_quote_relation_t
     assert ingest([server.url("/photos.html")], str(db)).status == "ok"
     assert rows(db, "SELECT post_id, related_post_id, kind FROM post_relations") == [(quoting, quoted, "quote")]
     assert rows(db, "SELECT count(*), count(*) FILTER (WHERE status = 'ok') FROM social_posts") == [(2, 2)]
+
+
+@pytest.mark.slow
+def test_on_a_lake_a_reload_adds_no_relation_either(tmp_path):
+    # DuckLake has no keys: the relation stays one row because the batch is deduplicated and merged under its lock.
+    with fresh_lake(tmp_path) as lake:
+        for _ in range(2):
+            assert ingest([str(NESTED_QUOTE)], lake.db, lake_data=str(lake.data)).status == "ok"
+        assert rows(lake.db, "SELECT post_id, related_post_id, kind FROM post_relations") == \
+            [(f"x:{KAREM}", f"x:{TRUMP}", "quote")]
+        assert rows(lake.db, "SELECT count(*) FROM social_posts") == [(2,)]
