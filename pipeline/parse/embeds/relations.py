@@ -13,7 +13,9 @@ Forms checked that carry no relation a reader can name: X's rendered `iframe[dat
 `shared/embeds/twitter_rendered_iframe.html`); `data-conversation="none"` on a pasted X blockquote (X's option to hide
 the parent of a reply: says a reply, not to what); the `https://t.co/…` link a quote tweet's text ends with (the
 quoted post's address is behind a redirect no parser may follow); a Bluesky blockquote's `[image or embed]` link (an
-image, a link card or a quoted post alike); Mastodon's blockquote and iframe (no post content at all).
+image, a link card or a quoted post alike); Mastodon's blockquote and iframe (no post content at all). A "Replying to
+@user" line is drawn by X's widget inside its frame: no page of `tests/fixtures/corpus/`, `shared/corpus/` or
+`shared/embeds/` holds one, nor does trafilatura's flattening of them, and it would name the account, not the post.
 """
 from __future__ import annotations
 
