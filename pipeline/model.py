@@ -14,6 +14,8 @@ ENTITY_KINDS = ("hashtag", "mention", "url", "media", "cashtag")
 POST_STATUSES = ("ok", "unavailable", "unchecked")
 # How precise `SocialPost.posted_at` is: a text signature gives a day, an X status id the millisecond.
 TIME_PRECISIONS = ("day", "minute", "second", "millisecond")
+# How a post refers to another post (`post_relations.kind`): it quotes it, answers it, or shares it as it is.
+RELATION_KINDS = ("quote", "reply", "repost")
 
 
 @dataclass(slots=True)
@@ -70,6 +72,17 @@ class SocialPost:
     entities: list[Entity] = field(default_factory=list)
     thread: list[UpdateItem] = field(default_factory=list)
     checked_at: datetime | None = None  # when enrichment last asked the platform (set with status ok/unavailable)
+    # Posts this one quotes, replies to or reposts, as much of each as the form showed
+    # (pipeline/parse/embeds/relations.py, pipeline/enrich/relations.py); each is a post of its own in the warehouse.
+    relations: list["PostRelation"] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PostRelation:
+    """This post `kind`s (quote, reply, repost) `post`."""
+
+    kind: str
+    post: SocialPost
 
 
 @dataclass(slots=True)

@@ -46,6 +46,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     "post_entities": pa.schema([
         ("post_id", pa.string()), ("kind", pa.string()), ("value", pa.string()), ("seen_at", _TS),
     ]),
+    "post_relations": pa.schema([
+        ("post_id", pa.string()), ("related_post_id", pa.string()), ("kind", pa.string()), ("seen_at", _TS),
+    ]),
     "quotes": pa.schema([
         ("quote_id", pa.string()), ("article_id", pa.string()), ("speaker", pa.string()), ("text", pa.string()),
         ("position", pa.int32()), ("seen_at", _TS),
@@ -158,6 +161,11 @@ def _add_post(rows: _Rows, post: SocialPost, seen_at) -> str:
         rows.add("post_entities", post_id=post_key, kind=entity.kind, value=entity.value, seen_at=seen_at)
     for item in post.thread:
         _add_item(rows, item, article_id=None, post_id=post_key, seen_at=seen_at)
+    for relation in post.relations if post.native_id else ():  # a post keyed by its text may move (02_post_matches)
+        related_key = _add_post(rows, relation.post, seen_at) if relation.post.native_id else post_key
+        if related_key != post_key:
+            rows.add("post_relations", post_id=post_key, related_post_id=related_key, kind=relation.kind,
+                     seen_at=seen_at)
     return post_key
 
 
@@ -172,6 +180,8 @@ def write_batch(batch: Batch, folder: Path) -> Path:
 
 def read_batch(folder: Path) -> Batch:
     """Read a batch written by `write_batch`."""
-    tables = {name: pq.read_table(folder / f"{name}.parquet", schema=schema) for name, schema in SCHEMAS.items()}
+    # A batch staged before a table existed has no file for it: that table's rows are none.
+    tables = {name: pq.read_table(folder / f"{name}.parquet", schema=schema) if (folder / f"{name}.parquet").exists()
+              else schema.empty_table() for name, schema in SCHEMAS.items()}
     meta = pq.read_schema(folder / "articles.parquet").metadata or {}
     return Batch(tables, sources_ok=int(meta.get(b"sources_ok", 0)), sources_failed=int(meta.get(b"sources_failed", 0)))

@@ -73,3 +73,17 @@ def test_06_hashtags_by_day(db):
         (date(2024, 12, 19), "BREAKING", 1, 3), (date(2024, 12, 19), "Syria", 1, 1),
         (date(2019, 5, 20), "Drupal", 1, 1)]
     assert len(run(db, "06_hashtags_by_day")) == 6
+
+
+def test_07_posts_quoted_by_embedded_posts(tmp_path):
+    # The report warehouse holds no quote (its nested tweets are not quotes: the inner one is newer), so this question
+    # runs on a warehouse of the quote chain of tests/fixtures/relations/x_nested_quote.html: @BrianKarem's post
+    # quotes @realDonaldTrump's, posted 123.0 minutes (by their ids) before it, and the page embeds both.
+    from pipeline.ingest import ingest
+
+    db = tmp_path / "quotes.duckdb"
+    page = Path(__file__).parent / "fixtures" / "relations" / "x_nested_quote.html"
+    assert ingest([str(page)], str(db)).status == "ok"
+    assert [r[:7] + r[8:] for r in run(db, "07_posts_quoted_by_embedded_posts")] == [
+        ("x", "realDonaldTrump", "x:1117736685721223168", "BrianKarem", "x:1117767646961963009", 123.0,
+         "The Example Ledger", True)]

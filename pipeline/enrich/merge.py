@@ -7,6 +7,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from pipeline.enrich import relations
 from pipeline.fetch.guard import AddressPolicy
 from pipeline.model import Entity, SocialPost
 from pipeline.provenance import web_refusal
@@ -33,11 +34,13 @@ def drop_non_web_urls(found: dict[str, Any], policy: AddressPolicy) -> list[str]
             else:
                 kept.append([kind, value])
         found["entities"] = kept
+    dropped += relations.refused_urls(found.get("relations"), lambda url: web_refusal(url, policy))
     return dropped
 
 
 def copy_post(post: SocialPost) -> SocialPost:
-    return dataclasses.replace(post, entities=list(post.entities), thread=list(post.thread))
+    return dataclasses.replace(post, entities=list(post.entities), thread=list(post.thread),
+                               relations=list(post.relations))
 
 
 def merge(post: SocialPost, found: dict[str, Any]) -> SocialPost:
@@ -54,6 +57,7 @@ def merge(post: SocialPost, found: dict[str, Any]) -> SocialPost:
             _PRECISION_RANK.get(merged.posted_at_precision if merged.posted_at else None, -1):
         merged.posted_at = datetime.fromisoformat(found["posted_at"])
         merged.posted_at_precision = found.get("posted_at_precision")
+    merged.relations += relations.from_answer(found.get("relations"))
     have = set(merged.entities)
     for kind, value in found.get("entities") or []:
         entity = Entity(kind, value)

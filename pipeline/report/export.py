@@ -44,6 +44,7 @@ PARTITION_BY: dict[str, str | None] = {
     "social_posts": "first_seen_at",
     "article_posts": "first_seen_at",
     "post_entities": "first_seen_at",
+    "post_relations": "first_seen_at",
     "quotes": "first_seen_at",
     "fetch_log": "fetched_at",
     "ingest_runs": "started_at",

@@ -15,7 +15,8 @@ from pipeline.stage import Batch
 from pipeline.store.sqlfiles import sql
 
 # Steps after the post moves, in order (sql/load/).
-_MERGE_STEPS = ("05_dedupe", "06_merge_articles", "07_merge_posts", "08_merge_items", "09_merge_places", "10_fetch_log")
+_MERGE_STEPS = ("05_dedupe", "06_merge_articles", "07_merge_posts", "08_merge_items", "09_merge_places",
+                "09b_merge_relations", "10_fetch_log")
 _MOVES_SCHEMA = pa.schema([("old_item_id", pa.string()), ("new_item_id", pa.string())])
 
 # The warehouse tables a batch's rows can change, by the staged table holding them: a post can move onto its
@@ -26,6 +27,7 @@ _WRITES = {
     "update_items": ("update_items", "item_revisions"),
     "article_posts": ("article_posts",),
     "post_entities": ("post_entities",),
+    "post_relations": ("post_relations",),
     "quotes": ("quotes",),
 }
 # What every load writes besides: the run's counts (per table and per source) and sources, and the attempt itself (fetch_log only gets

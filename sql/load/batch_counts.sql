@@ -10,6 +10,7 @@ FROM (
     UNION ALL SELECT 'item_revisions', 'inserted' FROM m_items WHERE action = 'revised'
     UNION ALL SELECT 'article_posts', action FROM m_article_posts
     UNION ALL SELECT 'post_entities', action FROM m_entities
+    UNION ALL SELECT 'post_relations', action FROM m_relations
     UNION ALL SELECT 'quotes', action FROM m_quotes
 )
 GROUP BY table_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from pipeline.enrich import relations
 from pipeline.enrich.endpoints.common import Call, Get, gone, plain, transient_note, utc
 from pipeline.enrich.targets import bluesky_target
 from pipeline.model import Entity, FetchRecord, SocialPost
@@ -53,6 +54,7 @@ def ask(post: SocialPost, settings: "EnrichSettings", get: Get) -> Call:
         "posted_at": when.isoformat() if when else None, "posted_at_precision": precision,
         "url": f"https://bsky.app/profile/{handle or did}/post/{target.rkey}",
         "entities": _bluesky_entities(record),
+        "relations": relations.bluesky_relations(view),
     }
     return Call(records, endpoint, found)
 

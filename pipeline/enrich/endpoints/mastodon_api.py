@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from pipeline.enrich import relations
 from pipeline.enrich.endpoints.common import Call, Get, gone, html_text, plain, transient_note, utc
 from pipeline.enrich.targets import mastodon_target
 from pipeline.model import Entity, SocialPost
@@ -41,5 +42,6 @@ def ask(post: SocialPost, settings: "EnrichSettings", get: Get) -> Call:
         "author_handle": acct, "author_name": account.get("display_name") or None,
         "language": data.get("language"), "posted_at": when.isoformat() if when else None,
         "posted_at_precision": precision, "url": data.get("url"), "entities": plain(entities),
+        "relations": relations.mastodon_relations(data, target.instance, html_text),
     }
     return Call(result.records, endpoint, found)

@@ -11,6 +11,7 @@ from bs4 import NavigableString, Tag
 
 from pipeline.model import Entity, SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+from pipeline.parse.embeds.relations import x_nested_quotes
 from pipeline.parse.entities import entities_from_text, unique_entities
 from pipeline.parse.html_text import element_text, nodes_text
 from pipeline.parse.post_text import parse_day, parse_signature, start_of_day, thread_items
@@ -26,8 +27,10 @@ _NOT_USERS = {"hashtag", "i", "search", "intent", "share", "home", "explore", "s
 def read_blockquote(blockquote: Tag) -> SocialPost:
     """A post from X's embed code: text in `<p>`, then `— Name (@handle)` and a permalink whose text is the date.
 
-    A blockquote pasted inside this one (a quoted tweet) is left out here; it is an embed of its own.
+    A blockquote pasted inside this one (a quoted tweet) is left out here; it is an embed of its own, and the post's
+    relation to it (`relations.x_nested_quotes`).
     """
+    relations = x_nested_quotes(blockquote)
     for nested in blockquote.find_all("blockquote"):
         nested.decompose()
     status_links = [link for link in blockquote.find_all("a", href=True) if x_status_id(link["href"])]
@@ -61,6 +64,7 @@ def read_blockquote(blockquote: Tag) -> SocialPost:
         language=language if language and language != "und" else None,  # "und": X could not tell
         entities=unique_entities([*entities_from_text(text), *(e for p in paragraphs for e in _link_entities(p))]),
         thread=thread_items(text),
+        relations=relations,
     )
 
 
