@@ -30,7 +30,8 @@ KEYS = {"articles": "article_id", "social_posts": "post_id", "update_items": "it
         "item_revisions": "item_id, revision", "article_posts": "article_id, post_id, occurrence",
         "post_entities": "post_id, kind, value", "quotes": "quote_id", "fetch_log": "run_id, url, attempt",
         "ingest_runs": "run_id", "run_table_counts": "run_id, table_name",
-        "run_source_counts": "run_id, source_name", "load_attempts": "run_id, batch, attempt"}
+        "run_source_counts": "run_id, source_name", "load_attempts": "run_id, batch, attempt",
+        "post_relations": "post_id, related_post_id, kind"}
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", "article_posts", "post_entities",
                   "quotes"]
 
