@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 # Every table the pipeline writes: maintenance holds all their locks, so no load is half-written meanwhile.
 ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions",
-              "load_attempts", "post_entities", "quotes", "run_source_counts", "run_table_counts", "schema_views",
+              "load_attempts", "post_entities", "purge_requests", "quotes", "run_source_counts", "run_table_counts", "schema_views",
               "social_posts", "update_items"]
 
 

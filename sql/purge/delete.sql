@@ -1,0 +1,35 @@
+-- An erasure request's rows, table by table (pipeline/purge/tables.py runs each "-- step:" in order, in one
+-- transaction, and counts the rows each removes). The store registered purge_posts(post_id), the posts removed;
+-- purge_articles(article_id), the pages removed; purge_urls(url), the pages' addresses; purge_needles(needle), the
+-- posts' native ids and addresses, which the addresses of enrichment calls about them contain.
+
+-- step: item_revisions
+DELETE FROM item_revisions WHERE item_id IN (
+    SELECT item_id FROM update_items
+    WHERE post_id IN (SELECT post_id FROM purge_posts) OR article_id IN (SELECT article_id FROM purge_articles));
+
+-- step: update_items
+DELETE FROM update_items
+WHERE post_id IN (SELECT post_id FROM purge_posts) OR article_id IN (SELECT article_id FROM purge_articles);
+
+-- step: article_posts
+DELETE FROM article_posts
+WHERE post_id IN (SELECT post_id FROM purge_posts) OR article_id IN (SELECT article_id FROM purge_articles);
+
+-- step: post_entities
+DELETE FROM post_entities WHERE post_id IN (SELECT post_id FROM purge_posts);
+
+-- step: social_posts
+DELETE FROM social_posts WHERE post_id IN (SELECT post_id FROM purge_posts);
+
+-- step: quotes
+DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM purge_articles);
+
+-- step: articles
+DELETE FROM articles WHERE article_id IN (SELECT article_id FROM purge_articles);
+
+-- step: fetch_log
+DELETE FROM fetch_log
+WHERE url IN (SELECT url FROM purge_urls) OR final_url IN (SELECT url FROM purge_urls)
+   OR EXISTS (SELECT 1 FROM purge_needles n
+              WHERE contains(fetch_log.url, n.needle) OR contains(coalesce(fetch_log.final_url, ''), n.needle));
