@@ -13,6 +13,8 @@ from tests.purge_support import (HANDLE, POST_ID, TEXT, archive_holding, export_
                                  tables_holding)
 from tests.warehouse_rows import rows
 
+pytestmark = pytest.mark.slow  # a server, ingests and the command as a process: about a minute in all
+
 OTHER_POSTS = {f"x:18697312345678{n:05d}" for n in (1, 2, 3)}
 
 
@@ -41,6 +43,9 @@ def test_a_purged_post_is_in_no_table_archive_record_or_export_and_the_request_i
     assert tables_holding(db, TEXT) == []
     assert archive_holding(tmp_path / "archive", POST_ID) == archive_holding(tmp_path / "archive", TEXT) == []
     assert export_holding(tmp_path / "export", POST_ID) == export_holding(tmp_path / "export", TEXT) == []
+
+    for copy in (db, db.with_name(db.name + ".writer")):  # deleted, and the files written anew without its bytes
+        assert TEXT.encode() not in copy.read_bytes()
 
     # nothing else went: the pages, their other posts, the rest of the export
     assert rows(db, "SELECT count(*) FROM articles") == [(3,)]
