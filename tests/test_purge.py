@@ -161,3 +161,16 @@ def test_a_post_url_names_the_post(loaded, tmp_path):
                     "--db", str(db), "--export", str(tmp_path / "export"))
     assert done.returncode == 0, done.stderr
     assert tables_holding(db, TEXT) == []
+
+
+def test_an_export_as_one_duckdb_file_is_purged_too(loaded, tmp_path):
+    db, _ = loaded
+    export(str(db), tmp_path / "export-db", "duckdb")
+    exported = tmp_path / "export-db" / "threadline.duckdb"
+    assert tables_holding(exported, TEXT)
+    done = pipeline("purge", "--post", f"x:{POST_ID}", "--reason", "legal request", "--db", str(db),
+                    "--export", str(tmp_path / "export-db"))
+    assert done.returncode == 0, done.stderr
+    assert tables_holding(exported, TEXT) == [] and tables_holding(exported, POST_ID) == []
+    assert TEXT.encode() not in exported.read_bytes()
+    assert rows(exported, "SELECT count(*) FROM report_post_reach") == [(3,)]  # the views are still there

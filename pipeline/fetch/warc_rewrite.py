@@ -61,7 +61,7 @@ class Rewrite:
             if (named.st_dev, named.st_ino, named.st_size) != self._identity:
                 return "it changed since it was read"
             os.replace(self.temporary, self.path)
-            _fsync_folder(self.path.parent)
+            fsync_folder(self.path.parent)
         except OSError as exc:
             return f"cannot replace it: {exc.strerror or exc}"
         finally:
@@ -223,7 +223,8 @@ def _copy(fd: int, out, start: int, end: int) -> None:
         position += len(chunk)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """A rename in `folder` made durable."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.fetch.warc_rewrite import fsync_folder
 from pipeline.purge.tables import Scope, remove
 from pipeline.store.backend import _sql_literal, close_quietly, connect_file, open_warehouse_file
 
@@ -40,7 +41,7 @@ def compact_working_copy(con: duckdb.DuckDBPyConnection, working: Path) -> duckd
         raise
     con.close()
     os.replace(fresh, working)
-    _fsync_folder(working.parent)
+    fsync_folder(working.parent)
     return open_warehouse_file(working)
 
 
@@ -70,11 +71,3 @@ def purge_copy(path: Path, scope: Scope, *, dry_run: bool = False) -> tuple[Path
         close_quietly(con)
         copy.unlink(missing_ok=True)
         Path(f"{copy}.wal").unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import duckdb
 
+from pipeline.purge.tables import sql_steps
 from pipeline.store import sql
 
 
@@ -19,8 +20,7 @@ def flush_inlined(con: duckdb.DuckDBPyConnection) -> None:
 def expire(con: duckdb.DuckDBPyConnection, since: datetime | None) -> int:
     """Rewrite files with deleted rows, expire the snapshots since `since` but the latest, delete the files only
     they used; returns how many snapshots were expired. The caller holds every table's lock."""
-    steps = dict((step.split("\n", 1)[0].strip(), step.split("\n", 1)[1]) for step in
-                 sql("purge/lake_expire").split("-- step: ")[1:])
+    steps = dict(sql_steps("purge/lake_expire"))
     con.execute(steps["rewritten"])
     versions = [] if since is None else [row[0] for row in con.execute(sql("purge/lake_snapshots"), [since]).fetchall()]
     if versions:

@@ -143,21 +143,22 @@ def remove(con: duckdb.DuckDBPyConnection, scope: Scope, *, scrub_bookkeeping: b
     present = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() "
                                              "WHERE database_name = current_database()").fetchall()}
     removed: dict[str, int] = {}
-    for table, statement in _steps("purge/delete"):
+    for table, statement in sql_steps("purge/delete"):
         if table in present:
             removed[table] = _count(con.execute(statement))
     scrubbed = 0
     needles = sorted(scope.texts) + sorted(u for u in scope.urls if u)
     for needle in needles:
         con.execute("SET VARIABLE purge_needle = ?", [needle])
-        for table, statement in _steps("purge/scrub"):
+        for table, statement in sql_steps("purge/scrub"):
             if table in present and (scrub_bookkeeping or table in ("articles", "update_items", "item_revisions")):
                 scrubbed += _count(con.execute(statement))
     removed["scrubbed"] = scrubbed
     return removed
 
 
-def _steps(name: str) -> list[tuple[str, str]]:
+def sql_steps(name: str) -> list[tuple[str, str]]:
+    """(name, statement) of each `-- step: name` of `sql/<name>.sql`, in order."""
     return [(step.split("\n", 1)[0].strip(), step.split("\n", 1)[1]) for step in sql(name).split("-- step: ")[1:]]
 
 
