@@ -34,3 +34,5 @@ COMMENT ON COLUMN purge_requests.rows_removed IS 'Rows deleted from the warehous
 COMMENT ON COLUMN purge_requests.archive_records IS 'WARC records removed from the raw archive (responses holding it, with their requests, metadata and revisits).';
 COMMENT ON COLUMN purge_requests.export_rows IS 'Rows removed from the latest export (pipeline export --out, Parquet or DuckDB).';
 COMMENT ON COLUMN purge_requests.snapshots_expired IS 'Lake snapshots expired because they still held what was removed (time travel to them ends); 0 on a DuckDB file.';
+COMMENT ON COLUMN fetch_log.archive_path IS 'The WARC file holding the raw request and response; when a row of archive_pruned names the same file, retention removed it and the response is gone; null once pipeline purge removed the response (purge_requests).';
+COMMENT ON COLUMN fetch_log.archive_offset IS 'Byte offset of the response record in that WARC file (moved when pipeline purge rewrote the file).';
