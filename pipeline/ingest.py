@@ -28,7 +28,7 @@ from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
-from pipeline.purge.blocklist import PURGED_NOTE, Blocklist, load_blocklist
+from pipeline.purge.blocklist import Blocklist, load_blocklist
 from pipeline.settings import data_dir, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
@@ -157,7 +157,7 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
     for read in reads:
         result, report = parse_read(read, zones.for_read(read) if zones and read.document else None)
         if blocklist and result is not None and (result := blocklist.screen(result, read)) is None:
-            report.note = PURGED_NOTE  # the page itself was purged
+            report.note = "purged (pipeline purge): not loaded"  # the page itself, found by its canonical URL or id
         reports.append(report)
         records += read.records
         if result is not None:
@@ -210,6 +210,11 @@ def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None 
 def archive_dir(db: str) -> Path:
     """Where raw responses are archived: `archive/` beside the warehouse file (for a DuckLake, in the data folder)."""
     return data_dir() / "archive" if is_lake(db) else Path(db).parent / "archive"
+
+
+def enrichment_cache(db: str) -> Path:
+    """What `enrich` keeps of the platforms' answers (by `platform:native_id`): beside the archive folder."""
+    return archive_dir(db).parent / "enrichment-cache.json"
 
 
 def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
@@ -348,7 +353,7 @@ def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettin
     settings = settings or enrich_settings_from_environment()
     enriched, records, reports = [], [], []
     with Fetcher(settings.fetch, archive=WarcArchive(archive_dir(db))) as fetcher, \
-            Enricher(fetcher, settings, cache_path=archive_dir(db).parent / "enrichment-cache.json") as enricher:
+            Enricher(fetcher, settings, cache_path=enrichment_cache(db)) as enricher:
         for result in enricher.enrich_many(posts, now=now):
             post = result.post
             records += result.records

@@ -2,6 +2,7 @@
 archive and the latest export, recorded in purge_requests, and kept out of later reads."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,9 @@ def loaded(server, local_fetching, tmp_path):
 
 def test_a_purged_post_is_in_no_table_archive_record_or_export_and_the_request_is_recorded(loaded, tmp_path):
     db, urls = loaded
+    cache = tmp_path / "enrichment-cache.json"  # as `pipeline enrich` leaves it: the platform's answers by post
+    cache.write_text(json.dumps({f"x:{POST_ID}": {"text": TEXT, "checked_at": "2026-11-30T02:00:00+00:00"},
+                                 "x:18697312345678000001": {"text": "Another", "checked_at": "2026-11-30T02:00:00+00:00"}}))
     done = pipeline("purge", "--post", f"x:{POST_ID}", "--reason", "legal request 2026-117", "--db", str(db),
                     "--export", str(tmp_path / "export"))
     assert done.returncode == 0, done.stderr
@@ -43,6 +47,7 @@ def test_a_purged_post_is_in_no_table_archive_record_or_export_and_the_request_i
     assert tables_holding(db, TEXT) == []
     assert archive_holding(tmp_path / "archive", POST_ID) == archive_holding(tmp_path / "archive", TEXT) == []
     assert export_holding(tmp_path / "export", POST_ID) == export_holding(tmp_path / "export", TEXT) == []
+    assert list(json.loads(cache.read_text())) == ["x:18697312345678000001"]
 
     for copy in (db, db.with_name(db.name + ".writer")):  # deleted, and the files written anew without its bytes
         assert TEXT.encode() not in copy.read_bytes()

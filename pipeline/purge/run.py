@@ -10,6 +10,7 @@ DuckDB file is written anew with its live rows, then published as after a load.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -55,6 +56,7 @@ class PurgeReport:
     archive: RewritePlan = field(default_factory=RewritePlan)
     export: ExportPlan | None = None
     snapshots_expired: int = 0
+    cached: int = 0  # answers of the enrichment cache removed
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -74,6 +76,8 @@ class PurgeReport:
         parts.append(f"{self.archive.dropped} archive records in {len(self.archive.rewrites)} WARC files")
         if self.export is not None:
             parts.append(f"{self.export.rows} export rows under {self.export.folder}")
+        if self.cached:
+            parts.append(f"{self.cached} enrichment cache entries")
         if self.snapshots_expired:
             parts.append(f"{self.snapshots_expired} lake snapshots expired")
         request = f" (request {self.request_id})" if self.request_id else ""
@@ -92,7 +96,7 @@ def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export
           lake_data: str | None = None) -> PurgeReport:
     """Carry out one erasure request (see the module's docstring); a dry run reads the published warehouse only and
     changes nothing."""
-    from pipeline.ingest import archive_dir
+    from pipeline.ingest import archive_dir, enrichment_cache
 
     report = PurgeReport(target, dry_run)
     archive = archive_dir(db)
@@ -140,6 +144,11 @@ def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export
                     change.apply()
                 except OSError as exc:
                     report.problems.append(f"{change.path}: {exc.strerror or exc}; run the purge again")
+            cache = enrichment_cache(db)
+            try:
+                report.cached = _purge_enrichment_cache(cache, scope)
+            except (OSError, ValueError) as exc:
+                report.problems.append(f"{cache}: {getattr(exc, 'strerror', None) or exc}; run the purge again")
             if on_lake:
                 report.snapshots_expired = lake.expire(writer.con, scope.since)
                 if report.snapshots_expired:
@@ -165,6 +174,28 @@ def _matcher(scope: Scope):
         return payload is not None and any(needle in payload for needle in needles)
 
     return matches
+
+
+def _purge_enrichment_cache(path: Path, scope: Scope) -> int:
+    """The enrichment cache (what the platforms answered, by `platform:native_id`) without the purged posts' answers:
+    written beside, flushed and renamed over; returns how many went."""
+    if not path.is_file():
+        return 0
+    cache = json.loads(path.read_text(encoding="utf-8"))
+    needles = sorted(scope.needles | scope.texts)
+    gone = [key for key, answer in cache.items() if key in scope.post_ids
+            or any(needle in key or needle in json.dumps(answer, ensure_ascii=False) for needle in needles)]
+    if not gone:
+        return 0
+    for key in gone:
+        del cache[key]
+    temporary = path.with_name(f"{path.name}.purging-{os.getpid()}")
+    with open(temporary, "w", encoding="utf-8") as out:
+        json.dump(cache, out, ensure_ascii=False, sort_keys=True)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    return len(gone)
 
 
 def _move_offsets(con, archive: RewritePlan) -> None:
