@@ -60,3 +60,17 @@ def test_a_purged_accounts_posts_and_a_purged_page_never_reach_the_batch():
     fetched = []
     assert [r.unchanged for r in by_url.guard("https://news.example/live", lambda: fetched.append(1) or [])] \
         == ["purged (pipeline purge): not read"] and fetched == []
+
+
+def test_what_marks_a_value_as_purged_is_the_whole_id_or_address_never_a_longer_one():
+    import re
+
+    scope = Scope(targets.page("https://news.example/storm-1"), native_ids={"18697312345"},
+                  urls={"https://news.example/storm-1"})
+    pattern = re.compile("|".join(f"(?:{p})" for p in scope.patterns(pages=True)))
+    for value in ("https://news.example/storm-1", "failed: https://news.example/storm-1; retry",
+                  "https://news.example/storm-1#live", "oembed?id=18697312345&lang=en", "status/18697312345"):
+        assert pattern.search(value), value
+    for value in ("https://news.example/storm-10", "https://news.example/storm-1/comments", "186973123456",
+                  "status/918697312345"):
+        assert not pattern.search(value), value

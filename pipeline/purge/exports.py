@@ -2,7 +2,7 @@
 relation's folder holding `.threadline-export.json`, or the DuckDB file the manifest beside it names).
 
 Parquet: each file of each relation is rewritten without the rows that hold a purged id, address or text (any text
-column equal to a purged id or address, or containing a purged post's id, address or text; for an account, a
+column equal to a purged id or address, or holding a purged id, address or text: `Scope.patterns`); for an account, a
 `*handle*` column equal to its handle), written beside and renamed over; a file left empty is removed. DuckDB: the
 same table steps as the warehouse's (pipeline/purge/tables.py) in a copy of the file, compacted and renamed over it.
 """
@@ -55,7 +55,7 @@ def plan_export(folder: str | os.PathLike, scope: Scope, *, dry_run: bool = Fals
     if not plan.folder.is_dir():
         return plan
     exact = pa.array(sorted(scope.post_ids | scope.blocked_post_ids | scope.article_ids | scope.urls), pa.string())
-    contained = sorted(scope.needles | scope.texts | {u for u in scope.urls if u})
+    contained = scope.patterns(pages=True)
     handle = scope.target.handle if scope.target.kind == "account" else None
     for relation in sorted(plan.folder.iterdir()):
         if relation.is_symlink() or not relation.is_dir() or _manifest(relation).get("format") != "parquet":
@@ -83,7 +83,7 @@ def _rewrite_parquet(path: Path, exact: pa.Array, contained: list[str], handle: 
             continue
         hit = pc.or_(hit, pc.fill_null(pc.is_in(column, value_set=exact), False))
         for needle in contained:
-            hit = pc.or_(hit, pc.fill_null(pc.match_substring(column, needle), False))
+            hit = pc.or_(hit, pc.fill_null(pc.match_substring_regex(column, needle), False))
         if handle and "handle" in name:
             hit = pc.or_(hit, pc.fill_null(pc.equal(pc.utf8_lower(column), handle), False))
     removed = pc.sum(hit).as_py() or 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ from pipeline.oneline import one_line
 from pipeline.purge import lake
 from pipeline.purge.exports import ExportPlan, plan_export
 from pipeline.purge.file import compact_working_copy
-from pipeline.purge.tables import MIN_ID_CHARS, TABLES, Scope, remove, resolve
+from pipeline.purge.tables import TABLES, Scope, remove, resolve
 from pipeline.purge.targets import Target
 from pipeline.redact import redact
 from pipeline.store import Writer, open_reader, sql
@@ -164,14 +165,14 @@ def _matcher(scope: Scope):
     """Which WARC records hold what `scope` removes: any record of a purged page's address; any record whose address
     names a purged post (an enrichment call); a response whose body holds a purged post's id, address or text."""
     urls = {canonical_url(u) for u in scope.urls if u}
-    in_address = sorted({n for n in scope.native_ids if len(n) >= MIN_ID_CHARS} | scope.post_urls)
-    needles = scope.payload_needles()
+    in_address = re.compile("|".join(f"(?:{p})" for p in scope.patterns())) if scope.patterns() else None
+    in_payload = scope.payload_pattern()
 
     def matches(info: WarcRecordInfo, payload: bytes | None) -> bool:
         if info.target_uri and (canonical_url(info.target_uri) in urls
-                                or any(n in info.target_uri for n in in_address)):
+                                or (in_address is not None and in_address.search(info.target_uri))):
             return True
-        return payload is not None and any(needle in payload for needle in needles)
+        return payload is not None and in_payload is not None and in_payload.search(payload) is not None
 
     return matches
 
@@ -182,9 +183,9 @@ def _purge_enrichment_cache(path: Path, scope: Scope) -> int:
     if not path.is_file():
         return 0
     cache = json.loads(path.read_text(encoding="utf-8"))
-    needles = sorted(scope.needles | scope.texts)
-    gone = [key for key, answer in cache.items() if key in scope.post_ids
-            or any(needle in key or needle in json.dumps(answer, ensure_ascii=False) for needle in needles)]
+    pattern = re.compile("|".join(f"(?:{p})" for p in scope.patterns())) if scope.patterns() else None
+    gone = [key for key, answer in cache.items() if key in scope.post_ids or pattern is not None
+            and (pattern.search(key) or pattern.search(json.dumps(answer, ensure_ascii=False)))]
     if not gone:
         return 0
     for key in gone:

@@ -4,6 +4,7 @@ exported DuckDB file, whose tables are the same."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,20 +45,30 @@ class Scope:
     texts: set[str] = field(default_factory=set)
     since: datetime | None = None  # the earliest time any of it was in the warehouse
 
-    @property
-    def needles(self) -> set[str]:
-        """Strings whose presence in an address or a record marks it as the purged post's or page's."""
-        return ({n for n in self.native_ids if len(n) >= MIN_ID_CHARS} | self.post_urls
-                | {post_id for post_id in self.post_ids})
+    def patterns(self, *, pages: bool = False) -> list[str]:
+        """Regular expressions (the syntax RE2 and Python share) for what marks a value as the purged post's or
+        page's: its ids, not inside a longer id; its address, not the start of a longer one; its text. With `pages`,
+        the purged pages' addresses too. Each has one group: what followed the match (kept by a replacement)."""
+        ids = {n for n in self.native_ids if len(n) >= MIN_ID_CHARS} | self.post_ids
+        found = {f"(?:^|[^0-9A-Za-z]){_escape(value)}($|[^0-9A-Za-z])" for value in ids}
+        found |= {f"{_escape(url)}($|[\\s\"'<>),;&#])" for url in self.post_urls | (self.urls if pages else set())
+                  if url}
+        found |= {f"{_escape(text)}()" for text in self.texts}
+        return sorted(found)
 
-    def payload_needles(self) -> list[bytes]:
-        """What an archived response holding the post or page contains: ids, addresses, the text (also as HTML
-        escapes it)."""
-        found = set()
-        for text in self.texts:
-            found |= {text, html.escape(text, quote=False), html.escape(text)}
-        found |= {n for n in self.native_ids if len(n) >= MIN_ID_CHARS} | self.post_urls
-        return sorted(needle.encode("utf-8") for needle in found if needle)
+    def payload_pattern(self) -> "re.Pattern[bytes] | None":
+        """One pattern for an archived response's bytes: the above, and the text as HTML escapes it."""
+        texts = {form for text in self.texts for form in (html.escape(text, quote=False), html.escape(text))}
+        patterns = self.patterns() + [f"{_escape(text)}()" for text in sorted(texts)]
+        return re.compile("|".join(f"(?:{p})" for p in patterns).encode("utf-8")) if patterns else None
+
+
+_REGEX_META = set("\\.^$|?*+()[]{}")
+
+
+def _escape(text: str) -> str:
+    """`text` matched literally by RE2 and Python alike (only their metacharacters escaped)."""
+    return "".join("\\" + c if c in _REGEX_META else c for c in text)
 
 
 _POST_COLUMNS = ("post_id", "platform", "native_id", "author_handle", "posted_at", "text", "url", "first_seen_at")
@@ -133,7 +144,7 @@ def _register_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     _register(con, "purge_posts", "post_id", scope.post_ids)
     _register(con, "purge_articles", "article_id", scope.article_ids)
     _register(con, "purge_urls", "url", scope.urls)
-    _register(con, "purge_needles", "needle", scope.needles)
+    _register(con, "purge_patterns", "pattern", scope.patterns())
 
 
 def remove(con: duckdb.DuckDBPyConnection, scope: Scope, *, scrub_bookkeeping: bool = True) -> dict[str, int]:
@@ -147,9 +158,8 @@ def remove(con: duckdb.DuckDBPyConnection, scope: Scope, *, scrub_bookkeeping: b
         if table in present:
             removed[table] = _count(con.execute(statement))
     scrubbed = 0
-    needles = sorted(scope.texts) + sorted(u for u in scope.urls if u)
-    for needle in needles:
-        con.execute("SET VARIABLE purge_needle = ?", [needle])
+    for pattern in [f"{_escape(text)}()" for text in sorted(scope.texts)] + scope.patterns(pages=True):
+        con.execute("SET VARIABLE purge_pattern = ?", [pattern])
         for table, statement in sql_steps("purge/scrub"):
             if table in present and (scrub_bookkeeping or table in ("articles", "update_items", "item_revisions")):
                 scrubbed += _count(con.execute(statement))

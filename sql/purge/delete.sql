@@ -1,7 +1,7 @@
 -- An erasure request's rows, table by table (pipeline/purge/tables.py runs each "-- step:" in order, in one
 -- transaction, and counts the rows each removes). The store registered purge_posts(post_id), the posts removed;
--- purge_articles(article_id), the pages removed; purge_urls(url), the pages' addresses; purge_needles(needle), the
--- posts' native ids and addresses, which the addresses of enrichment calls about them contain.
+-- purge_articles(article_id), the pages removed; purge_urls(url), the pages' addresses; purge_patterns(pattern),
+-- the posts' native ids and addresses, which the addresses of enrichment calls about them contain.
 
 -- step: item_revisions
 DELETE FROM item_revisions WHERE item_id IN (
@@ -31,5 +31,5 @@ DELETE FROM articles WHERE article_id IN (SELECT article_id FROM purge_articles)
 -- step: fetch_log
 DELETE FROM fetch_log
 WHERE url IN (SELECT url FROM purge_urls) OR final_url IN (SELECT url FROM purge_urls)
-   OR EXISTS (SELECT 1 FROM purge_needles n
-              WHERE contains(fetch_log.url, n.needle) OR contains(coalesce(fetch_log.final_url, ''), n.needle));
+   OR EXISTS (SELECT 1 FROM purge_patterns n
+              WHERE regexp_matches(fetch_log.url, n.pattern) OR regexp_matches(coalesce(fetch_log.final_url, ''), n.pattern));

@@ -1,5 +1,5 @@
 -- The earliest time anything a purge removes was in the warehouse (tables purge_posts, purge_articles, purge_urls,
--- purge_needles as for delete.sql): a lake snapshot older than this never held it.
+-- purge_patterns as for delete.sql): a lake snapshot older than this never held it.
 SELECT min(t) FROM (
     SELECT min(first_seen_at) AS t FROM social_posts WHERE post_id IN (SELECT post_id FROM purge_posts)
     UNION ALL
@@ -7,6 +7,7 @@ SELECT min(t) FROM (
     UNION ALL
     SELECT min(fetched_at) FROM fetch_log
     WHERE url IN (SELECT url FROM purge_urls) OR final_url IN (SELECT url FROM purge_urls)
-       OR EXISTS (SELECT 1 FROM purge_needles n
-                  WHERE contains(fetch_log.url, n.needle) OR contains(coalesce(fetch_log.final_url, ''), n.needle))
+       OR EXISTS (SELECT 1 FROM purge_patterns n
+                  WHERE regexp_matches(fetch_log.url, n.pattern)
+                     OR regexp_matches(coalesce(fetch_log.final_url, ''), n.pattern))
 );
