@@ -53,7 +53,8 @@ def test_a_purged_post_leaves_the_lake_and_its_older_snapshots(server, local_fet
     with fresh_lake(tmp_path) as lake:
         for url in urls:  # three runs, three snapshots that hold the post
             assert not ingest([url], lake.db, lake_data=str(lake.data)).failed
-        [(before,)] = rows(lake.db, "SELECT max(snapshot_after) FROM ingest_runs")
+        [(first, before)] = rows(lake.db, "SELECT min(snapshot_before), max(snapshot_after) FROM ingest_runs")
+        assert held_at(lake.db, first) == 0
         assert held_at(lake.db, before) == 1
         assert parquet_holding(lake.data, TEXT) or catalog_holding(lake.catalog, TEXT)
         assert archive_holding(tmp_path / "data" / "archive", TEXT)
@@ -66,6 +67,7 @@ def test_a_purged_post_leaves_the_lake_and_its_older_snapshots(server, local_fet
         assert tables_holding(lake.db, POST_ID, skip=("purge_requests",)) == []
         assert tables_holding(lake.db, TEXT) == []
         assert held_at(lake.db, before) in (None, 0)  # that snapshot is no longer reachable
+        assert held_at(lake.db, first) == 0  # one from before the post was loaded still is
         assert parquet_holding(lake.data, TEXT) == [] and catalog_holding(lake.catalog, TEXT) == []
         assert archive_holding(tmp_path / "data" / "archive", TEXT) == []
         [(kind, expired)] = rows(lake.db, "SELECT kind, snapshots_expired FROM purge_requests")
