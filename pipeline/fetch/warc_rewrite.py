@@ -115,7 +115,7 @@ def plan_rewrites(folder: str | os.PathLike, matches: Matcher, *, dry_run: bool 
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            if _holds_match(path, matches, plan):
+            if _holds_match(path, matches):
                 plan.problems.append(f"{path}: a fetch is still writing it; run the purge again when it is done")
             continue
         try:
@@ -171,7 +171,7 @@ def _dropped(infos: list[WarcRecordInfo]) -> set[int]:
             or (i.rec_type == "revisit" and (i.target_uri, i.payload_digest) in bodies)}
 
 
-def _holds_match(path: Path, matches: Matcher, plan: RewritePlan) -> bool:
+def _holds_match(path: Path, matches: Matcher) -> bool:
     infos, _ = _records(path, matches, RewritePlan())
     return bool(_dropped(infos))
 

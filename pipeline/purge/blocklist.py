@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline import keys
 from pipeline.model import ParseResult, SocialPost
+from pipeline.sources import Read
 from pipeline.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,10 @@ class Blocklist:
     def guard(self, location: str, read: Callable[[], Iterable]) -> Iterable:
         """The reads of `location`, or, when it is a purged page, one read that says so without fetching it."""
         if self.page_purged(location):
-            from pipeline.sources import Read
-
             return [Read(location, unchanged=PURGED_NOTE)]
         return read()
 
-    def screen(self, result: ParseResult | None, read) -> ParseResult | None:
+    def screen(self, result: ParseResult | None, read: Read) -> ParseResult | None:
         """`result` without what was purged (None when the page itself was); `read.records` of a purged page are
         dropped too, so its fetch_log rows do not come back."""
         if result is None or not self:
