@@ -24,7 +24,7 @@ MIN_TEXT_CHARS = 20
 MIN_ID_CHARS = 6
 # Tables a purge writes (their locks are held on a lake).
 TABLES = ["article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions", "load_attempts",
-          "post_entities", "purge_requests", "quotes", "social_posts", "update_items"]
+          "post_entities", "post_relations", "purge_requests", "quotes", "social_posts", "update_items"]
 
 
 class NothingNamed(Exception):

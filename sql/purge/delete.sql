@@ -19,6 +19,11 @@ WHERE post_id IN (SELECT post_id FROM purge_posts) OR article_id IN (SELECT arti
 -- step: post_entities
 DELETE FROM post_entities WHERE post_id IN (SELECT post_id FROM purge_posts);
 
+-- step: post_relations
+-- (A post quoting, replying to or reposting another: migration 013 on main; skipped where the table is absent.)
+DELETE FROM post_relations
+WHERE post_id IN (SELECT post_id FROM purge_posts) OR related_post_id IN (SELECT post_id FROM purge_posts);
+
 -- step: social_posts
 DELETE FROM social_posts WHERE post_id IN (SELECT post_id FROM purge_posts);
 
