@@ -28,6 +28,7 @@ from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
+from pipeline.purge.blocklist import Blocklist, load_blocklist
 from pipeline.settings import data_dir, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
@@ -140,9 +141,11 @@ def _part_counts(result: ParseResult) -> dict[str, int]:
 
 
 def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE, progress_total: int = 0,
-                  reports: list[SourceReport] | None = None, zones: SiteZones | None = None) -> Iterator[Batch]:
+                  reports: list[SourceReport] | None = None, zones: SiteZones | None = None,
+                  blocklist: Blocklist | None = None) -> Iterator[Batch]:
     """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report. `zones`
-    gives the zone each page's times that state none are read in (pipeline/site_zones.py).
+    gives the zone each page's times that state none are read in (pipeline/site_zones.py); what `blocklist` names
+    (purged posts, accounts and pages: pipeline/purge/) is taken out of each parse result before the batch is built.
 
     With `progress_total` (the number of reads expected) a progress bar shows on stderr when it is a terminal.
     """
@@ -153,6 +156,8 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
     failed = 0
     for read in reads:
         result, report = parse_read(read, zones.for_read(read) if zones and read.document else None)
+        if blocklist and result is not None and (result := blocklist.screen(result, read)) is None:
+            report.note = "purged (pipeline purge): not loaded"  # the page itself, found by its canonical URL or id
         reports.append(report)
         records += read.records
         if result is not None:
@@ -207,16 +212,23 @@ def archive_dir(db: str) -> Path:
     return data_dir() / "archive" if is_lake(db) else Path(db).parent / "archive"
 
 
+def enrichment_cache(db: str) -> Path:
+    """What `enrich` keeps of the platforms' answers (by `platform:native_id`): beside the archive folder."""
+    return archive_dir(db).parent / "enrichment-cache.json"
+
+
 def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
            settings: FetchSettings | None = None, lake_data: str | None = None) -> RunReport:
     """`pipeline ingest`: every source read (fetched), parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
+    blocklist = load_blocklist(db, lake_data=lake_data)
     with open_reader_for(db, expanded, settings, lake_data=lake_data) as reader:
-        reads = (read for source in expanded for read in reader.read(source))
+        reads = (read for source in expanded
+                 for read in blocklist.guard(source, lambda source=source: reader.read(source)))
         batches = parse_batches(reads, batch_size=batch_size, reports=reports,
                                 progress_total=len(expanded) if progress else 0,
-                                zones=site_zones(db, lake_data=lake_data))
+                                zones=site_zones(db, lake_data=lake_data), blocklist=blocklist)
         run_id, status, counts = load_batches(db, batches, command="ingest", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
@@ -232,7 +244,8 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
     reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
                        max_bytes=archive_max_bytes())
     zones = site_zones(db, listed_zones(sources_csv()), lake_data=lake_data)
-    batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones)
+    batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones,
+                            blocklist=load_blocklist(db, lake_data=lake_data))
     run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts, unreadable)
 
@@ -340,7 +353,7 @@ def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettin
     settings = settings or enrich_settings_from_environment()
     enriched, records, reports = [], [], []
     with Fetcher(settings.fetch, archive=WarcArchive(archive_dir(db))) as fetcher, \
-            Enricher(fetcher, settings, cache_path=archive_dir(db).parent / "enrichment-cache.json") as enricher:
+            Enricher(fetcher, settings, cache_path=enrichment_cache(db)) as enricher:
         for result in enricher.enrich_many(posts, now=now):
             post = result.post
             records += result.records
@@ -434,11 +447,14 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
     entry is read as a local file only when its origin allows it (`operator`, or `local` and still inside its `root`);
     any other entry must be an http(s) URL, else it fails as `refused` without being opened."""
     reports: list[SourceReport] = []
+    blocklist = load_blocklist(db, lake_data=lake_data)
     with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
                          lake_data=lake_data) as reader:
-        reads = (read for entry in entries for read in _entry_reads(entry, reader))
+        reads = (read for entry in entries
+                 for read in blocklist.guard(entry.get("location", ""), lambda entry=entry: _entry_reads(entry, reader)))
         batches = list(parse_batches(reads, batch_size=10**9, reports=reports,
-                                     zones=site_zones(db, _entry_zones(entries), lake_data=lake_data)))
+                                     zones=site_zones(db, _entry_zones(entries), lake_data=lake_data),
+                                     blocklist=blocklist))
     _write_whole(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}

@@ -349,6 +349,11 @@ class Writer:
             log.info("applied the reporting views of sql/%s/", VIEWS_FOLDER)
         return list(applied)
 
+    def transaction(self, tables: list[str], work) -> None:
+        """Run `work` in one transaction under the tables' locks, retrying a lost commit: for a write that is not a
+        batch (an erasure request, pipeline/purge/)."""
+        self._committed(tables, work)
+
     def _committed(self, tables: list[str], work) -> None:
         """Run `work` in one transaction under the tables' locks, retrying a lost commit."""
         for attempt in range(1, self.commit_attempts + 1):
