@@ -20,11 +20,12 @@ from pipeline.keys import normalize_text
 from pipeline.model import UpdateItem
 from pipeline.parse.chrome import readable_text
 from pipeline.parse.liveblog import jsonld, microdata
+from pipeline.parse.liveblog.completeness import entries_complete
 from pipeline.parse.liveblog.model import RawEntry
 from pipeline.parse.liveblog.sites import ADAPTERS, FALLBACK, MIN_ENTRIES
 from pipeline.parse.liveblog.times import PageClock
 
-__all__ = ["LiveBlog", "PageClock", "find_live_blog", "finish_entries"]
+__all__ = ["LiveBlog", "PageClock", "entries_complete", "find_live_blog", "finish_entries"]
 
 
 @dataclass(slots=True)
