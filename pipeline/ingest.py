@@ -11,6 +11,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -28,7 +29,7 @@ from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
-from pipeline.settings import data_dir, sources_csv
+from pipeline.settings import data_dir, live_enabled, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
@@ -418,7 +419,19 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                                                "timezone": source.timezone,
                                                "origin": entry.origin, "root": entry.root})
     _write_whole(build_batch([], records), folder)
-    return {"batches": group_into_batches(list(entries.values())), "staged": str(folder), "problems": notes}
+    listed, left = leave_to_live_mode(list(entries.values()), csv_path, db, now=now, lake_data=lake_data)
+    return {"batches": group_into_batches(listed), "staged": str(folder), "problems": notes + left}
+
+
+def leave_to_live_mode(entries: list[dict], csv_path: Path, db: str, *, now: datetime,
+                       lake_data: str | None = None) -> tuple[list[dict], list[str]]:
+    """When the live mode is on ($THREADLINE_LIVE), the nightly run's entries less the live blogs it polls (with a
+    note each); else the entries as they are."""
+    if not live_enabled():
+        return entries, []
+    from pipeline.live import plan_poll, without_polled
+
+    return without_polled(entries, plan_poll(csv_path, db, now=now, lake_data=lake_data))
 
 
 def _quiet(source) -> dict:
@@ -451,6 +464,17 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
     _write_whole(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}
+
+
+@contextmanager
+def read_entries(entries: list[dict], db: str, *, lake_data: str | None = None
+                 ) -> Iterator[tuple[Iterator[Read], SiteZones]]:
+    """The reads of discovered entries (each fetched with its source's settings and named after it, as
+    `stage_sources` reads them), and the zones their pages' zone-less times are read in."""
+    with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
+                         lake_data=lake_data) as reader:
+        yield ((read for entry in entries for read in _entry_reads(entry, reader)),
+               site_zones(db, _entry_zones(entries), lake_data=lake_data))
 
 
 def _entry_zones(entries: list[dict]) -> dict[str, str]:

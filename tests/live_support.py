@@ -16,6 +16,7 @@ class LiveBlogPage:
     title: str = "Storm live: latest updates"
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
     next_page: bool = False
+    coverage_end: str | None = None  # JSON-LD coverageEndTime: when the publisher says the coverage ends
     requests: list[int] = field(default_factory=list)  # status of each answer given
 
     def body(self) -> bytes:
@@ -25,7 +26,9 @@ class LiveBlogPage:
             f"<p>{text}</p></div>"
             for entry_id, (time, text) in sorted(self.entries.items(), key=lambda kv: kv[1][0], reverse=True))
         more = '<a rel="next" href="?page=2">Older updates</a>' if self.next_page else ""
-        return (f'<html lang="en"><head><title>{self.title}</title></head><body>'
+        end = ('<script type="application/ld+json">{"@type": "LiveBlogPosting", "coverageEndTime": "%s"}</script>'
+               % self.coverage_end if self.coverage_end else "")
+        return (f'<html lang="en"><head><title>{self.title}</title>{end}</head><body>'
                 f'<article itemscope itemtype="https://schema.org/LiveBlogPosting"><h1>{self.title}</h1>'
                 f"{blocks}{more}</article></body></html>").encode()
 
