@@ -73,3 +73,32 @@ def test_06_hashtags_by_day(db):
         (date(2024, 12, 19), "BREAKING", 1, 3), (date(2024, 12, 19), "Syria", 1, 1),
         (date(2019, 5, 20), "Drupal", 1, 1)]
     assert len(run(db, "06_hashtags_by_day")) == 6
+
+
+def test_07_what_liveblogs_took_down(server, settings, tmp_path):
+    """On a warehouse of its own: the report warehouse's live blogs were read once, so nothing was taken down."""
+    from pipeline.ingest import ingest
+    from tests.live_support import LiveBlogPage
+
+    blog = LiveBlogPage(entries={"e1": ("2026-03-01T09:00:00+00:00", "Wind rising."),
+                                 "e2": ("2026-03-01T09:10:00+00:00", "Ferries cancelled.")})
+    url = blog.serve(server, "/live/storm")
+    db = tmp_path / "warehouse.duckdb"
+    times = []
+    for change in (None, lambda: blog.entries.pop("e2"), lambda: blog.entries.update(e2=(
+            "2026-03-01T09:10:00+00:00", "Ferries cancelled."))):
+        if change:
+            change()
+        assert ingest([url], str(db), settings=settings).status == "ok"
+        times.append(run_sql(db, "SELECT max(fetched_at) FROM fetch_log")[0][0])
+    got = run(db, "07_what_liveblogs_took_down")
+    minutes = round((times[1] - times[0]).total_seconds() / 60, 1)
+    assert got == [("127.0.0.1", blog.title, "e2", "Update e2", times[0], times[1], minutes, times[2])]
+
+
+def run_sql(db, statement: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(statement).fetchall()
+    finally:
+        con.close()
