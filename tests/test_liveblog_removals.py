@@ -102,3 +102,25 @@ def test_a_read_is_complete_only_when_its_markup_holds_every_entry_and_points_to
                     ' "headline": "Wind", "articleBody": "Wind rising.", "datePublished": "2026-03-01T09:00:00Z"}]}'
                     '</script></head><body><h1>Storm</h1></body></html>')
     assert not _complete(only_json_ld)  # JSON-LD often lists only the latest entries
+
+
+def test_on_a_lake_an_entry_removed_then_back_has_the_same_history(server, settings, tmp_path):
+    from tests.lakes import fresh_lake
+
+    blog = LiveBlogPage(entries={"e1": (T.format("09:00"), "Wind rising on the coast."),
+                                 "e2": (T.format("09:10"), "Ferries cancelled until noon.")})
+    url = blog.serve(server, "/live/storm")
+    with fresh_lake(tmp_path) as lake:
+        def poll():
+            assert ingest([url], lake.db, settings=settings, lake_data=str(lake.data)).status == "ok"
+        poll()
+        e2 = blog.entries.pop("e2")
+        poll()
+        assert rows(lake.db, "SELECT native_id FROM update_items WHERE removed_at IS NOT NULL") == [("e2",)]
+        blog.entries["e2"] = e2
+        poll()
+        assert rows(lake.db, "SELECT count(*) FROM update_items WHERE removed_at IS NOT NULL") == [(0,)]
+        assert rows(lake.db, "SELECT kind FROM item_events ORDER BY \"at\"") == [("removed",), ("restored",)]
+        assert [change for (change,) in rows(lake.db, "SELECT change FROM report_liveblog_changes "
+                                                      "WHERE native_id = 'e2' ORDER BY \"at\", change")] == [
+            "added", "removed", "restored"]

@@ -14,8 +14,8 @@ from pipeline.store.sqlfiles import sql
 log = logging.getLogger(__name__)
 
 # Every table the pipeline writes: maintenance holds all their locks, so no load is half-written meanwhile.
-ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions",
-              "load_attempts", "post_entities", "quotes", "run_source_counts", "run_table_counts", "schema_views",
+ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_events",
+              "item_revisions", "load_attempts", "post_entities", "quotes", "run_source_counts", "run_table_counts", "schema_views",
               "social_posts", "update_items"]
 
 
