@@ -28,14 +28,18 @@ def _source_list(tmp_path, *lines: str):
     return path
 
 
-def test_four_polls_of_an_unchanged_live_blog_cost_four_304s_and_no_new_content_rows(server, local_fetching,
-                                                                                     tmp_path):
+def _storm(server, tmp_path) -> tuple[LiveBlogPage, object, str]:
+    """A live blog of three entries from the last half hour, listed as source `storm`; and the warehouse's path."""
     blog = LiveBlogPage(entries={"e1": (_at(30), "Wind rising on the coast."),
                                  "e2": (_at(20), "Ferries cancelled until noon."),
                                  "e3": (_at(10), "Schools closed in the north.")})
     url = blog.serve(server, "/live/storm")
-    csv_path = _source_list(tmp_path, f"storm,liveblog,{url},")
-    db = str(tmp_path / "warehouse.duckdb")
+    return blog, _source_list(tmp_path, f"storm,liveblog,{url},"), str(tmp_path / "warehouse.duckdb")
+
+
+def test_four_polls_of_an_unchanged_live_blog_cost_four_304s_and_no_new_content_rows(server, local_fetching,
+                                                                                     tmp_path):
+    blog, csv_path, db = _storm(server, tmp_path)
     first = poll(db, plan_poll(csv_path, db))
     assert first.status == "ok" and blog.requests == [200]
     before = _content(db)
@@ -52,12 +56,7 @@ def test_four_polls_of_an_unchanged_live_blog_cost_four_304s_and_no_new_content_
 
 def test_a_live_blog_changing_between_polls_ends_with_its_revisions_removal_and_return(server, local_fetching,
                                                                                       tmp_path):
-    blog = LiveBlogPage(entries={"e1": (_at(30), "Wind rising on the coast."),
-                                 "e2": (_at(20), "Ferries cancelled until noon."),
-                                 "e3": (_at(10), "Schools closed in the north.")})
-    url = blog.serve(server, "/live/storm")
-    csv_path = _source_list(tmp_path, f"storm,liveblog,{url},")
-    db = str(tmp_path / "warehouse.duckdb")
+    blog, csv_path, db = _storm(server, tmp_path)
     poll(db, plan_poll(csv_path, db))
     e2 = blog.entries.pop("e2")
     blog.entries["e1"] = (blog.entries["e1"][0], "Wind rising on the coast, gusts of 120 km/h.")

@@ -20,6 +20,12 @@ def _fetched(db) -> list:
     return [at for (at,) in rows(db, "SELECT fetched_at FROM fetch_log WHERE outcome = 'ok' ORDER BY fetched_at")]
 
 
+def _two_entries(server) -> tuple[LiveBlogPage, str]:
+    blog = LiveBlogPage(entries={"e1": (T.format("09:00"), "Wind rising on the coast."),
+                                 "e2": (T.format("09:10"), "Ferries cancelled until noon.")})
+    return blog, blog.serve(server, "/live/storm")
+
+
 def test_an_entry_removed_then_back_gets_removed_at_set_then_cleared_and_two_events(server, settings, tmp_path):
     blog = LiveBlogPage(entries={"e1": (T.format("09:00"), "Wind rising on the coast."),
                                  "e2": (T.format("09:10"), "Ferries cancelled until noon."),
@@ -56,9 +62,7 @@ def test_an_entry_removed_then_back_gets_removed_at_set_then_cleared_and_two_eve
 
 
 def test_a_read_showing_only_part_of_the_entries_removes_nothing(server, settings, tmp_path):
-    blog = LiveBlogPage(entries={"e1": (T.format("09:00"), "Wind rising on the coast."),
-                                 "e2": (T.format("09:10"), "Ferries cancelled until noon.")})
-    url = blog.serve(server, "/live/storm")
+    blog, url = _two_entries(server)
     db = tmp_path / "warehouse.duckdb"
     _poll(url, db, settings)
     del blog.entries["e1"]
@@ -72,9 +76,7 @@ def test_a_read_showing_only_part_of_the_entries_removes_nothing(server, setting
 
 def test_a_reparse_removes_nothing_even_when_the_archive_holds_a_newer_read_without_the_entry(server, settings,
                                                                                               tmp_path):
-    blog = LiveBlogPage(entries={"e1": (T.format("09:00"), "Wind rising on the coast."),
-                                 "e2": (T.format("09:10"), "Ferries cancelled until noon.")})
-    url = blog.serve(server, "/live/storm")
+    blog, url = _two_entries(server)
     db = tmp_path / "warehouse.duckdb"
     _poll(url, db, settings)
     del blog.entries["e1"]
@@ -107,9 +109,7 @@ def test_a_read_is_complete_only_when_its_markup_holds_every_entry_and_points_to
 def test_on_a_lake_an_entry_removed_then_back_has_the_same_history(server, settings, tmp_path):
     from tests.lakes import fresh_lake
 
-    blog = LiveBlogPage(entries={"e1": (T.format("09:00"), "Wind rising on the coast."),
-                                 "e2": (T.format("09:10"), "Ferries cancelled until noon.")})
-    url = blog.serve(server, "/live/storm")
+    blog, url = _two_entries(server)
     with fresh_lake(tmp_path) as lake:
         def poll():
             assert ingest([url], lake.db, settings=settings, lake_data=str(lake.data)).status == "ok"
