@@ -2,6 +2,8 @@
 `update_items.removed_at`, `item_events` and `report_liveblog_changes` (sql/load/13_removed_items.sql)."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.ingest import ingest, reparse
 from pipeline.parse import parse
 from pipeline.model import Document
@@ -106,6 +108,8 @@ def test_a_read_is_complete_only_when_its_markup_holds_every_entry_and_points_to
     assert not _complete(only_json_ld)  # JSON-LD often lists only the latest entries
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 def test_on_a_lake_an_entry_removed_then_back_has_the_same_history(server, settings, tmp_path):
     from tests.lakes import fresh_lake
 
