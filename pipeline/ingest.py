@@ -504,8 +504,9 @@ def _named(records: list[FetchRecord], name: str | None) -> list[FetchRecord]:
 
 def _unnamed_entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if "archive" in entry:
-        return replays(warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
-                                  source_names=entry.get("sources") or None, max_bytes=archive_max_bytes()))
+        return replays(warc_reads(entry["archive"], since=_moment(entry.get("since")),
+                                  until=_moment(entry.get("until")), source_names=entry.get("sources") or None,
+                                  max_bytes=archive_max_bytes()))
     location = entry["location"]
     refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
     if refusal:

@@ -128,3 +128,20 @@ def test_on_a_lake_an_entry_removed_then_back_has_the_same_history(server, setti
         assert [change for (change,) in rows(lake.db, "SELECT change FROM report_liveblog_changes "
                                                       "WHERE native_id = 'e2' ORDER BY \"at\", change")] == [
             "added", "removed", "restored"]
+
+
+@pytest.mark.parametrize("name, complete", [
+    ("liveblog__fundus__Express_2024_07_18", True),  # reach markup: the 9 entries its JSON-LD lists, all in the HTML
+    ("liveblog__htmldate__Repubblica.it-Israele-Hamas", True),  # 79 liveblog__post blocks, all 79 JSON-LD ids
+    ("liveblog__htmldate__sports.ndtv.com-Cricket-World-Cup", True),  # microdata: 40 entries with ids
+    ("liveblog__fundus__TheMirror_2024_08_05", False),  # the HTML shows 30 of the 428 entries its JSON-LD lists
+    ("liveblog__fundus__BR_2024_08_27", False),  # clock-time headings: entries without ids
+    ("liveblog__trafilatura__sports.fr.lorient", False),  # live-match commentary: entries without ids
+])
+def test_real_live_blogs_are_complete_reads_only_when_their_html_holds_every_entry(name, complete):
+    import gzip
+
+    from tests.labels import FIXTURES
+
+    html = gzip.decompress((FIXTURES / "corpus" / f"{name}.html.gz").read_bytes()).decode("utf-8", "replace")
+    assert _complete(html) is complete
