@@ -11,6 +11,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -29,7 +30,7 @@ from pipeline.redact import redact
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
 from pipeline.purge.blocklist import Blocklist, load_blocklist
-from pipeline.settings import data_dir, sources_csv
+from pipeline.settings import data_dir, live_enabled, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
 from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
@@ -123,6 +124,7 @@ def parse_read(read: Read, zone: tzinfo | None = None) -> tuple[ParseResult | No
     if read.records and result.warnings:
         read.records[-1].parse_notes = "\n".join(result.warnings)
     result.page.source_name = read.source_name
+    result.page.entries_complete = result.page.entries_complete and not read.replay
     return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
                                 warnings=list(result.warnings))
 
@@ -241,13 +243,21 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
     the others are parsed; records past `archive_max_bytes()` are not read."""
     reports: list[SourceReport] = []
     unreadable = pruned_pages(db, since=since, until=until, lake_data=lake_data)
-    reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
-                       max_bytes=archive_max_bytes())
+    reads = replays(warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
+                               max_bytes=archive_max_bytes()))
     zones = site_zones(db, listed_zones(sources_csv()), lake_data=lake_data)
     batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones,
                             blocklist=load_blocklist(db, lake_data=lake_data))
     run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts, unreadable)
+
+
+def replays(reads: Iterable[Read]) -> Iterator[Read]:
+    """Reads of the raw archive marked as a reparse: their live blogs never count as complete reads, so a reparse
+    removes no entry (sql/load/13_removed_items.sql)."""
+    for read in reads:
+        read.replay = True
+        yield read
 
 
 def _day(moment: datetime | None) -> str:
@@ -422,7 +432,19 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                                                "timezone": source.timezone,
                                                "origin": entry.origin, "root": entry.root})
     _write_whole(build_batch([], records), folder)
-    return {"batches": group_into_batches(list(entries.values())), "staged": str(folder), "problems": notes}
+    listed, left = leave_to_live_mode(list(entries.values()), csv_path, db, now=now, lake_data=lake_data)
+    return {"batches": group_into_batches(listed), "staged": str(folder), "problems": notes + left}
+
+
+def leave_to_live_mode(entries: list[dict], csv_path: Path, db: str, *, now: datetime,
+                       lake_data: str | None = None) -> tuple[list[dict], list[str]]:
+    """When the live mode is on ($THREADLINE_LIVE), the nightly run's entries less the live blogs it polls (with a
+    note each); else the entries as they are."""
+    if not live_enabled():
+        return entries, []
+    from pipeline.live import plan_poll, without_polled
+
+    return without_polled(entries, plan_poll(csv_path, db, now=now, lake_data=lake_data))
 
 
 def _quiet(source) -> dict:
@@ -460,6 +482,17 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
             "failed": [r.line() for r in reports if not r.ok]}
 
 
+@contextmanager
+def read_entries(entries: list[dict], db: str, *, lake_data: str | None = None
+                 ) -> Iterator[tuple[Iterator[Read], SiteZones]]:
+    """The reads of discovered entries (each fetched with its source's settings and named after it, as
+    `stage_sources` reads them), and the zones their pages' zone-less times are read in."""
+    with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
+                         lake_data=lake_data) as reader:
+        yield ((read for entry in entries for read in _entry_reads(entry, reader)),
+               site_zones(db, _entry_zones(entries), lake_data=lake_data))
+
+
 def _entry_zones(entries: list[dict]) -> dict[str, str]:
     """Source name → `timezone` as discovery put them in the entries (a page's entry, or an archive range's)."""
     zones = {}
@@ -487,8 +520,9 @@ def _named(records: list[FetchRecord], name: str | None) -> list[FetchRecord]:
 
 def _unnamed_entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if "archive" in entry:
-        return warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
-                          source_names=entry.get("sources") or None, max_bytes=archive_max_bytes())
+        return replays(warc_reads(entry["archive"], since=_moment(entry.get("since")),
+                                  until=_moment(entry.get("until")), source_names=entry.get("sources") or None,
+                                  max_bytes=archive_max_bytes()))
     location = entry["location"]
     refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
     if refusal:

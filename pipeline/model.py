@@ -120,6 +120,9 @@ class Page:
     language: str | None = None
     is_liveblog: bool = False
     coverage_end_at: datetime | None = None  # a live blog's announced end of coverage (JSON-LD coverageEndTime)
+    # The page showed its whole list of live-blog entries (pipeline/parse/liveblog: no pagination, no entries listed
+    # only in JSON-LD): an entry with an id of its own that is missing from it was removed. False for any doubt.
+    entries_complete: bool = False
     headings: list[str] = field(default_factory=list)
     body_text: str = ""
     key_points: list[UpdateItem] = field(default_factory=list)

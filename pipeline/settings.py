@@ -99,3 +99,33 @@ def silent_after_runs() -> int:
     if value < 1:
         raise SettingError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}")
     return value
+
+
+# How often the live mode (threadline_live) re-reads the live blogs still live, unless the environment says otherwise.
+DEFAULT_LIVE_EVERY_MINUTES = 10
+
+
+def live_enabled() -> bool:
+    """Whether the live mode runs: $THREADLINE_LIVE (`1`, `true`, `yes`, `on`; default off). When it does,
+    threadline_live polls every live blog still live and the nightly run leaves those to it."""
+    text = os.environ.get("THREADLINE_LIVE", "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise SettingError(f"THREADLINE_LIVE must be on or off (1/0, true/false, yes/no), got {text!r}")
+
+
+def live_every_minutes() -> int:
+    """Minutes between two polls of the live mode: $THREADLINE_LIVE_EVERY_MINUTES (1 to 60), else 10."""
+    text = os.environ.get("THREADLINE_LIVE_EVERY_MINUTES", "").strip()
+    if not text:
+        return DEFAULT_LIVE_EVERY_MINUTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 60:
+        raise SettingError(f"THREADLINE_LIVE_EVERY_MINUTES must be a whole number of minutes from 1 to 60, "
+                           f"got {text!r}")
+    return value

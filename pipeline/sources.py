@@ -45,6 +45,7 @@ class Read:
     error: SourceError | None = None
     unchanged: str | None = None  # "not_modified" or "unchanged": nothing new to parse
     source_name: str | None = None  # the source list's name this read was for, when a run of the list made it
+    replay: bool = False  # a reparse of the raw archive: never a complete read of a live blog (removes no entry)
 
 
 def is_url(source: str) -> bool:

@@ -26,6 +26,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("headings", pa.list_(pa.string())),
         ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
         ("charset_guessed", pa.string()), ("source_name", pa.string()), ("published_offset_minutes", pa.int32()),
+        ("entries_complete", pa.bool_()),  # the read showed the whole entry list: sql/load/13_removed_items.sql
     ]),
     "social_posts": pa.schema([
         ("post_id", pa.string()), ("platform", pa.string()), ("native_id", pa.string()),
@@ -120,7 +121,7 @@ def _add_page(rows: _Rows, page: Page) -> None:
              headings=list(page.headings), body_text=page.body_text,
              content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at,
              charset_guessed=page.charset_guessed, source_name=page.source_name,
-             published_offset_minutes=page.published_offset_minutes)
+             published_offset_minutes=page.published_offset_minutes, entries_complete=page.entries_complete)
     for item in page.key_points:
         _add_item(rows, item, article_id=article, post_id=None, seen_at=seen_at)
     entry_ids = {

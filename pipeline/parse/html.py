@@ -14,7 +14,7 @@ from pipeline.parse.embeds import find_embed_elements, noscript_copies, read_emb
 from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS, is_ad_label, is_chrome_by_name,
                                    readable_text, run_text)
 from pipeline.parse.language import guess_language
-from pipeline.parse.liveblog import find_live_blog, finish_entries
+from pipeline.parse.liveblog import entries_complete, find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
 from pipeline.parse.metadata import PageFacts, read_metadata, read_times
 from pipeline.parse.quotes import find_quotes
@@ -171,6 +171,7 @@ def _read_entries_and_embeds(root, content, json_ld, zone: tzinfo, page: Page, w
     html_to_entry = {}
     if blog.is_liveblog:
         page.entries, html_to_entry = finish_entries(blog, embed_elements)
+        page.entries_complete = entries_complete(root, blog)
         base = page.canonical_url or page.url
         for entry in page.entries:  # an HTML block's id is its anchor on the page
             if entry.url is None and entry.native_id and base:

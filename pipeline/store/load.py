@@ -16,15 +16,15 @@ from pipeline.store.sqlfiles import sql
 
 # Steps after the post moves, in order (sql/load/).
 _MERGE_STEPS = ("05_dedupe", "06_merge_articles", "07_merge_posts", "08_merge_items", "09_merge_places",
-                "09b_merge_relations", "10_fetch_log")
+                "09b_merge_relations", "10_fetch_log", "13_removed_items")
 _MOVES_SCHEMA = pa.schema([("old_item_id", pa.string()), ("new_item_id", pa.string())])
 
 # The warehouse tables a batch's rows can change, by the staged table holding them: a post can move onto its
 # native-id twin, taking its items, revisions, places and entities along (sql/load/04_move_posts.sql).
 _WRITES = {
-    "articles": ("articles",),
+    "articles": ("articles", "update_items", "item_events"),  # a complete read of a live blog marks removed entries
     "social_posts": ("social_posts", "update_items", "item_revisions", "article_posts", "post_entities"),
-    "update_items": ("update_items", "item_revisions"),
+    "update_items": ("update_items", "item_revisions", "item_events"),  # an entry back after its removal
     "article_posts": ("article_posts",),
     "post_entities": ("post_entities",),
     "post_relations": ("post_relations",),

@@ -14,9 +14,9 @@ from pipeline.store.sqlfiles import sql
 log = logging.getLogger(__name__)
 
 # Every table the pipeline writes: maintenance holds all their locks, so no load is half-written meanwhile.
-ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions",
-              "load_attempts", "post_entities", "post_relations", "purge_requests", "quotes", "run_source_counts",
-              "run_table_counts", "schema_views", "social_posts", "update_items"]
+ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_events",
+              "item_revisions", "load_attempts", "post_entities", "post_relations", "purge_requests", "quotes",
+              "run_source_counts", "run_table_counts", "schema_views", "social_posts", "update_items"]
 
 
 def export_duckdb(db: str | os.PathLike, out_path: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,

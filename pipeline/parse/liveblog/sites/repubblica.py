@@ -9,6 +9,8 @@ from pipeline.parse.liveblog.model import RawEntry
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 NAME = "gedi liveblog__post"
+# A read shows every entry (liveblog/completeness.py): the liveblog__post stream is the blog.
+WHOLE_LIST = True
 
 
 def find(root) -> list:
