@@ -33,6 +33,10 @@ class LiveBlog:
     source: str | None = None  # which HTML adapter read the entries
     html_entries: list[RawEntry] = field(default_factory=list)
     json_entries: list[RawEntry] = field(default_factory=list)
+    # Whether this read holds the whole entry list, so that an entry missing from it was removed (issue 15). Only
+    # an adapter whose markup always shows every entry says so (`WHOLE_LIST = True` in its module); none does yet:
+    # the Mirror's HTML holds 30 of 428 entries, the Guardian paginates, JSON-LD may list only the latest entries.
+    complete: bool = False
 
     def entry_elements(self) -> list:
         return [element for entry in self.html_entries for element in entry.elements]
@@ -60,6 +64,7 @@ def find_live_blog(root, json_ld: list[dict], clock: PageClock, warnings: list[s
             elements = adapter.find(root)
             if len(elements) >= MIN_ENTRIES:
                 html_entries, blog.source = adapter.entries(elements, clock), adapter.NAME
+                blog.complete = getattr(adapter, "WHOLE_LIST", False)
                 break
     if not html_entries and declared:  # JSON-LD may list the entries, but only HTML blocks hold their embeds
         elements = FALLBACK.find(root)

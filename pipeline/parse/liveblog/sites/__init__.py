@@ -2,7 +2,9 @@
 
 Each adapter module has `NAME`, `find(root) -> list` (the entry elements, empty when the page is not of its
 family) and `entries(elements, clock) -> list[RawEntry]`. The first adapter that finds at least `MIN_ENTRIES`
-entries reads the page; `generic` comes last and only runs for pages already known to be live blogs.
+entries reads the page; `generic` comes last and only runs for pages already known to be live blogs. An adapter
+whose markup always shows every entry of the live blog (no pagination, no "latest N") says so with
+`WHOLE_LIST = True`; the read is then complete (`LiveBlog.complete`) and an entry missing from it counts as removed.
 """
 from __future__ import annotations
 
