@@ -6,7 +6,8 @@ code names, fetches them through the run's fetcher (so the address guard, robots
 cap and the WARC archive hold for them as for the page), reads each answer with its provider and adds the entries to
 the page. It is bounded: at most `max_requests` addresses a page, at most `max_bytes` an answer. Each failed or
 unreadable sub-fetch, and each address left out by the bound, is one line naming the page, the stage (`ticker`) and
-the cause, and makes the read incomplete (`TickerRead.complete`): a run must not take an entry missing from it as
+the cause, and makes the read incomplete (`TickerRead.complete`; so does an answer that is one page of several or
+the latest entries only): a run must not take an entry missing from it as
 removed. The fetch attempts come back as `FetchRecord`s for the run's `fetch_log`.
 """
 from __future__ import annotations
@@ -19,8 +20,9 @@ import lxml.html
 
 from pipeline.fetch import Fetcher, FetchSettings
 from pipeline.keys import normalize_text
-from pipeline.model import Document, FetchRecord, ParseResult, UpdateItem
+from pipeline.model import Document, Embed, FetchRecord, ParseResult, UpdateItem
 from pipeline.oneline import one_line
+from pipeline.parse.embeds import find_embed_elements, read_embed
 from pipeline.parse.liveblog import make_clock
 from pipeline.parse.liveblog.model import RawEntry
 from pipeline.parse.liveblog.providers import ProviderError, provider_requests
@@ -38,7 +40,9 @@ class TickerRead:
     entries_added: int = 0
     records: list[FetchRecord] = field(default_factory=list)  # every fetch attempt, for fetch_log
     problems: list[str] = field(default_factory=list)  # one line each: page, stage, cause
-    complete: bool = True  # every address named was fetched and read (vacuously true for a page naming none)
+    # Every address named was fetched and read, and each answer held its blog's whole entry list (vacuously true
+    # for a page naming none): only then may a run take an entry missing from the page as removed.
+    complete: bool = True
 
 
 def read_tickers(fetcher: Fetcher, document: Document, result: ParseResult, *, zone: tzinfo | None = None,
@@ -81,10 +85,13 @@ def read_tickers(fetcher: Fetcher, document: Document, result: ParseResult, *, z
             read.problems.append(one_line(f"{name}: {STAGE}: {what}: {cause}"))
             continue
         try:
-            found.extend(request.provider.entries(fetched.body, clock))
+            answer = request.provider.read(fetched.body, clock)
         except ProviderError as exc:
             read.complete = False
             read.problems.append(one_line(f"{name}: {STAGE}: {what}: {exc}"))
+            continue
+        found.extend(answer.entries)
+        read.complete = read.complete and answer.whole
     read.entries_added = _add_entries(result, found)
     result.warnings.extend(read.problems)
     return read
@@ -98,17 +105,33 @@ def _add_entries(result: ParseResult, found: list[RawEntry]) -> int:
     for entry in found:
         text = entry.text or entry.headline or ""
         identity = _identity(entry.native_id, entry.published_at, entry.headline, text)
-        if identity in seen or not text:
+        if identity in seen or not (text or entry.elements):
             continue
         seen.add(identity)
-        page.entries.append(UpdateItem(
+        item = UpdateItem(
             kind="liveblog_entry", position=len(page.entries) + 1, text=text, native_id=entry.native_id,
             headline=entry.headline, url=entry.url, published_at=entry.published_at, updated_at=entry.updated_at,
-            author=entry.author, is_pinned=entry.is_pinned, is_key_event=entry.is_key_event))
+            author=entry.author, is_pinned=entry.is_pinned, is_key_event=entry.is_key_event)
+        page.entries.append(item)
+        _add_embeds(result, entry, item.position)
         added += 1
     if added:
         page.is_liveblog = True
     return added
+
+
+def _add_embeds(result: ParseResult, entry: RawEntry, position: int) -> None:
+    """The posts the provider's entry embeds (its `elements` hold the embed code), placed in the entry."""
+    for element in entry.elements:
+        for kind, found in find_embed_elements(element):
+            try:
+                post = read_embed(kind, found)
+            except Exception as exc:  # one unreadable embed must not lose the entry
+                result.warnings.append(one_line(f"{STAGE}: an embed of entry {position} ({kind.name}) could not be "
+                                                f"read: {type(exc).__name__}: {exc}"))
+                continue
+            result.page.embeds.append(Embed(post=post, position=len(result.page.embeds) + 1, form=kind.form,
+                                            entry_position=position))
 
 
 def _identity(native_id, published_at, headline, text) -> tuple:

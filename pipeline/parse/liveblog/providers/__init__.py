@@ -4,20 +4,20 @@ page's HTML holds the embed code and no entries. One module per provider, each w
 - `NAME`: names the provider in messages;
 - `find(root, endpoint=ENDPOINT) -> list[str]`: the JSON addresses the page's embed code names (empty when the
   page has none);
-- `entries(body: bytes, clock) -> list[RawEntry]`: the entries one JSON answer holds; raises `ProviderError` when
-  the answer is not what the provider sends.
+- `read(body: bytes, clock) -> ProviderAnswer`: the entries one JSON answer holds and whether they are the whole
+  list; raises `ProviderError` when the answer is not what the provider sends.
 
 Parsing does no I/O: the run fetches the addresses (`pipeline/tickers.py`, through the fetcher, its address guard
 and archive) and hands the bodies back here.
 """
 from __future__ import annotations
 
-from pipeline.parse.liveblog.providers import tickaroo
-from pipeline.parse.liveblog.providers.base import ProviderError, ProviderRequest
+from pipeline.parse.liveblog.providers import liveblog_pro, tickaroo
+from pipeline.parse.liveblog.providers.base import ProviderAnswer, ProviderError, ProviderRequest
 
-__all__ = ["PROVIDERS", "ProviderError", "ProviderRequest", "provider_requests"]
+__all__ = ["PROVIDERS", "ProviderAnswer", "ProviderError", "ProviderRequest", "provider_requests"]
 
-PROVIDERS = (tickaroo,)
+PROVIDERS = (tickaroo, liveblog_pro)
 
 
 def provider_requests(root, endpoints: dict[str, str] | None = None) -> list[ProviderRequest]:

@@ -1,7 +1,9 @@
 """What every ticker provider module shares: its error and the request a page's embed code names."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pipeline.parse.liveblog.model import RawEntry
 
 
 class ProviderError(ValueError):
@@ -14,3 +16,12 @@ class ProviderRequest:
 
     provider: object
     url: str
+
+
+@dataclass(slots=True)
+class ProviderAnswer:
+    """The entries one provider answer holds, and whether they are the blog's whole entry list (not one page of
+    several, not the latest N only)."""
+
+    entries: list[RawEntry] = field(default_factory=list)
+    whole: bool = False

@@ -9,7 +9,9 @@ schema.org `LiveBlogPosting` (the plugin prints it as the page's JSON-LD), and `
 `initialData="…"` attribute holds JSON with the same `LiveBlogPosting` as a string under `schemaOrg` (read that way by
 a public consumer of the endpoint, a Stuff.co.nz live-blog dashboard's `stuff-liveblog` function). Entries in that
 `LiveBlogPosting` carry `headline`, `articleBody`, `datePublished`, `dateModified`, `author`; the consumer notes that
-they carry no post id, so an entry has an id only when its `url` has a fragment.
+they carry no post id, so an entry has an id only when its `url` has a fragment. The answer is never taken as the
+whole entry list: publishers configure how many entries the embed loads (Die Zeit's page config
+`"tickaroo_liveblog_limit": 25`, fundus test page `de/DieZeit_2023_04_28.html.gz`).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import lxml.html
 
 from pipeline.parse.liveblog import jsonld
 from pipeline.parse.liveblog.model import RawEntry
-from pipeline.parse.liveblog.providers.base import ProviderError
+from pipeline.parse.liveblog.providers.base import ProviderAnswer, ProviderError
 from pipeline.parse.liveblog.times import PageClock
 
 NAME = "tickaroo"
@@ -42,6 +44,10 @@ def find(root, endpoint: str = ENDPOINT) -> list[str]:
         if all(_ID.match(value) for value in params.values()):
             urls.append(f"{endpoint}?{urlencode(params)}")
     return urls
+
+
+def read(body: bytes, clock: PageClock) -> ProviderAnswer:
+    return ProviderAnswer(entries(body, clock), whole=False)
 
 
 def entries(body: bytes, clock: PageClock) -> list[RawEntry]:
