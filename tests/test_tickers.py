@@ -208,7 +208,7 @@ def test_a_page_without_a_ticker_asks_for_nothing(server, settings):
 
 @pytest.mark.skipif(not REAL_ANSWER.exists(), reason="awaiting page in shared/corpus")
 def test_a_real_tickaroo_answer_gives_its_entries():
-    found = tickaroo.entries(REAL_ANSWER.read_bytes(), PageClock())
+    found = tickaroo.read(REAL_ANSWER.read_bytes(), PageClock()).entries
     assert found
     assert all(entry.published_at is not None for entry in found)
     assert all(entry.text or entry.headline for entry in found)

@@ -47,10 +47,10 @@ def find(root, endpoint: str = ENDPOINT) -> list[str]:
 
 
 def read(body: bytes, clock: PageClock) -> ProviderAnswer:
-    return ProviderAnswer(entries(body, clock), whole=False)
+    return ProviderAnswer(_entries(body, clock), whole=False)
 
 
-def entries(body: bytes, clock: PageClock) -> list[RawEntry]:
+def _entries(body: bytes, clock: PageClock) -> list[RawEntry]:
     answer = _json(body, "the answer")
     if not isinstance(answer, dict) or not ({"schema", "html"} & answer.keys()):
         raise ProviderError("not a Tickaroo prefetch answer (no `schema` or `html`)")
