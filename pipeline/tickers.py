@@ -12,6 +12,7 @@ removed. The fetch attempts come back as `FetchRecord`s for the run's `fetch_log
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 
@@ -26,6 +27,8 @@ from pipeline.parse.embeds import find_embed_elements, read_embed
 from pipeline.parse.liveblog import make_clock
 from pipeline.parse.liveblog.model import RawEntry
 from pipeline.parse.liveblog.providers import ProviderError, provider_requests
+
+log = logging.getLogger(__name__)
 
 MAX_REQUESTS = 3  # provider JSON addresses read for one page
 MAX_BYTES = 2 * 1024 * 1024  # one provider answer; the run's own max_bytes caps it too
@@ -89,6 +92,12 @@ def read_tickers(fetcher: Fetcher, document: Document, result: ParseResult, *, z
         except ProviderError as exc:
             read.complete = False
             read.problems.append(one_line(f"{name}: {STAGE}: {what}: {exc}"))
+            continue
+        except Exception as exc:  # a bug of ours must not lose the page: say so, keep what the HTML gave
+            log.exception("reading %s failed unexpectedly", request.url)
+            read.complete = False
+            read.problems.append(one_line(f"{name}: {STAGE}: {what}: internal error reading the answer "
+                                          f"({type(exc).__name__}); report it with this address"))
             continue
         found.extend(answer.entries)
         read.complete = read.complete and answer.whole

@@ -293,3 +293,39 @@ def test_a_real_liveblog_answer_read_through_the_fetcher(server, settings):
     posts = {(e.post.platform, e.post.native_id) for e in result.page.embeds}
     assert {("x", "714764384812269568"), ("x", "713909626085965824"), ("youtube", "VZZqGT7Ug84"),
             ("instagram", "BDeU9xTAw9V"), ("facebook", "10154078322109869")} <= posts
+
+
+@pytest.mark.parametrize("body", [
+    b'{"_items": "posts"}',
+    b'{"_items": [1, "x", {"_id": 5, "groups": "main"}, {"_id": "urn:a", "groups": [{"id": "main", "refs": "x"}]}]}',
+    b'{"_items": [{"_id": "urn:a", "groups": [{"id": "main", "refs": [{"item": {"item_type": "text", "text": 7}}]}]}],'
+    b' "_meta": {"total": true}}',
+    b"[" * 100_000 + b"]" * 100_000,
+])
+def test_liveblog_answers_of_the_wrong_shape_give_no_entries_or_one_line(server, settings, body):
+    server.route(LB_PATH, Reply(body=body, content_type="application/json"))
+    doc = lb_page()
+    result = parse(doc)
+    with fetcher_for(settings) as fetcher:
+        read = read_tickers(fetcher, doc, result, endpoints=lb_endpoints(server))
+    assert read.entries_added == 0 and not read.complete
+    assert all("\n" not in line and line.startswith("https://news.example/cyclone-live: ticker: ")
+               for line in read.problems)
+
+
+@pytest.mark.parametrize("body", [
+    b"not json",
+    b'{"schema": "{broken"}',
+    b'{"schema": [1, {"@type": "LiveBlogPosting", "liveBlogUpdate": "x"}]}',
+    b'{"html": "<div initialData=\\"{oops\\"></div>"}',
+    b'{"html": "<div initialData=\\"[1]\\"></div>", "schema": null}',
+])
+def test_tickaroo_answers_of_the_wrong_shape_give_no_entries_or_one_line(server, settings, body):
+    server.route(PATH, Reply(body=body, content_type="application/json"))
+    doc = page(embed())
+    result = parse(doc)
+    with fetcher_for(settings) as fetcher:
+        read = read_tickers(fetcher, doc, result, endpoints=endpoints(server))
+    assert read.entries_added == 0 and not read.complete
+    assert all("\n" not in line and line.startswith("https://news.example/cyclone-live: ticker: ")
+               for line in read.problems)
