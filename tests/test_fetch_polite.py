@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.fetch import FetchSettings
-from pipeline.fetch.client import retry_after_seconds
-from pipeline.fetch.polite import HostGate, RobotsCache, host_key
+from pipeline.fetch.polite import HostGate, host_key
+from pipeline.fetch.retry import retry_after_seconds
+from pipeline.fetch.robots import RobotsAnswer, RobotsCache
 
 
 class Clock:
@@ -56,15 +57,15 @@ def test_robots_cache_expires_and_reads_crawl_delay():
 
     def loader(url):
         calls.append(url)
-        return 200, "User-agent: Threadline\nCrawl-delay: 7\nDisallow: /x\n", None
+        return RobotsAnswer(200, "User-agent: Threadline\nCrawl-delay: 7\nDisallow: /x\n")
 
-    cache = RobotsCache(loader, clock=clock)
-    verdict = cache.verdict("https://News.example/page", "Threadline", ttl=3600, error_ttl=60)
+    cache = RobotsCache(clock=clock)
+    verdict = cache.verdict("https://News.example/page", loader, "Threadline", ttl=3600, error_ttl=60)
     assert verdict.allowed and verdict.crawl_delay == 7.0
-    assert not cache.verdict("https://news.example/x/1", "Threadline", ttl=3600, error_ttl=60).allowed
+    assert not cache.verdict("https://news.example/x/1", loader, "Threadline", ttl=3600, error_ttl=60).allowed
     assert calls == ["https://news.example/robots.txt"]
     clock.now += 3601
-    cache.verdict("https://news.example/page", "Threadline", ttl=3600, error_ttl=60)
+    cache.verdict("https://news.example/page", loader, "Threadline", ttl=3600, error_ttl=60)
     assert len(calls) == 2
 
 
