@@ -23,7 +23,7 @@ from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_envir
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.retention import PrunePlan, Pruning, plan_prune, remove
 from pipeline.fetch.settings import settings_from_environment
-from pipeline.model import FetchRecord, ParseResult
+from pipeline.model import FetchRecord, Outcome, ParseResult
 from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.oneline import one_line
@@ -115,7 +115,7 @@ def parse_read(read: Read, zone: tzinfo | None = None) -> tuple[ParseResult | No
         cause = str(exc).removeprefix(f"{read.source}: ")
         log.error("%s: parse: %s", one_line(read.source), one_line(cause))
         last = read.records[-1]
-        last.outcome, last.stage, last.cause = "error", "parse", cause
+        last.outcome, last.stage, last.cause = Outcome.ERROR, "parse", cause
         return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
         log.warning("%s: parse: %s", one_line(read.source), one_line(warning))
@@ -476,9 +476,9 @@ def _unnamed_entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     location = entry["location"]
     refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
     if refusal:
-        error = SourceError(location, "fetch", refusal, outcome="refused")
+        error = SourceError(location, "fetch", refusal, outcome=Outcome.REFUSED)
         return iter([Read(location, error=error, records=[FetchRecord(
-            url=one_line(location), outcome="refused", fetched_at=datetime.now(timezone.utc), stage="fetch",
+            url=one_line(location), outcome=Outcome.REFUSED, fetched_at=datetime.now(timezone.utc), stage="fetch",
             cause=refusal)])])
     return reader.read(location, source_name=entry.get("source"), overrides=entry.get("settings"))
 

@@ -31,7 +31,7 @@ from pipeline.fetch.retry import SEND_EXCEPTIONS, Retry, decide, retry_after_sec
 from pipeline.fetch.robots import RobotsCache, load_robots
 from pipeline.fetch.settings import PLACEHOLDER_CONTACT_URL, FetchSettings
 from pipeline.fetch.transport import Transport
-from pipeline.model import FetchRecord
+from pipeline.model import CURRENT, FetchRecord, Outcome
 
 __all__ = ["FetchRequest", "FetchResult", "Fetcher", "Validators", "retry_after_seconds"]
 
@@ -78,14 +78,14 @@ class Fetcher:
         result = FetchResult(url=url)
         refusal = url_refusal(url, AddressPolicy(settings.allow_networks))
         if refusal:
-            result.records.append(FetchRecord(url=url, outcome="refused", fetched_at=_now(), cause=refusal))
+            result.records.append(FetchRecord(url=url, outcome=Outcome.REFUSED, fetched_at=_now(), cause=refusal))
             return result
         key = host_key(url)
         down = self.gate.down(key)
         if down:
             left, why = down
             result.records.append(FetchRecord(
-                url=url, outcome="error", fetched_at=_now(),
+                url=url, outcome=Outcome.ERROR, fetched_at=_now(),
                 cause=f"{key} is remembered as unreachable ({why}); not tried again for another {left:.0f} s "
                       f"(down_host_seconds); check the host if this persists"))
             return result
@@ -93,7 +93,7 @@ class Fetcher:
         attempts = settings.max_retries + 1
         connect_failures = 0
         for number in range(1, attempts + 1):
-            attempt = Attempt(url=url, record=FetchRecord(url=url, outcome="error", fetched_at=_now(), attempt=number),
+            attempt = Attempt(url=url, record=FetchRecord(url=url, outcome=Outcome.ERROR, fetched_at=_now(), attempt=number),
                               result=result, settings=settings, expect=expect, validators=validators,
                               source_name=source_name, deadline=Deadline(settings.total_timeout))
             result.body = result.text = result.document = None
@@ -104,11 +104,11 @@ class Fetcher:
                     raise
                 except Exception as exc:  # a bug of ours must not stop the run: log it and record it
                     log.exception("fetch of %s failed unexpectedly", url)
-                    record = FetchRecord(url=url, outcome="error", fetched_at=_now(), attempt=number,
+                    record = FetchRecord(url=url, outcome=Outcome.ERROR, fetched_at=_now(), attempt=number,
                                          cause=f"internal error in the fetcher ({type(exc).__name__}: {short(exc)}); "
                                                "report it with this URL")
                 result.records.append(record)
-                if record.outcome in ("ok", "not_modified", "unchanged") or record.http_status:
+                if record.outcome in CURRENT or record.http_status:
                     self.gate.mark_up(key)
                 return result
             except Retry as retry:
@@ -151,7 +151,7 @@ class Fetcher:
             redirected_from = attempt.chain[-2] if len(attempt.chain) > 1 else None
             refusal = url_refusal(hop_url, policy)
             if refusal:
-                return attempt.done("refused", f"redirected from {redirected_from}: {refusal}" if redirected_from
+                return attempt.done(Outcome.REFUSED, f"redirected from {redirected_from}: {refusal}" if redirected_from
                                     else refusal)
             delay = settings.min_delay
             if obey_robots:
@@ -159,14 +159,14 @@ class Fetcher:
                     hop_url, partial(load_robots, self.transport, self.gate, settings, attempt.deadline),
                     settings.robots_token, settings.robots_ttl, settings.robots_error_ttl)
                 if verdict.refused:
-                    return attempt.done("refused", verdict.cause)
+                    return attempt.done(Outcome.REFUSED, verdict.cause)
                 if verdict.unreachable:
                     if attempt.deadline.expired:  # robots.txt took the attempt's whole time
-                        raise Retry(attempt.done("error", verdict.cause), connect_failure=True)
-                    raise Retry(attempt.done("error", f"could not connect to {host_key(hop_url)} to read robots.txt "
+                        raise Retry(attempt.done(Outcome.ERROR, verdict.cause), connect_failure=True)
+                    raise Retry(attempt.done(Outcome.ERROR, f"could not connect to {host_key(hop_url)} to read robots.txt "
                                                       f"({verdict.cause})"), connect_failure=True)
                 if not verdict.allowed:
-                    return attempt.done("blocked_by_robots", verdict.cause)
+                    return attempt.done(Outcome.BLOCKED_BY_ROBOTS, verdict.cause)
                 if verdict.crawl_delay:
                     delay = max(delay, min(verdict.crawl_delay, settings.max_crawl_delay))
             with self.gate.slot(host_key(hop_url), delay, settings.per_host_concurrency), attempt.deadline.running():
@@ -184,7 +184,7 @@ class Fetcher:
                     response.close()
                     refusal = redirect_refusal(attempt.chain, target, settings.max_redirects)
                     if refusal:
-                        return attempt.done("error", refusal)
+                        return attempt.done(Outcome.ERROR, refusal)
                     attempt.chain.append(target)
                     continue
                 try:

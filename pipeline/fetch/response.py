@@ -15,7 +15,7 @@ from pipeline.fetch.retry import READ_EXCEPTIONS, Retry, read_failure, retry_aft
 from pipeline.fetch.settings import FetchSettings
 from pipeline.fetch.transport import read_body, read_error_body
 from pipeline.keys import body_hash
-from pipeline.model import Document, FetchRecord
+from pipeline.model import Document, FetchRecord, Outcome
 
 # What each kind of fetch accepts; anything else ends as `not_html` before the body is read.
 ACCEPTED_TYPES: dict[str, tuple[str, ...]] = {
@@ -48,7 +48,7 @@ def outcome_of(response, attempt: Attempt, archive: WarcArchive | None, gate: Ho
         record.content_hash = validators.content_hash if validators else None
         result.validators = Validators(record.etag, record.last_modified, record.content_hash)
         archive_response(archive, response, attempt, b"")
-        return attempt.done("not_modified")
+        return attempt.done(Outcome.NOT_MODIFIED)
 
     if status in settings.retry_statuses:
         wait = retry_after_seconds(response.headers.get("Retry-After")) or 0.0
@@ -60,25 +60,25 @@ def outcome_of(response, attempt: Attempt, archive: WarcArchive | None, gate: Ho
         result.body = body = read_error_body(response, attempt.deadline)
         archive_response(archive, response, attempt, body)
         asked = f", Retry-After {response.headers['Retry-After']}" if response.headers.get("Retry-After") else ""
-        raise Retry(attempt.done("error", f"HTTP {status} {response.reason or ''}".rstrip() + f" from {key}{asked}"),
+        raise Retry(attempt.done(Outcome.ERROR, f"HTTP {status} {response.reason or ''}".rstrip() + f" from {key}{asked}"),
                     wait=wait)
 
     if status >= 400 or status < 200 or status in REDIRECT_STATUSES:
         result.body = body = read_error_body(response, attempt.deadline)
         archive_response(archive, response, attempt, body)
-        return attempt.done("error", status_cause(status, response.reason, final_url))
+        return attempt.done(Outcome.ERROR, status_cause(status, response.reason, final_url))
 
     expect = attempt.expect
     mime, charset = split_content_type(content_type)
     accepted = ACCEPTED_TYPES.get(expect, ())
     if mime and not (mime in accepted or (expect in ("feed", "sitemap") and mime.endswith("+xml"))
                      or (expect == "json" and mime.endswith("+json"))):
-        return attempt.done("not_html", f"{final_url} is {mime}, not {expect} ({', '.join(accepted[:2])}); "
+        return attempt.done(Outcome.NOT_HTML, f"{final_url} is {mime}, not {expect} ({', '.join(accepted[:2])}); "
                                         "not downloaded — drop the link or give the source the right kind")
     length = response.headers.get("Content-Length")
     if length and length.isdigit() and "Content-Encoding" not in response.headers and int(length) > settings.max_bytes:
         record.bytes = int(length)
-        return attempt.done("too_large", f"{final_url} announces {int(length):,} bytes, more than max_bytes "
+        return attempt.done(Outcome.TOO_LARGE, f"{final_url} announces {int(length):,} bytes, more than max_bytes "
                                          f"({settings.max_bytes:,}); not downloaded — raise max_bytes for this source "
                                          "if the page is genuine")
     try:
@@ -91,24 +91,24 @@ def outcome_of(response, attempt: Attempt, archive: WarcArchive | None, gate: Ho
     record.bytes = len(body)
     if truncated:
         archive_response(archive, response, attempt, body, truncated=True)
-        return attempt.done("too_large", f"{final_url} is larger than max_bytes ({settings.max_bytes:,} bytes after "
+        return attempt.done(Outcome.TOO_LARGE, f"{final_url} is larger than max_bytes ({settings.max_bytes:,} bytes after "
                                          "decompression); cut off — raise max_bytes for this source if the page is "
                                          "genuine")
     if not mime and not sniff(expect, body[:1024]):
         archive_response(archive, response, attempt, body)
-        return attempt.done("not_html", f"{final_url} sent no Content-Type and does not look like {expect}")
+        return attempt.done(Outcome.NOT_HTML, f"{final_url} sent no Content-Type and does not look like {expect}")
     record.content_hash = body_hash(body)
     result.validators = Validators(record.etag, record.last_modified, record.content_hash)
     if validators and validators.content_hash and validators.content_hash == record.content_hash:
         archive_response(archive, response, attempt, body, revisit=True)
-        return attempt.done("unchanged")
+        return attempt.done(Outcome.UNCHANGED)
     decoded = decode_body(body, charset)
     result.body, result.text = body, decoded.text
     if expect == "html":
         result.document = Document(source=attempt.url, content=decoded.text, kind="html", url=final_url,
                                    fetched_at=record.fetched_at, charset_guessed=decoded.guessed)
     archive_response(archive, response, attempt, body, encoding=decoded.encoding, note=decoded.note)
-    return attempt.done("ok", None)
+    return attempt.done(Outcome.OK, None)
 
 
 def sniff(expect: str, head: bytes) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.fetch.deadline import Deadline
 from pipeline.fetch.settings import FetchSettings
-from pipeline.model import Document, FetchRecord
+from pipeline.model import Document, FetchRecord, Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +45,12 @@ class FetchResult:
     validators: Validators | None = None  # to store for next time (also set for not_modified / unchanged)
 
     @property
-    def outcome(self) -> str:
-        return self.records[-1].outcome if self.records else "error"
+    def outcome(self) -> Outcome:
+        return self.records[-1].outcome if self.records else Outcome.ERROR
 
     @property
     def ok(self) -> bool:
-        return self.outcome == "ok"
+        return self.outcome == Outcome.OK
 
     @property
     def cause(self) -> str | None:
@@ -80,7 +80,7 @@ class Attempt:
     def hop_url(self) -> str:
         return self.chain[-1]
 
-    def done(self, outcome: str, cause: str | None = None) -> FetchRecord:
+    def done(self, outcome: Outcome, cause: str | None = None) -> FetchRecord:
         """The attempt's record, closed with its outcome, cause and time taken."""
         self.record.outcome, self.record.cause = outcome, cause
         self.record.elapsed_ms = int((time.monotonic() - self.started) * 1000)

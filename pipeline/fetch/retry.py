@@ -24,7 +24,7 @@ from pipeline.fetch.deadline import DeadlineExceeded
 from pipeline.fetch.guard import AddressRefused
 from pipeline.fetch.polite import host_key
 from pipeline.fetch.settings import FetchSettings
-from pipeline.model import FetchRecord
+from pipeline.model import FetchRecord, Outcome
 
 E = TypeVar("E", bound=BaseException)
 
@@ -49,7 +49,7 @@ class Retry(Exception):
 class Failure:
     """What an exception means for the attempt: its outcome and cause, and whether it is tried again."""
 
-    outcome: str
+    outcome: Outcome
     cause: str
     retry: bool = False
     connect_failure: bool = False
@@ -69,37 +69,37 @@ def send_failure(exc: BaseException, hop_url: str, settings: FetchSettings,
     """What an exception raised while sending one request (one of SEND_EXCEPTIONS) means, by its type."""
     key = host_key(hop_url)
     if isinstance(exc, DeadlineExceeded):
-        return Failure("error", str(exc), retry=True)
+        return Failure(Outcome.ERROR, str(exc), retry=True)
     refused = caused_by(exc, AddressRefused)
     if refused is not None:
         exc = refused
         where = f"redirected from {redirected_from} to {hop_url}: " if redirected_from else ""
-        return Failure("refused", where + str(exc))
+        return Failure(Outcome.REFUSED, where + str(exc))
     if isinstance(exc, (rex.ConnectTimeout, rex.ConnectionError)):
         if is_dns_failure(exc):
-            return Failure("error", f"the host name {urlsplit(hop_url).hostname} does not resolve (DNS); check the "
+            return Failure(Outcome.ERROR, f"the host name {urlsplit(hop_url).hostname} does not resolve (DNS); check the "
                                     "URL or whether the site still exists")
         if isinstance(exc, rex.SSLError):
-            return Failure("error", f"TLS failed for {key}: {short(exc)}; the site's certificate or TLS set-up is "
+            return Failure(Outcome.ERROR, f"TLS failed for {key}: {short(exc)}; the site's certificate or TLS set-up is "
                                     "broken — not retried")
         kind = "timed out connecting" if isinstance(exc, rex.ConnectTimeout) else "could not connect"
-        return Failure("error", f"{kind} to {key} ({short(exc)})", retry=True, connect_failure=True)
+        return Failure(Outcome.ERROR, f"{kind} to {key} ({short(exc)})", retry=True, connect_failure=True)
     if isinstance(exc, rex.Timeout):
-        return Failure("error", f"{key} sent no response within {settings.read_timeout:.0f} s ({short(exc)})",
+        return Failure(Outcome.ERROR, f"{key} sent no response within {settings.read_timeout:.0f} s ({short(exc)})",
                        retry=True)
     if isinstance(exc, (rex.InvalidURL, rex.InvalidSchema, rex.MissingSchema, ValueError)):
-        return Failure("refused", f"{hop_url!r} cannot be requested: {short(exc)}")
-    return Failure("error", f"request to {key} failed: {type(exc).__name__}: {short(exc)}", retry=True)
+        return Failure(Outcome.REFUSED, f"{hop_url!r} cannot be requested: {short(exc)}")
+    return Failure(Outcome.ERROR, f"request to {key} failed: {type(exc).__name__}: {short(exc)}", retry=True)
 
 
 def read_failure(exc: BaseException, final_url: str) -> Failure:
     """What an exception raised while reading a body (one of READ_EXCEPTIONS) means, by its type."""
     if isinstance(exc, DeadlineExceeded):
-        return Failure("error", str(exc), retry=True)
+        return Failure(Outcome.ERROR, str(exc), retry=True)
     if isinstance(exc, rex.ContentDecodingError):
-        return Failure("error", f"{final_url} sent a body that does not decompress ({short(exc)}); "
+        return Failure(Outcome.ERROR, f"{final_url} sent a body that does not decompress ({short(exc)}); "
                                 "the server's compression is broken")
-    return Failure("error", f"the connection to {host_key(final_url)} broke while reading the body ({short(exc)})",
+    return Failure(Outcome.ERROR, f"the connection to {host_key(final_url)} broke while reading the body ({short(exc)})",
                    retry=True)
 
 
@@ -108,13 +108,13 @@ def decide(retry: Retry, attempt: int, attempts: int, connect_failures: int, set
     which (`retry_exhausted` when giving up)."""
     record = retry.record
     if retry.wait > settings.retry_after_max:
-        record.outcome = "retry_exhausted"
+        record.outcome = Outcome.RETRY_EXHAUSTED
         record.cause = (record.cause or "") + (
             f"; the server asked us to wait {retry.wait:.0f} s, more than retry_after_max "
             f"({settings.retry_after_max:.0f} s): the host is left alone until then and the next run tries again")
         return RetryDecision(None, pause_host=retry.wait)
     if attempt >= attempts:
-        record.outcome = "retry_exhausted"
+        record.outcome = Outcome.RETRY_EXHAUSTED
         record.cause = (record.cause or "") + f"; gave up after {attempts} attempts — the next run will try again"
         return RetryDecision(None, host_down=connect_failures == attempts)
     wait = max(backoff_seconds(settings, attempt), retry.wait)
