@@ -176,7 +176,7 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
 
     Each batch commits on its own: a batch that fails to load is rolled back alone, the run is marked failed, and
     the batches loaded before it stay loaded and published. `db` is a DuckDB file or a DuckLake
-    (`ducklake:postgres:…`, data folder `lake_data` or $PIPELINE_LAKE_DATA); on a lake other loaders may run at once.
+    (`ducklake:postgres:…`, data folder `lake_data` or $THREADLINE_LAKE_DATA); on a lake other loaders may run at once.
     """
     totals: dict[str, TableCounts] = {}
     with Writer(db, lake_data=lake_data) as writer:

@@ -27,8 +27,8 @@ CONTENT_TABLES = ["articles", "social_posts", "update_items", "article_posts", "
 def lake(tmp_path, monkeypatch):
     with fresh_lake(tmp_path) as lake:
         lake.db += " password=secret"  # trust authentication ignores it; it must not show anywhere
-        monkeypatch.setenv("PIPELINE_DB", lake.db)
-        monkeypatch.setenv("PIPELINE_LAKE_DATA", str(lake.data))
+        monkeypatch.setenv("THREADLINE_DB", lake.db)
+        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
         monkeypatch.setenv("THREADLINE_DATA", str(tmp_path / "data"))  # the raw archive of a lake's runs
         monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
         monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
