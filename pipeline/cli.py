@@ -310,7 +310,7 @@ def _reporting(args) -> int:
     data = lake_data(getattr(args, "lake_data", None))
     try:
         if args.command == "report":
-            from pipeline.report.html import write_report
+            from pipeline.report.page import write_report
 
             db = _existing(args.db, data)
             print(f"report written to {write_report(db, _output_folder(args.out, 'index.html'), lake_data=data)}")

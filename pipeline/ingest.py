@@ -22,7 +22,7 @@ from pipeline.discover import load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.retention import PrunePlan, Pruning, plan_prune, remove
-from pipeline.fetch.settings import settings_from_environment
+from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import FetchRecord, Outcome, ParseResult
 from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
@@ -30,7 +30,7 @@ from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
 from pipeline.settings import data_dir, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
-from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
+from pipeline.source_reader import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import (TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich,
                             pruned_pages)

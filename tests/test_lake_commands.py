@@ -148,7 +148,7 @@ def test_enrich_on_a_lake_asks_about_unchecked_posts_once_and_marks_gone_ones(la
     import json
 
     from pipeline.enrich import EnrichSettings
-    from pipeline.fetch.settings import settings_from_environment
+    from pipeline.fetch.fetch_settings import settings_from_environment
     from pipeline.ingest import enrich
 
     new_arab = "1869739994848011185"

@@ -18,11 +18,11 @@ from urllib.request import url2pathname
 from pipeline.discover.entries import Entry, in_interval, unique
 from pipeline.discover.feeds import FeedError, parse_feed
 from pipeline.discover.sitemaps import MAX_SITEMAP_BYTES, SitemapError, parse_sitemap
-from pipeline.discover.sources import Source
+from pipeline.discover.source_list import Source
 from pipeline.fetch.client import Fetcher, Validators
 from pipeline.fetch.guard import AddressPolicy, shown
 from pipeline.fetch.local import LocalReadError, read_bounded
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from pipeline.model import FetchRecord, Outcome
 from pipeline.provenance import LOCAL, OPERATOR, WEB, local_link, web_refusal
 from pipeline.urls import is_http

@@ -34,7 +34,7 @@ from bs4 import BeautifulSoup
 from pipeline.enrich.targets import bluesky_target, mastodon_target
 from pipeline.fetch.client import Fetcher, FetchResult
 from pipeline.fetch.guard import AddressPolicy
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from pipeline.model import Entity, FetchRecord, SocialPost
 from pipeline.provenance import web_refusal
 from pipeline.platforms import x_snowflake_time, x_status_id
@@ -475,7 +475,7 @@ ENV_PREFIX = "THREADLINE_ENRICH_"
 def enrich_settings_from_environment(environ: dict[str, str] | None = None) -> EnrichSettings:
     """Endpoints from `THREADLINE_ENRICH_<FIELD>` variables (e.g. THREADLINE_ENRICH_X_OEMBED_URL), and the API fetch
     settings with any `THREADLINE_FETCH_<FIELD>` override applied, as for page fetches."""
-    from pipeline.fetch.settings import ENV_PREFIX as FETCH_PREFIX
+    from pipeline.fetch.fetch_settings import ENV_PREFIX as FETCH_PREFIX
 
     environ = dict(os.environ if environ is None else environ)
     endpoints = {f.name: environ[ENV_PREFIX + f.name.upper()] for f in dataclasses.fields(EnrichSettings)

@@ -44,7 +44,7 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.fetch.local import too_large_cause
 from pipeline.fetch.decode import decode_body
-from pipeline.fetch.settings import settings_from_environment
+from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import Document, Outcome
 
 # 1 GiB per file, Common Crawl News' rotation size: few enough files for a long run, small enough to copy.

@@ -29,7 +29,7 @@ from pipeline.fetch.response import outcome_of
 from pipeline.fetch.results import Attempt, FetchRequest, FetchResult, Validators
 from pipeline.fetch.retry import SEND_EXCEPTIONS, Retry, decide, retry_after_seconds, send_failure, short
 from pipeline.fetch.robots import RobotsCache, load_robots
-from pipeline.fetch.settings import PLACEHOLDER_CONTACT_URL, FetchSettings
+from pipeline.fetch.fetch_settings import PLACEHOLDER_CONTACT_URL, FetchSettings
 from pipeline.fetch.transport import Transport
 from pipeline.model import CURRENT, FetchRecord, Outcome
 

@@ -12,7 +12,7 @@ from pipeline.fetch.polite import HostGate, host_key
 from pipeline.fetch.redirect import REDIRECT_STATUSES
 from pipeline.fetch.results import Attempt, Validators
 from pipeline.fetch.retry import READ_EXCEPTIONS, Retry, read_failure, retry_after_seconds
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from pipeline.fetch.transport import read_body, read_error_body
 from pipeline.keys import body_hash
 from pipeline.model import Document, FetchRecord, Outcome

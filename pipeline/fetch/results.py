@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from pipeline.fetch.deadline import Deadline
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from pipeline.model import Document, FetchRecord, Outcome
 
 

@@ -23,7 +23,7 @@ from urllib3.exceptions import NameResolutionError
 from pipeline.fetch.deadline import DeadlineExceeded
 from pipeline.fetch.guard import AddressRefused
 from pipeline.fetch.polite import host_key
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from pipeline.model import FetchRecord, Outcome
 
 E = TypeVar("E", bound=BaseException)

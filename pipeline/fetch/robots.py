@@ -21,7 +21,7 @@ from pipeline.fetch.decode import decode_body
 from pipeline.fetch.guard import AddressRefused
 from pipeline.fetch.polite import HostGate, host_key
 from pipeline.fetch.retry import caused_by, short
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from pipeline.fetch.transport import Transport, read_body
 
 

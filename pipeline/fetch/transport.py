@@ -9,7 +9,7 @@ import requests
 
 from pipeline.fetch.deadline import Deadline, DeadlineExceeded
 from pipeline.fetch.guard import AddressPolicy, AddressRefused, GuardedAdapter, url_refusal
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 
 ACCEPT_HEADERS = {
     "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",

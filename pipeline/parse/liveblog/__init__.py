@@ -20,7 +20,7 @@ from pipeline.keys import normalize_text
 from pipeline.model import UpdateItem
 from pipeline.parse.chrome import readable_text
 from pipeline.parse.liveblog import jsonld, microdata
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.sites import ADAPTERS, FALLBACK, MIN_ENTRIES
 from pipeline.parse.liveblog.times import PageClock
 

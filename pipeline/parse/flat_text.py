@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pipeline.keys import clean_text
 from pipeline.model import Document, Embed, Page, ParseResult, SocialPost, UpdateItem
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.post_text import Signature, parse_signature, start_of_day, thread_items, tweet_length, tweet_limit
+from pipeline.parse.post_signature import Signature, parse_signature, start_of_day, thread_items, tweet_length, tweet_limit
 from pipeline.parse.quotes import find_quotes
 from pipeline.urls import canonical_url
 

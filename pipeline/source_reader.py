@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.fetch import (Fetcher, FetchSettings, Validators, WarcArchive, WarcProblem, decode_body,
                             iter_warc_documents, LocalReadError, read_bounded)
-from pipeline.fetch.settings import settings_from_environment
+from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import Document, FetchRecord, Outcome
 from pipeline.urls import is_http
 
