@@ -1,6 +1,6 @@
 """Reading a local file as outside input: a regular file only (a pipe, socket or device would block the run), at most
 `cap + 1` bytes ever read (the file may grow after its size was checked). The one reader of local files for pages
-(pipeline/sources.py) and for local feeds and sitemaps (pipeline/discover/discover.py)."""
+(pipeline/source_reader.py) and for local feeds and sitemaps (pipeline/discover/discover.py)."""
 from __future__ import annotations
 
 from pathlib import Path
