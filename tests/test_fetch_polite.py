@@ -90,3 +90,30 @@ def test_settings_overrides_from_csv_text():
         base.with_overrides({"min_dealy": "3"})
     with pytest.raises(ValueError, match="not a valid float"):
         base.with_overrides({"min_delay": "soon"})
+
+
+def test_retry_is_decided_by_the_exceptions_type_not_its_text():
+    from requests import exceptions as rex
+
+    from pipeline.fetch.guard import AddressRefused
+    from pipeline.fetch.retry import send_failure
+
+    settings = FetchSettings(contact_url="https://x.test")
+    url = "https://news.example/live"
+    wrapped = rex.ConnectionError("connection failed")  # the guard's refusal inside, its words nowhere outside
+    wrapped.__context__ = AddressRefused("news.example is not a public host (10.0.0.1 is a private address)")
+    refused = send_failure(wrapped, url, settings)
+    assert refused.outcome == "refused" and not refused.retry and "10.0.0.1" in refused.cause
+    lookalike = send_failure(rex.ConnectionError("(address guard) in the text only"), url, settings)
+    assert lookalike.outcome == "error" and lookalike.retry and lookalike.connect_failure
+    assert not send_failure(rex.SSLError("certificate verify failed"), url, settings).retry
+    read_timeout = send_failure(rex.ReadTimeout("read timed out"), url, settings)
+    assert read_timeout.retry and not read_timeout.connect_failure
+
+
+def test_a_robots_txt_host_the_guard_refuses_refuses_the_url():
+    cache = RobotsCache(clock=Clock())
+    verdict = cache.verdict("https://intranet.example/page",
+                            lambda url: RobotsAnswer(None, error="intranet.example is not a public host", refused=True),
+                            "Threadline", ttl=3600, error_ttl=60)
+    assert verdict.refused and not verdict.allowed and verdict.cause == "intranet.example is not a public host"
