@@ -8,6 +8,8 @@ import sys
 import traceback
 from datetime import datetime, timezone
 
+from pipeline import settings
+
 DEFAULT_DB = "data/warehouse.duckdb"
 DEFAULT_REPORT_DIR = "data/report"
 DEFAULT_EXPORT_DIR = "data/export"
@@ -28,19 +30,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def db_path(arg: str | None) -> str:
-    """--db, else $PIPELINE_DB, else the default path."""
-    return arg or os.environ.get("PIPELINE_DB") or DEFAULT_DB
+    """--db, else $THREADLINE_DB, else the default path."""
+    return arg or settings.env("THREADLINE_DB") or DEFAULT_DB
 
 
 def lake_data(arg: str | None) -> str | None:
-    """--lake-data, else $PIPELINE_LAKE_DATA: the data folder (or s3:// prefix) of a DuckLake named by --db (needed to
+    """--lake-data, else $THREADLINE_LAKE_DATA: the data folder (or s3:// prefix) of a DuckLake named by --db (needed to
     create one)."""
-    return arg or os.environ.get("PIPELINE_LAKE_DATA") or None
+    return arg or settings.lake_data()
 
 
 DB_HELP = (f"warehouse: a DuckDB file path, or 'ducklake:postgres:<libpq connection string>' for a DuckLake "
-           f"(default: $PIPELINE_DB or {DEFAULT_DB})")
-LAKE_DATA_HELP = "data folder (or s3:// prefix) of a DuckLake named by --db (default: $PIPELINE_LAKE_DATA)"
+           f"(default: $THREADLINE_DB or {DEFAULT_DB})")
+LAKE_DATA_HELP = "data folder (or s3:// prefix) of a DuckLake named by --db (default: $THREADLINE_LAKE_DATA)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -268,7 +270,6 @@ def _reparse(args) -> int:
 
 def _prune(args) -> int:
     """`archive prune`: limits from the flags, else the environment (pipeline/settings.py)."""
-    from pipeline import settings
     from pipeline.ingest import prune_archive
     from pipeline.store import STORE_ERRORS
 
@@ -379,7 +380,7 @@ def _reporting(args) -> int:
     data = lake_data(getattr(args, "lake_data", None))
     try:
         if args.command == "report":
-            from pipeline.report.html import write_report
+            from pipeline.report.page import write_report
 
             db = _existing(args.db, data)
             print(f"report written to {write_report(db, _output_folder(args.out, 'index.html'), lake_data=data)}")

@@ -23,8 +23,8 @@ from pipeline.discover import load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.retention import PrunePlan, Pruning, plan_prune, remove
-from pipeline.fetch.settings import settings_from_environment
-from pipeline.model import FetchRecord, ParseResult
+from pipeline.fetch.fetch_settings import settings_from_environment
+from pipeline.model import FetchRecord, Outcome, ParseResult
 from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.oneline import one_line
@@ -32,7 +32,7 @@ from pipeline.provenance import read_refusal
 from pipeline.purge.blocklist import Blocklist, load_blocklist
 from pipeline.settings import data_dir, live_enabled, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
-from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
+from pipeline.source_reader import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import (TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich,
                             pruned_pages)
@@ -117,7 +117,7 @@ def parse_read(read: Read, zone: tzinfo | None = None) -> tuple[ParseResult | No
         cause = str(exc).removeprefix(f"{read.source}: ")
         log.error("%s: parse: %s", one_line(read.source), one_line(cause))
         last = read.records[-1]
-        last.outcome, last.stage, last.cause = "error", "parse", cause
+        last.outcome, last.stage, last.cause = Outcome.ERROR, "parse", cause
         return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
         log.warning("%s: parse: %s", one_line(read.source), one_line(warning))
@@ -183,7 +183,7 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
 
     Each batch commits on its own: a batch that fails to load is rolled back alone, the run is marked failed, and
     the batches loaded before it stay loaded and published. `db` is a DuckDB file or a DuckLake
-    (`ducklake:postgres:…`, data folder `lake_data` or $PIPELINE_LAKE_DATA); on a lake other loaders may run at once.
+    (`ducklake:postgres:…`, data folder `lake_data` or $THREADLINE_LAKE_DATA); on a lake other loaders may run at once.
     """
     totals: dict[str, TableCounts] = {}
     with Writer(db, lake_data=lake_data) as writer:
@@ -526,9 +526,9 @@ def _unnamed_entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     location = entry["location"]
     refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
     if refusal:
-        error = SourceError(location, "fetch", refusal, outcome="refused")
+        error = SourceError(location, "fetch", refusal, outcome=Outcome.REFUSED)
         return iter([Read(location, error=error, records=[FetchRecord(
-            url=one_line(location), outcome="refused", fetched_at=datetime.now(timezone.utc), stage="fetch",
+            url=one_line(location), outcome=Outcome.REFUSED, fetched_at=datetime.now(timezone.utc), stage="fetch",
             cause=refusal)])])
     return reader.read(location, source_name=entry.get("source"), overrides=entry.get("settings"))
 

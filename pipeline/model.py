@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 # Values the contract allows (docs/contract.md); the platforms are the keys of `pipeline.platforms.PLATFORMS`.
 ITEM_KINDS = ("key_point", "liveblog_entry", "thread_item")
@@ -16,6 +17,27 @@ POST_STATUSES = ("ok", "unavailable", "unchecked")
 TIME_PRECISIONS = ("day", "minute", "second", "millisecond")
 # How a post refers to another post (`post_relations.kind`): it quotes it, answers it, or shares it as it is.
 RELATION_KINDS = ("quote", "reply", "repost")
+
+
+class Outcome(StrEnum):
+    """What one attempt to read a source came to: `fetch_log.outcome`. The values are the contract's strings (a member
+    is a `str` and equals its value), so rows, Parquet and SQL see plain text."""
+
+    OK = "ok"  # new content to parse
+    NOT_MODIFIED = "not_modified"  # HTTP 304 to our conditional request
+    UNCHANGED = "unchanged"  # a 2xx body whose hash equals the one the warehouse gave
+    RETRY_EXHAUSTED = "retry_exhausted"  # the last attempt of a retried failure, or a Retry-After longer than we wait
+    TOO_LARGE = "too_large"  # past max_bytes (announced or decoded), a local file or an archived payload too
+    BLOCKED_BY_ROBOTS = "blocked_by_robots"
+    REFUSED = "refused"  # the address guard, or a link its list may not give (provenance)
+    # Not the content type the fetch expects: HTML for pages, a feed for feeds, a sitemap for sitemaps, JSON for
+    # APIs (the name is the one the contract has always had; `content_type` and the URL tell which fetch it was).
+    NOT_HTML = "not_html"
+    ERROR = "error"  # failed: retried (an attempt before the last) or not worth retrying
+
+
+# Outcomes after which the source's current content is known (nothing went wrong).
+CURRENT = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.UNCHANGED})
 
 
 @dataclass(slots=True)
@@ -147,7 +169,7 @@ class FetchRecord:
     """One attempt to read a source (HTTP request or local read), as `fetch_log` keeps it."""
 
     url: str
-    outcome: str  # ok, not_modified, unchanged, retry_exhausted, too_large, blocked_by_robots, refused, not_html, error
+    outcome: Outcome  # a plain string of the same value is taken and made an Outcome; anything else is an error
     fetched_at: datetime
     attempt: int = 1
     http_status: int | None = None
@@ -167,3 +189,6 @@ class FetchRecord:
     parse_notes: str | None = None
     # Added by the run for a read of the source list: the source's name (report_source_health groups by it).
     source_name: str | None = None
+
+    def __post_init__(self) -> None:
+        self.outcome = Outcome(self.outcome)

@@ -25,7 +25,7 @@ from pipeline.model import Document, Embed, FetchRecord, ParseResult, UpdateItem
 from pipeline.oneline import one_line
 from pipeline.parse.embeds import find_embed_elements, read_embed
 from pipeline.parse.liveblog import make_clock
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.providers import ProviderError, provider_requests
 
 log = logging.getLogger(__name__)

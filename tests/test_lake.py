@@ -39,8 +39,8 @@ CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", 
 @pytest.fixture
 def lake(tmp_path, monkeypatch):
     with fresh_lake(tmp_path) as lake:
-        monkeypatch.setenv("PIPELINE_DB", lake.db)
-        monkeypatch.setenv("PIPELINE_LAKE_DATA", str(lake.data))
+        monkeypatch.setenv("THREADLINE_DB", lake.db)
+        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
         yield lake
 
 
@@ -328,8 +328,8 @@ def test_maintenance_merges_files_expires_snapshots_and_keeps_every_row(lake):
 @pytest.mark.postgres
 def test_the_cli_ingests_and_reports_on_a_lake(lake, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("PIPELINE_LAKE_DATA")
-    env.pop("PIPELINE_DB")
+    env.pop("THREADLINE_LAKE_DATA")
+    env.pop("THREADLINE_DB")
     seed = ROOT / "seeds" / "seed_article_putin_syria.txt"
     ingest = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(seed), "--db", lake.db,
                              "--lake-data", str(lake.data)], env=env, capture_output=True, text=True, timeout=120)
@@ -345,7 +345,7 @@ def test_the_cli_ingests_and_reports_on_a_lake(lake, tmp_path):
 def test_a_new_lake_without_a_data_folder_fails_with_a_clear_message(lake, monkeypatch):
     from pipeline.store import LakeUnavailable
 
-    monkeypatch.delenv("PIPELINE_LAKE_DATA")
+    monkeypatch.delenv("THREADLINE_LAKE_DATA")
     with pytest.raises(LakeUnavailable, match="--lake-data"):
         load_one(lake, 0)
 

@@ -10,7 +10,7 @@ from pipeline.parse import parse
 from pipeline.purge import targets
 from pipeline.purge.blocklist import Blocklist
 from pipeline.purge.tables import Scope, _add_posts
-from pipeline.sources import Read
+from pipeline.source_reader import Read
 from pipeline.stage import build_batch
 
 WHEN = datetime(2024, 12, 19, 13, 7, tzinfo=timezone.utc)

@@ -21,7 +21,7 @@ from pipeline.enrich.endpoints import ENDPOINTS
 from pipeline.enrich.merge import copy_post, drop_non_web_urls, merge
 from pipeline.fetch.client import Fetcher, FetchResult
 from pipeline.fetch.guard import AddressPolicy
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from pipeline.model import FetchRecord, SocialPost
 from pipeline.platforms import PLATFORMS
 
@@ -143,7 +143,7 @@ ENV_PREFIX = "THREADLINE_ENRICH_"
 def enrich_settings_from_environment(environ: dict[str, str] | None = None) -> EnrichSettings:
     """Endpoints from `THREADLINE_ENRICH_<FIELD>` variables (e.g. THREADLINE_ENRICH_X_OEMBED_URL), and the API fetch
     settings with any `THREADLINE_FETCH_<FIELD>` override applied, as for page fetches."""
-    from pipeline.fetch.settings import ENV_PREFIX as FETCH_PREFIX
+    from pipeline.fetch.fetch_settings import ENV_PREFIX as FETCH_PREFIX
 
     environ = dict(os.environ if environ is None else environ)
     endpoints = {f.name: environ[ENV_PREFIX + f.name.upper()] for f in dataclasses.fields(EnrichSettings)

@@ -18,7 +18,7 @@ from pipeline.parse.liveblog import entries_complete, find_live_blog, finish_ent
 from pipeline.parse.liveblog import make_clock
 from pipeline.parse.metadata import PageFacts, read_metadata, read_times
 from pipeline.parse.quotes import find_quotes
-from pipeline.parse.text import is_key_points_heading
+from pipeline.parse.flat_text import is_key_points_heading
 from pipeline.parse.structured import article_item, read_json_ld, read_meta_tags
 
 # Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).

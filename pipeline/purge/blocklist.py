@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline import keys
 from pipeline.model import ParseResult, SocialPost
-from pipeline.sources import Read
+from pipeline.source_reader import Read
 from pipeline.urls import canonical_url
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import day_time, first_attribute, links, name_and_handle
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.html_text import element_text, nodes_text
+from pipeline.parse.element_text import element_text, nodes_text
 from pipeline.platforms import bluesky_post, bluesky_post_url, bluesky_tid_time
 
 

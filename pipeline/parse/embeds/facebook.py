@@ -12,7 +12,7 @@ from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import day_time
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.html_text import element_text
+from pipeline.parse.element_text import element_text
 from pipeline.platforms import facebook_post, facebook_post_url
 
 

@@ -7,7 +7,7 @@ from bs4 import Tag
 from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.html_text import element_text
+from pipeline.parse.element_text import element_text
 from pipeline.platforms import tiktok_id_time, tiktok_post_url, tiktok_video
 
 

@@ -13,8 +13,8 @@ from pipeline.model import Entity, SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.relations import x_nested_quotes
 from pipeline.parse.entities import entities_from_text, unique_entities
-from pipeline.parse.html_text import element_text, nodes_text
-from pipeline.parse.post_text import parse_day, parse_signature, start_of_day, thread_items
+from pipeline.parse.element_text import element_text, nodes_text
+from pipeline.parse.post_signature import parse_day, parse_signature, start_of_day, thread_items
 from pipeline.platforms import X_STATUS_URL, x_post_url, x_snowflake_time, x_status_from_value, x_status_id
 
 _HASHTAG_LINK = re.compile(r"(?:twitter|x)\.com/hashtag/(?P<value>[^?/#&]+)", re.IGNORECASE)

@@ -21,7 +21,7 @@ from pipeline.model import UpdateItem
 from pipeline.parse.chrome import readable_text
 from pipeline.parse.liveblog import jsonld, microdata
 from pipeline.parse.liveblog.completeness import entries_complete
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.sites import ADAPTERS, FALLBACK, MIN_ENTRIES
 from pipeline.parse.liveblog.times import PageClock
 

@@ -23,7 +23,7 @@ import lxml.etree
 import lxml.html
 
 from pipeline.keys import clean_text
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.providers.base import ProviderAnswer, ProviderError
 from pipeline.parse.liveblog.times import PageClock, read_time
 

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import lxml.html
 
 from pipeline.parse.liveblog import jsonld
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.providers.base import ProviderAnswer, ProviderError
 from pipeline.parse.liveblog.times import PageClock
 

@@ -3,7 +3,7 @@ one tag and class, each with an `id` and a time (`<time>`, or an attribute named
 from __future__ import annotations
 
 from pipeline.keys import clean_text
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 NAME = "generic time-stamped blocks"

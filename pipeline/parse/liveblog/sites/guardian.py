@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pipeline.keys import clean_text
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 NAME = "guardian block"
