@@ -14,7 +14,9 @@ import re
 from pipeline.parse.chrome import is_chrome_by_name
 from pipeline.parse.structured import ld_names
 
-_META_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl")
+_META_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl",
+              "dcsext.author")
+_SURNAME_FIRST = re.compile(r"^([^\s,]+(?: [^\s,]+)?), ([^\s,]+(?: [^\s,]+)?)$")
 _PREFIX = re.compile(r"^\s*(?:(?i:by|von|par|por|door|av|af|przez|från|from|text|texte|written by)|di|de)\s*:?\s+")
 _SEPARATORS = re.compile(r"\s*(?:[,;&|/]|\s(?:and|und|et|y|og|e|och|ve|и)\s)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -38,6 +40,10 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
             if value and not value.startswith(("http://", "https://")):
                 raw = [value]
                 break
+    if raw and raw == [meta.get("dc.creator")] or not raw:  # one tag per author, "Surname, Given" (Nature)
+        listed = root.xpath("//meta[@name='citation_author' or @name='dc.creator' or @name='DC.creator']/@content")
+        if listed:
+            raw = [_SURNAME_FIRST.sub(r"\2 \1", " ".join(value.split())) for value in listed]
     if not raw:
         raw = [" ".join(text.split()) for text in root.xpath("//article//*[@rel='author']//text()") if text.strip()]
     if not raw:
@@ -47,7 +53,7 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     people = split_names([value for value in raw if not is_site_name(value, site_names)])
     people = [name for name in people if not is_site_name(name, site_names)]
     if len(people) < len(names):  # the site given as the author: the byline may name a person
-        byline = split_names(byline_names(root, linked_only=True))
+        byline = split_names(byline_names(root, linked_only=True)) or split_names(byline_names(root))
         people = people or [name for name in byline if not is_site_name(name, site_names)]
         return people or names
     if names:  # structured data naming one of the byline's people: the byline's linked names, when they include it
@@ -121,10 +127,29 @@ def byline_names(root, linked_only: bool = False) -> list[str]:
     for container in containers if not linked_only else ():
         if not is_chrome_by_name(container, frozenset(("author", "byline", "authors"))):
             continue
-        for leaf in container.xpath(".//*[not(*)]")[:10]:
+        for leaf in container.xpath("descendant-or-self::*[not(*)]")[:10]:
             text = " ".join((leaf.text_content() or "").split())
             if _looks_like_name(text):
                 return [text]
+    return [] if linked_only else labelled_names(root)
+
+
+# A label before the author's name ("<strong>Autorin/Autor</strong> Roman Goncharenko": Deutsche Welle).
+_AUTHOR_LABEL = re.compile(r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|auteur|autore|forfatter|författare"
+                           r"|written by|text)\s*:?$", re.IGNORECASE)
+
+
+def labelled_names(root) -> list[str]:
+    """The name after an author label in a short label element (`strong`, `b`, `dt`, `th`, `label`)."""
+    for label in root.xpath("//body//*[self::strong or self::b or self::dt or self::th or self::label]"
+                            "[string-length(normalize-space()) < 20]")[:200]:
+        if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
+            continue
+        following = label.getnext()
+        text = " ".join((label.tail or "").split()) or \
+            (" ".join(following.text_content().split()) if following is not None else "")
+        if _looks_like_name(text):
+            return [text]
     return []
 
 
