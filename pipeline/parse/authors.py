@@ -17,7 +17,8 @@ from pipeline.parse.structured import ld_names
 _META_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl",
               "dcsext.author")
 _SURNAME_FIRST = re.compile(r"^([^\s,]+(?: [^\s,]+)?), ([^\s,]+(?: [^\s,]+)?)$")
-_PREFIX = re.compile(r"^\s*(?:(?i:by|von|par|por|door|av|af|przez|från|from|text|texte|written by)|di|de)\s*:?\s+")
+_PREFIX = re.compile(r"^\s*(?:(?i:(?:zeige )?alle beiträge von|(?:view )?all posts by|by|von|par|por|door|av|af|przez|från"
+                     r"|from|text|texte|written by)|di|de)\s*:?\s+")
 _SEPARATORS = re.compile(r"\s*(?:[,;&|/]|\s(?:and|und|et|y|og|e|och|ve|и)\s)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PARENTHESES = re.compile(r"\s*\([^)]{0,40}\)")
