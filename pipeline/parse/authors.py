@@ -54,7 +54,7 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     people = split_names([value for value in raw if not is_site_name(value, site_names)])
     people = [name for name in people if not is_site_name(name, site_names)]
     if len(people) < len(names):  # the site given as the author: the byline may name a person
-        byline = split_names(byline_names(root, linked_only=True)) or split_names(byline_names(root))
+        byline = split_names(byline_names(root))  # its linked names, else a name-like line, else a labelled name
         people = people or [name for name in byline if not is_site_name(name, site_names)]
         return people or names
     if names:  # structured data naming one of the byline's people: the byline's linked names, when they include it

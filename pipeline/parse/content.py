@@ -22,20 +22,24 @@ _PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li".split())
 
 
 # Layers over the page: dialogs, and consent, cookie and privacy banners (OneTrust, Didomi, Sourcepoint, CMPs).
-_LAYERS = ("//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'"
-           " or contains(@id, 'onetrust') or contains(@id, 'didomi') or contains(@id, 'sp_message')]")
-_LAYER_NAME = re.compile(r"consent|cookie|onetrust|didomi|gdpr|privacy|(?<![a-z])cmp(?![a-z])", re.IGNORECASE)
+_LAYER_TAGS = ("div", "section", "aside", "form", "dialog")
+_LAYER_NAME = re.compile(r"consent|cookie|onetrust|didomi|sp_message|gdpr|privacy|(?<![a-z])cmp(?![a-z])", re.IGNORECASE)
 
 
 def drop_layers(root) -> None:
-    """Take dialogs and consent, cookie and privacy layers out of the tree: they are never the article (a consent
-    dialog's legal text outweighed Reuters' article). One that holds an `<article>`, `<main>` or `<h1>` is a page
-    wrapper with an unlucky name, and stays."""
-    layers = root.xpath(_LAYERS)
-    layers += [element for element in root.xpath("//body//*[@class or @id]")
-               if element.tag in ("div", "section", "aside", "form", "dialog")
-               and _LAYER_NAME.search(f"{element.get('class', '')} {element.get('id', '')}")]
-    layers += root.xpath("//body//dialog")
+    """Take dialogs (`<dialog>`, `role=dialog`, `aria-modal=true`) and consent, cookie and privacy layers out of the
+    tree: they are never the article (a consent dialog's legal text outweighed Reuters' article). One that holds an
+    `<article>`, `<main>` or `<h1>` is a page wrapper with an unlucky name, and stays. One pass over the body's boxes."""
+    body = root.find("body")
+    if body is None:
+        return
+    layers = []
+    for element in body.iter(*_LAYER_TAGS):
+        if element.tag == "dialog" or element.get("role") in ("dialog", "alertdialog") \
+                or element.get("aria-modal") == "true":
+            layers.append(element)
+        elif (names := f"{element.get('class') or ''} {element.get('id') or ''}").strip() and _LAYER_NAME.search(names):
+            layers.append(element)
     for element in layers:
         if element.getparent() is not None and not element.xpath(".//article | .//main | .//h1"):
             element.drop_tree()
@@ -65,7 +69,7 @@ def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         parts = [candidate for candidate in chars if candidate.get("class") and candidate.get("class") == best.get("class")
                  and candidate.tag == best.tag]
         if len(parts) > 1 and (whole := common_ancestor(parts)) is not None and whole.tag not in ("body", "html") \
-                and chars[best] < least_chars and not is_chrome_by_name(whole):  # no list of comments
+                and not is_chrome_by_name(whole):  # no list of comments
             best, chars[best] = whole, sum(chars[part] for part in parts)  # one article in sibling containers
         if chars[best] >= least_chars:
             return best

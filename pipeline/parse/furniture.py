@@ -25,6 +25,7 @@ def remove_furniture(content, entries: list = ()) -> None:
         keep.update(element.iterancestors())
     inside_entries = {node for element in entries for node in element.iterdescendants()}
     _rejoin_drop_caps(content)
+    teasers = _teaser_boxes(content)
     total = len(content.text_content())
     group_chars: dict = {}
     chrome = []
@@ -36,7 +37,7 @@ def remove_furniture(content, entries: list = ()) -> None:
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
         if element.tag in CHROME_TAGS or hidden or _is_link_only_paragraph(element) \
                 or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
-                or (element not in keep and _is_teaser_box(element)) or _is_control_label(element):
+                or (element in teasers and element not in keep) or _is_control_label(element):
             chrome.append(element)
             continue
         if element not in keep:
@@ -57,24 +58,31 @@ def remove_furniture(content, entries: list = ()) -> None:
 _TEASER_BOX_CHARS = 300
 
 
-def _is_teaser_box(element) -> bool:
-    """A short box that starts with a lead-in to other stories ("Lesen Sie auch", "Les også"): the lead-in alone, or
-    the box around it and its teasers (the largest one of at most `_TEASER_BOX_CHARS` characters)."""
-    text = element.text_content()
-    if len(text) > _TEASER_BOX_CHARS:
-        return False
-    first = next((node for node in element.iter() if isinstance(node.tag, str) and (node.text or "").strip()), None)
-    if first is None or not RELATED_LEAD.match(first.text) or first.text_content().strip() != first.text.strip():
-        return False
-    parent = element.getparent()  # the largest such box: its parent would be too long, or start otherwise
-    return parent is None or len(parent.text_content()) > _TEASER_BOX_CHARS \
-        or not " ".join(parent.text_content().split()).startswith(" ".join(text.split()))
+def _teaser_boxes(content) -> set:
+    """Short boxes that start with a lead-in to other stories ("Lesen Sie auch", "Les også"): for each element whose
+    own text is such a lead-in, the largest element around it of at most `_TEASER_BOX_CHARS` characters that starts
+    with it (the lead-in alone, or the box of it and its teasers)."""
+    boxes = set()
+    for element in content.iter():
+        if not isinstance(element.tag, str) or not element.text or not RELATED_LEAD.match(element.text) \
+                or element.text_content().strip() != element.text.strip():
+            continue
+        lead = " ".join(element.text.split())
+        box = element
+        for ancestor in element.iterancestors():
+            if ancestor is content:
+                break
+            text = " ".join(ancestor.text_content().split())
+            if len(text) > _TEASER_BOX_CHARS or not text.startswith(lead):
+                break
+            box = ancestor
+        boxes.add(box)
+    return boxes
 
 
 def _is_control_label(element) -> bool:
-    """An element whose whole text is a control's label for screen readers ("Box aufklappen")."""
-    text = element.text_content()
-    return len(text) < 60 and bool(CONTROL_LABEL.match(text))
+    """An element of text alone that is a control's label for screen readers ("Box aufklappen")."""
+    return len(element) == 0 and bool(element.text) and len(element.text) < 60 and bool(CONTROL_LABEL.match(element.text))
 
 
 # A drop cap: the first letter of a paragraph in an element of its own ("initial-letter", "dropcap").
@@ -83,8 +91,9 @@ _DROP_CAP = re.compile(r"initial|drop-?cap|first-?letter", re.IGNORECASE)
 
 def _rejoin_drop_caps(content) -> None:
     """"N a endlich!" -> "Na endlich!": the space after a drop cap's element goes (taz)."""
-    for element in content.xpath(".//*[string-length(normalize-space(.)) = 1][@class]"):
-        if not _DROP_CAP.search(element.get("class")) or not element.text_content().strip().isalpha():
+    for element in content.xpath(".//*[contains(@class, 'nitial') or contains(@class, 'rop') or contains(@class, 'etter')]"):
+        if not _DROP_CAP.search(element.get("class")) or len(element.text_content().strip()) != 1 \
+                or not element.text_content().strip().isalpha():
             continue
         letter = element.text_content().strip()
         while (parent := element.getparent()) is not None and parent.text_content().strip() == letter:

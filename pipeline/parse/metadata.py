@@ -170,12 +170,16 @@ def _title(root, meta, article_ld, site_names: list[str]) -> str | None:
         # the same letters in more words: the heading's parts ran together ("Nationale DemoDer 9. Juli")
         letters = _letters(best)
         return next((candidate for candidate in declared
-                     if _letters(candidate) == letters and len(candidate.split()) > len(best.split())), best)
+                     if _letters(candidate) == letters and _word_count(candidate) > _word_count(best)), best)
     return declared[0] if declared else None
 
 
 def _letters(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
+
+
+def _word_count(text: str) -> int:
+    return sum(1 for word in text.split() if any(c.isalnum() for c in word))
 
 
 def heading_text(element) -> str:
