@@ -141,3 +141,23 @@ def test_one_creator_tag_per_author_in_surname_first_form():
 def test_an_analytics_author_tag_beats_the_links_of_other_stories():
     """The Telegraph names its author only in `dcsext.author`; its `rel=author` links include ten other stories'."""
     assert shared_page("article__fundus__TheTelegraph_2023_08_30.html").authors == ["Madeleine Howell"]
+
+
+def test_soft_hyphens_are_not_part_of_the_text():
+    """Weinkenner hyphenates every long word with soft hyphens ("Mit\\xadtel\\xadal\\xadter"): invisible on the page,
+    they split words in the stored text."""
+    page = shared_page("article__trafilatura__weinkenner.de-st.magdalener.html")
+    assert "\xad" not in page.body_text
+    assert "Schon im Mittelalter war der St. Magdalener" in page.body_text
+
+
+# --- dates -----------------------------------------------------------------------------------------------------
+
+
+def test_htmldate_gives_the_day_when_the_page_states_it_nowhere_we_read():
+    """People's Daily and a Hankook Ilbo page have no structured date and show none where our own rules look:
+    htmldate's day is the last resort (before, both had no published date)."""
+    people = shared_page("article__fundus__People_2024_04_24.html")
+    assert people.published_at is not None and people.published_at.date().isoformat() == "2024-04-24"
+    hankook = shared_page("article__fundus__HankookIlbo_2026_01_29.html")
+    assert hankook.published_at is not None and hankook.published_at.date().isoformat() == "2026-01-29"

@@ -17,6 +17,8 @@ CHROME_WORDS = frozenset(
     " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred loading correction corrections footer player pagination pager shariff notify navnotify notification notifications"
     " button enlarge".split()
 )
+# An invisible hyphenation hint ("Mit\xadtel\xadal\xadter"): not part of the words it splits.
+SOFT_HYPHEN = "\xad"
 _WORD_SEPARATORS = re.compile(r"[\s_-]+")
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header li main nav ol p pre"
@@ -102,7 +104,7 @@ def readable_text(elements, skip=frozenset(), words: frozenset = ENTRY_CHROME_WO
                 parts.append(_SPACE.sub(" ", element.text))
             stack.append((element, True))
             stack.extend((child, False) for child in reversed(element))
-    return clean_text("".join(parts))
+    return clean_text("".join(parts).replace(SOFT_HYPHEN, ""))
 
 
 _TEXT_BLOCK_TAGS = BLOCK_TAGS - {"br"}
@@ -140,4 +142,4 @@ def run_text(nodes) -> str:
                 parts.append(_SPACE.sub(" ", element.text))
             stack.append((element, True))
             stack.extend((child, False) for child in reversed(element))
-    return clean_text("".join(parts))
+    return clean_text("".join(parts).replace(SOFT_HYPHEN, ""))
