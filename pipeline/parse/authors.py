@@ -113,9 +113,13 @@ _AUTHOR_PATH = re.compile(
 def byline_names(root, linked_only: bool = False) -> list[str]:
     """Names from the first byline or author box: links to author pages in an element marked "byline"/"author"
     (or in a short "By …" line), else (unless `linked_only`) the first name-like line of such an element."""
-    containers = root.xpath(
-        "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
-        " | //body//*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]"
+    body = root.find("body")
+    if body is None:
+        return []
+    # relative to the first <body>: `//body//*` over a page of many <body>s (spliced pages) takes quadratic time
+    containers = body.xpath(
+        ".//*[contains(@class, 'byline') or contains(@class, 'author')]"
+        " | .//*[self::p or self::span or self::div][starts-with(normalize-space(text()[1]), 'By ')]"
     )[:40]
     for container in containers:
         names = []
@@ -142,8 +146,9 @@ _AUTHOR_LABEL = re.compile(r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|a
 
 def labelled_names(root) -> list[str]:
     """The name after an author label in a short label element (`strong`, `b`, `dt`, `th`, `label`)."""
-    for label in root.xpath("//body//*[self::strong or self::b or self::dt or self::th or self::label]"
-                            "[string-length(normalize-space()) < 20]")[:200]:
+    body = root.find("body")
+    for label in body.xpath(".//*[self::strong or self::b or self::dt or self::th or self::label]"
+                            "[string-length(normalize-space()) < 20]")[:200] if body is not None else ():
         if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
             continue
         following = label.getnext()
