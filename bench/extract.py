@@ -301,6 +301,8 @@ def main() -> None:
     print(f"{'field':16} {'pages':>5} {'threadline':>11} {'trafilatura':>11}")
     for field, label in FIELDS:
         ours, theirs = totals["threadline"][field], totals["trafilatura"][field]
+        if not ours:
+            continue
         print(f"{label:16} {len(ours):5} {sum(ours) / max(len(ours), 1):11.3f} {sum(theirs) / max(len(theirs), 1):11.3f}")
 
 
