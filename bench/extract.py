@@ -7,15 +7,25 @@ Truth files understood: fundus (`publishing_date`, `authors`, `title`, `body`), 
 `_truth/` keyed by page name (htmldate's and trafilatura's evaluation data: `url`, `title`, `author`, `date`), readability (`expected-metadata.json`, `expected.html`), newspaper3k
 (body text) and NAEB (`title`, `authors`, `date`, `articleBody`). A field a truth leaves empty is not scored.
 
+With `--sets DIR`, every sub-folder of DIR that holds `truth.json` and `pages/` is a set: `truth.json` maps each
+page file in `pages/` to its expected `url`, `title`, `authors` (a list) or `authors_raw` (a byline string, split on
+";", ",", "&", "and" after a "By" prefix), `date`, `body`, and `with` / `without` (phrases the body must or must not
+hold: trafilatura's own evaluation). Scores are printed per set and field, Threadline and trafilatura side by side.
+The sets we measure on are built from public repositories, kept outside the project so that they stay a fair test
+(see bench/README.md for their origin and licence).
+
 Scores: title exact (after squeezing whitespace), authors set F1 (case-folded names), published date within one day,
-body word F1 (bags of case-folded words). Pages where one contender failed count as wrong for it.
-usage: python bench/extract.py [--corpus DIR] [--verbose]
+body word F1 (bags of case-folded words), body phrases (share of `with` phrases present and `without` phrases absent).
+Pages where one contender failed count as wrong for it.
+usage: python bench/extract.py [--corpus DIR | --sets DIR [--only SET] [--limit N]] [--cache FILE]
+       [--verbose [FIELD]] [--scores FILE]
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import pickle
 import re
 import sys
 from collections import Counter
@@ -54,7 +64,8 @@ def _split_names(value) -> list[str]:
         return [squeeze(v) for v in value if squeeze(v)]
     if not value:
         return []
-    return [squeeze(v) for v in re.split(r";|,| and ", value) if squeeze(v)]
+    value = re.sub(r"^\s*(?:by|von|par|por)\s+", "", value, flags=re.IGNORECASE)
+    return [squeeze(v) for v in re.split(r";|,|&| and ", value) if squeeze(v)]
 
 
 def load_truth(folder: Path, page: str, html: str, files: list[str]) -> dict:
@@ -154,17 +165,106 @@ def score(field: str, found: dict, expected) -> float:
     if field == "date":
         day, want = _day(found.get("date")), _day(expected)
         return float(day is not None and want is not None and abs((day - want).days) <= 1)
+    if field == "phrases":  # soft hyphens are invisible: a phrase matches with or without them
+        body = squeeze(found.get("body")).replace("\xad", "")
+        expected = {key: [phrase.replace("\xad", "") for phrase in phrases] for key, phrases in expected.items()}
+        checks = [phrase in body for phrase in expected["with"]]
+        checks += [phrase not in body for phrase in expected["without"]]
+        return sum(checks) / max(len(checks), 1)
     return _word_f1(found.get("body") or "", expected)
 
 
-FIELDS = (("title", "title exact"), ("authors", "authors set F1"), ("date", "date ±1 day"), ("body", "body word F1"))
+FIELDS = (("title", "title exact"), ("authors", "authors set F1"), ("date", "date ±1 day"), ("body", "body word F1"),
+          ("phrases", "body phrases"))
+
+
+def set_truth(entry: dict) -> dict:
+    """A set's expected values for one page, in the fields `score` reads."""
+    truth = {key: entry[key] for key in ("url", "title", "date", "body") if entry.get(key)}
+    authors = entry.get("authors") or _split_names(entry.get("authors_raw"))
+    if authors:
+        truth["authors"] = authors
+    if entry.get("with") or entry.get("without"):
+        truth["phrases"] = {"with": [squeeze(p) for p in entry.get("with") or []],
+                            "without": [squeeze(p) for p in entry.get("without") or []]}
+    return truth
+
+
+def set_pages(folder: Path, limit: int | None):
+    """(page name, html, truth) of one set folder, in name order."""
+    index = json.loads((folder / "truth.json").read_text())
+    for page in sorted(index)[:limit]:
+        path = folder / "pages" / page
+        if path.is_file():
+            yield page, path.read_bytes().decode("utf-8", errors="replace"), set_truth(index[page])
+
+
+def run_sets(options) -> None:
+    """Every set under --sets: per-set, per-field scores of both contenders on the same pages."""
+    import trafilatura
+
+    cache_key = f"trafilatura {trafilatura.__version__}"
+    cache: dict = {}
+    if options.cache and options.cache.is_file():
+        cache = pickle.loads(options.cache.read_bytes()).get(cache_key, {})
+    folders = sorted(p for p in options.sets.iterdir() if (p / "truth.json").is_file())
+    if options.only:
+        folders = [p for p in folders if p.name in options.only]
+    rows, per_page = [], {}
+    for folder in folders:
+        totals = {name: {field: [] for field, _ in FIELDS} for name in ("threadline", "trafilatura")}
+        for page, html, truth in set_pages(folder, options.limit):
+            for contender, extract in (("threadline", threadline), ("trafilatura", trafilatura_extract)):
+                key = f"{folder.name}/{page}"
+                try:
+                    if contender == "trafilatura" and key in cache:
+                        found = cache[key]
+                    else:
+                        found = extract(page, html, truth.get("url"))
+                        if contender == "trafilatura":
+                            cache[key] = found
+                except Exception as exc:  # a contender's failure on one page is a miss, not the end of the bench
+                    print(f"  {contender} failed on {key}: {type(exc).__name__}: {exc}"[:200])
+                    found = {}
+                for field, _ in FIELDS:
+                    if field not in truth:
+                        continue
+                    value = score(field, found, truth[field])
+                    totals[contender][field].append(value)
+                    per_page[f"{contender} {field} {key}"] = value
+                    if (options.verbose and contender == "threadline" and value < 1
+                            and options.verbose in ("all", field)):
+                        shown = found.get(field) if field not in ("body", "phrases") else squeeze(found.get("body"))[:300]
+                        want = truth[field] if field not in ("body",) else squeeze(truth[field])[:300]
+                        print(f"  {field:7} {value:.2f} {key}\n      got {shown!r}\n     want {want!r}")
+        for field, label in FIELDS:
+            ours, theirs = totals["threadline"][field], totals["trafilatura"][field]
+            if ours:
+                rows.append((folder.name, label, len(ours), sum(ours) / len(ours), sum(theirs) / len(theirs)))
+    if options.cache:
+        options.cache.write_bytes(pickle.dumps({cache_key: cache}))
+    if options.scores:
+        options.scores.write_text(json.dumps(per_page, indent=0, sort_keys=True))
+    print(f"{'set':12} {'field':16} {'pages':>5} {'threadline':>11} {'trafilatura':>11}")
+    for set_name, label, pages, ours, theirs in rows:
+        mark = "" if ours >= theirs else "  <"
+        print(f"{set_name:12} {label:16} {pages:5} {ours:11.3f} {theirs:11.3f}{mark}")
 
 
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    arguments.add_argument("--verbose", action="store_true", help="print every page's misses")
+    arguments.add_argument("--sets", type=Path, help="a folder of labelled sets (sub-folders with truth.json)")
+    arguments.add_argument("--only", nargs="*", help="with --sets: only these sets")
+    arguments.add_argument("--limit", type=int, help="with --sets: the first N pages of each set")
+    arguments.add_argument("--cache", type=Path, help="with --sets: keep trafilatura's results in this file")
+    arguments.add_argument("--scores", type=Path, help="with --sets: write every page's scores to this JSON file")
+    arguments.add_argument("--verbose", nargs="?", const="all", default=None,
+                           help="print every page's misses (of one field if named)")
     options = arguments.parse_args()
+    if options.sets:
+        run_sets(options)
+        return
     folder: Path = options.corpus
     index_path = folder / "_truth" / "INDEX.json"
     if not index_path.is_file():
@@ -201,6 +301,8 @@ def main() -> None:
     print(f"{'field':16} {'pages':>5} {'threadline':>11} {'trafilatura':>11}")
     for field, label in FIELDS:
         ours, theirs = totals["threadline"][field], totals["trafilatura"][field]
+        if not ours:
+            continue
         print(f"{label:16} {len(ours):5} {sum(ours) / max(len(ours), 1):11.3f} {sum(theirs) / max(len(theirs), 1):11.3f}")
 
 

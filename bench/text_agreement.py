@@ -19,7 +19,7 @@ import trafilatura  # noqa: E402
 from corpus import corpus_pages  # noqa: E402  (bench/corpus.py)
 from pipeline.model import Document  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
-from pipeline.parse.text import parse_text  # noqa: E402
+from pipeline.parse.flat_text import parse_text  # noqa: E402
 
 
 def squeeze(text: str | None) -> str:

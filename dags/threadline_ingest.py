@@ -118,7 +118,7 @@ def threadline_ingest():
 
     # One writer on a DuckDB file (it admits a single writing process; the store's lock covers other DAGs and the
     # CLI); several on a DuckLake, whose merges into one table take turns on a lock of their own
-    # ($PIPELINE_MAX_LOADERS). It runs when every batch is done and at least one staged, and loads every batch that
+    # ($THREADLINE_MAX_LOADERS). It runs when every batch is done and at least one staged, and loads every batch that
     # was staged: a failed batch does not cost the others their data.
     @task(max_active_tis_per_dag=settings.max_loaders(), trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
     def load(batches: list[list[dict]]) -> dict:

@@ -1,7 +1,7 @@
 """threadline_lake_maintenance: weekly upkeep of the DuckLake warehouse.
 
 Merges small Parquet files (every load adds a few), expires snapshots older than the retention
-($PIPELINE_LAKE_RETENTION_DAYS, default 30: time travel reaches that far back) and deletes the files no remaining
+($THREADLINE_LAKE_RETENTION_DAYS, default 30: time travel reaches that far back) and deletes the files no remaining
 snapshot needs. It holds every table's lock meanwhile, so loads wait for it rather than race it. On a DuckDB-file
 warehouse there is nothing to do and the task says so. The work is `pipeline.store.maintain`.
 """

@@ -8,6 +8,8 @@ import sys
 import traceback
 from datetime import datetime, timezone
 
+from pipeline import settings
+
 DEFAULT_DB = "data/warehouse.duckdb"
 DEFAULT_REPORT_DIR = "data/report"
 DEFAULT_EXPORT_DIR = "data/export"
@@ -28,19 +30,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def db_path(arg: str | None) -> str:
-    """--db, else $PIPELINE_DB, else the default path."""
-    return arg or os.environ.get("PIPELINE_DB") or DEFAULT_DB
+    """--db, else $THREADLINE_DB, else the default path."""
+    return arg or settings.env("THREADLINE_DB") or DEFAULT_DB
 
 
 def lake_data(arg: str | None) -> str | None:
-    """--lake-data, else $PIPELINE_LAKE_DATA: the data folder (or s3:// prefix) of a DuckLake named by --db (needed to
+    """--lake-data, else $THREADLINE_LAKE_DATA: the data folder (or s3:// prefix) of a DuckLake named by --db (needed to
     create one)."""
-    return arg or os.environ.get("PIPELINE_LAKE_DATA") or None
+    return arg or settings.lake_data()
 
 
 DB_HELP = (f"warehouse: a DuckDB file path, or 'ducklake:postgres:<libpq connection string>' for a DuckLake "
-           f"(default: $PIPELINE_DB or {DEFAULT_DB})")
-LAKE_DATA_HELP = "data folder (or s3:// prefix) of a DuckLake named by --db (default: $PIPELINE_LAKE_DATA)"
+           f"(default: $THREADLINE_DB or {DEFAULT_DB})")
+LAKE_DATA_HELP = "data folder (or s3:// prefix) of a DuckLake named by --db (default: $THREADLINE_LAKE_DATA)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--db", help=DB_HELP + "; the archive is archive/ beside it (for a DuckLake: in $THREADLINE_DATA)")
     prune.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
 
+    purge = commands.add_parser(
+        "purge", help="remove a post, an account or a page from every table, the raw archive and the latest export, "
+                      "record the request in purge_requests, and keep it out of later reads")
+    what = purge.add_mutually_exclusive_group(required=True)
+    what.add_argument("--post", type=_target("post"), metavar="PLATFORM:ID", dest="target",
+                      help="a post by platform and native id, e.g. x:1869731234567890123")
+    what.add_argument("--post-url", type=_target("post_url"), metavar="URL", dest="target",
+                      help="a post by its address (an X status URL, or the URL of a post the warehouse holds)")
+    what.add_argument("--account", type=_target("account"), metavar="PLATFORM:HANDLE", dest="target",
+                      help="every post of an account, e.g. x:someone")
+    what.add_argument("--page", type=_target("page"), metavar="URL", dest="target",
+                      help="an article or live blog by its URL or canonical URL")
+    purge.add_argument("--reason", type=_reason, required=True, metavar="TEXT",
+                       help="why (recorded with the request: a legal request, a takedown, a deleted account)")
+    purge.add_argument("--dry-run", action="store_true", help="print what would be removed; change nothing")
+    purge.add_argument("--export", default=DEFAULT_EXPORT_DIR, metavar="DIR",
+                       help=f"the latest export to purge too (default: {DEFAULT_EXPORT_DIR}; only what an export made "
+                            f"is touched)")
+    purge.add_argument("--db", help=DB_HELP + "; the archive is archive/ beside it (for a DuckLake: in $THREADLINE_DATA)")
+    purge.add_argument("--lake-data", metavar="PATH", help=LAKE_DATA_HELP)
+
     dictionary = commands.add_parser("dictionary", help="write the data dictionary from the schema's comments")
     dictionary.add_argument("--db", help="describe this warehouse (default: the schema the project's SQL builds)")
     dictionary.add_argument("--out", default=DEFAULT_DICTIONARY,
@@ -156,6 +179,8 @@ def _command(args) -> int:
         return _enrich(args)
     if args.command == "archive":
         return _prune(args)
+    if args.command == "purge":
+        return _purge(args)
     if args.command in ("report", "export", "dictionary"):
         return _reporting(args)
     return _stats(args)
@@ -181,6 +206,25 @@ def _positive_number(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be a number greater than 0, not {text!r}")
     return value
+
+
+def _target(kind: str):
+    """The argparse type of one purge flag (pipeline/purge/targets.py): a bad value is a usage error."""
+    def parse(text: str):
+        from pipeline.purge import targets
+
+        try:
+            return getattr(targets, kind)(text)
+        except targets.TargetError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    parse.__name__ = kind.replace("_", "-")
+    return parse
+
+
+def _reason(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a reason (it is recorded with the request)")
+    return text.strip()
 
 
 def _day(text: str) -> datetime:
@@ -226,7 +270,6 @@ def _reparse(args) -> int:
 
 def _prune(args) -> int:
     """`archive prune`: limits from the flags, else the environment (pipeline/settings.py)."""
-    from pipeline import settings
     from pipeline.ingest import prune_archive
     from pipeline.store import STORE_ERRORS
 
@@ -240,6 +283,34 @@ def _prune(args) -> int:
         return EXIT_FAILED
     except OSError as exc:  # the archive folder cannot be listed: not a folder, no permission
         print(f"pipeline archive prune: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for line in report.lines():
+        print(line)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _purge(args) -> int:
+    """`purge`: one erasure request (pipeline/purge/run.py)."""
+    import duckdb
+
+    from pipeline.purge.run import purge
+    from pipeline.purge.tables import NothingNamed
+    from pipeline.store import STORE_ERRORS
+    from pipeline.store.backend import backend_for
+
+    db = db_path(args.db)
+    try:
+        _existing(args.db, lake_data(args.lake_data))  # never an empty warehouse made to purge from
+        report = purge(db, args.target, args.reason, dry_run=args.dry_run, export_dir=args.export,
+                       lake_data=lake_data(args.lake_data))
+    except (*STORE_ERRORS, NothingNamed) as exc:
+        print(f"pipeline purge: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # the archive or the export could not be read or written
+        print(f"pipeline purge: {exc.filename or db}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except duckdb.Error as exc:  # the warehouse could not be read or written (a lake's data store out of reach)
+        print(f"pipeline purge: {backend_for(db).describe()}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return EXIT_FAILED
     for line in report.lines():
         print(line)
@@ -309,7 +380,7 @@ def _reporting(args) -> int:
     data = lake_data(getattr(args, "lake_data", None))
     try:
         if args.command == "report":
-            from pipeline.report.html import write_report
+            from pipeline.report.page import write_report
 
             db = _existing(args.db, data)
             print(f"report written to {write_report(db, _output_folder(args.out, 'index.html'), lake_data=data)}")

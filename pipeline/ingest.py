@@ -11,6 +11,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -22,15 +23,16 @@ from pipeline.discover import load_sources, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.retention import PrunePlan, Pruning, plan_prune, remove
-from pipeline.fetch.settings import settings_from_environment
-from pipeline.model import FetchRecord, ParseResult
+from pipeline.fetch.fetch_settings import settings_from_environment
+from pipeline.model import FetchRecord, Outcome, ParseResult
 from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.redact import redact
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
-from pipeline.settings import data_dir, sources_csv
+from pipeline.purge.blocklist import Blocklist, load_blocklist
+from pipeline.settings import data_dir, live_enabled, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
-from pipeline.sources import Read, SourceError, SourceReader, expand, is_url, warc_reads
+from pipeline.source_reader import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
 from pipeline.store import (TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich,
                             pruned_pages)
@@ -115,13 +117,14 @@ def parse_read(read: Read, zone: tzinfo | None = None) -> tuple[ParseResult | No
         cause = str(exc).removeprefix(f"{read.source}: ")
         log.error("%s: parse: %s", one_line(read.source), one_line(cause))
         last = read.records[-1]
-        last.outcome, last.stage, last.cause = "error", "parse", cause
+        last.outcome, last.stage, last.cause = Outcome.ERROR, "parse", cause
         return None, SourceReport(read.source, ok=False, stage="parse", cause=cause)
     for warning in result.warnings:
         log.warning("%s: parse: %s", one_line(read.source), one_line(warning))
     if read.records and result.warnings:
         read.records[-1].parse_notes = "\n".join(result.warnings)
     result.page.source_name = read.source_name
+    result.page.entries_complete = result.page.entries_complete and not read.replay
     return result, SourceReport(read.source, ok=True, title=result.page.title, counts=_part_counts(result),
                                 warnings=list(result.warnings))
 
@@ -140,9 +143,11 @@ def _part_counts(result: ParseResult) -> dict[str, int]:
 
 
 def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE, progress_total: int = 0,
-                  reports: list[SourceReport] | None = None, zones: SiteZones | None = None) -> Iterator[Batch]:
+                  reports: list[SourceReport] | None = None, zones: SiteZones | None = None,
+                  blocklist: Blocklist | None = None) -> Iterator[Batch]:
     """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report. `zones`
-    gives the zone each page's times that state none are read in (pipeline/site_zones.py).
+    gives the zone each page's times that state none are read in (pipeline/site_zones.py); what `blocklist` names
+    (purged posts, accounts and pages: pipeline/purge/) is taken out of each parse result before the batch is built.
 
     With `progress_total` (the number of reads expected) a progress bar shows on stderr when it is a terminal.
     """
@@ -153,6 +158,8 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
     failed = 0
     for read in reads:
         result, report = parse_read(read, zones.for_read(read) if zones and read.document else None)
+        if blocklist and result is not None and (result := blocklist.screen(result, read)) is None:
+            report.note = "purged (pipeline purge): not loaded"  # the page itself, found by its canonical URL or id
         reports.append(report)
         records += read.records
         if result is not None:
@@ -176,7 +183,7 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
 
     Each batch commits on its own: a batch that fails to load is rolled back alone, the run is marked failed, and
     the batches loaded before it stay loaded and published. `db` is a DuckDB file or a DuckLake
-    (`ducklake:postgres:…`, data folder `lake_data` or $PIPELINE_LAKE_DATA); on a lake other loaders may run at once.
+    (`ducklake:postgres:…`, data folder `lake_data` or $THREADLINE_LAKE_DATA); on a lake other loaders may run at once.
     """
     totals: dict[str, TableCounts] = {}
     with Writer(db, lake_data=lake_data) as writer:
@@ -207,16 +214,23 @@ def archive_dir(db: str) -> Path:
     return data_dir() / "archive" if is_lake(db) else Path(db).parent / "archive"
 
 
+def enrichment_cache(db: str) -> Path:
+    """What `enrich` keeps of the platforms' answers (by `platform:native_id`): beside the archive folder."""
+    return archive_dir(db).parent / "enrichment-cache.json"
+
+
 def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
            settings: FetchSettings | None = None, lake_data: str | None = None) -> RunReport:
     """`pipeline ingest`: every source read (fetched), parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
+    blocklist = load_blocklist(db, lake_data=lake_data)
     with open_reader_for(db, expanded, settings, lake_data=lake_data) as reader:
-        reads = (read for source in expanded for read in reader.read(source))
+        reads = (read for source in expanded
+                 for read in blocklist.guard(source, lambda source=source: reader.read(source)))
         batches = parse_batches(reads, batch_size=batch_size, reports=reports,
                                 progress_total=len(expanded) if progress else 0,
-                                zones=site_zones(db, lake_data=lake_data))
+                                zones=site_zones(db, lake_data=lake_data), blocklist=blocklist)
         run_id, status, counts = load_batches(db, batches, command="ingest", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
@@ -229,12 +243,21 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
     the others are parsed; records past `archive_max_bytes()` are not read."""
     reports: list[SourceReport] = []
     unreadable = pruned_pages(db, since=since, until=until, lake_data=lake_data)
-    reads = warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
-                       max_bytes=archive_max_bytes())
+    reads = replays(warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
+                               max_bytes=archive_max_bytes()))
     zones = site_zones(db, listed_zones(sources_csv()), lake_data=lake_data)
-    batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones)
+    batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones,
+                            blocklist=load_blocklist(db, lake_data=lake_data))
     run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts, unreadable)
+
+
+def replays(reads: Iterable[Read]) -> Iterator[Read]:
+    """Reads of the raw archive marked as a reparse: their live blogs never count as complete reads, so a reparse
+    removes no entry (sql/load/08_item_events.sql)."""
+    for read in reads:
+        read.replay = True
+        yield read
 
 
 def _day(moment: datetime | None) -> str:
@@ -340,7 +363,7 @@ def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettin
     settings = settings or enrich_settings_from_environment()
     enriched, records, reports = [], [], []
     with Fetcher(settings.fetch, archive=WarcArchive(archive_dir(db))) as fetcher, \
-            Enricher(fetcher, settings, cache_path=archive_dir(db).parent / "enrichment-cache.json") as enricher:
+            Enricher(fetcher, settings, cache_path=enrichment_cache(db)) as enricher:
         for result in enricher.enrich_many(posts, now=now):
             post = result.post
             records += result.records
@@ -409,7 +432,19 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                                                "timezone": source.timezone,
                                                "origin": entry.origin, "root": entry.root})
     _write_whole(build_batch([], records), folder)
-    return {"batches": group_into_batches(list(entries.values())), "staged": str(folder), "problems": notes}
+    listed, left = leave_to_live_mode(list(entries.values()), csv_path, db, now=now, lake_data=lake_data)
+    return {"batches": group_into_batches(listed), "staged": str(folder), "problems": notes + left}
+
+
+def leave_to_live_mode(entries: list[dict], csv_path: Path, db: str, *, now: datetime,
+                       lake_data: str | None = None) -> tuple[list[dict], list[str]]:
+    """When the live mode is on ($THREADLINE_LIVE), the nightly run's entries less the live blogs it polls (with a
+    note each); else the entries as they are."""
+    if not live_enabled():
+        return entries, []
+    from pipeline.live import plan_poll, without_polled
+
+    return without_polled(entries, plan_poll(csv_path, db, now=now, lake_data=lake_data))
 
 
 def _quiet(source) -> dict:
@@ -434,14 +469,28 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
     entry is read as a local file only when its origin allows it (`operator`, or `local` and still inside its `root`);
     any other entry must be an http(s) URL, else it fails as `refused` without being opened."""
     reports: list[SourceReport] = []
+    blocklist = load_blocklist(db, lake_data=lake_data)
     with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
                          lake_data=lake_data) as reader:
-        reads = (read for entry in entries for read in _entry_reads(entry, reader))
+        reads = (read for entry in entries
+                 for read in blocklist.guard(entry.get("location", ""), lambda entry=entry: _entry_reads(entry, reader)))
         batches = list(parse_batches(reads, batch_size=10**9, reports=reports,
-                                     zones=site_zones(db, _entry_zones(entries), lake_data=lake_data)))
+                                     zones=site_zones(db, _entry_zones(entries), lake_data=lake_data),
+                                     blocklist=blocklist))
     _write_whole(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}
+
+
+@contextmanager
+def read_entries(entries: list[dict], db: str, *, lake_data: str | None = None
+                 ) -> Iterator[tuple[Iterator[Read], SiteZones]]:
+    """The reads of discovered entries (each fetched with its source's settings and named after it, as
+    `stage_sources` reads them), and the zones their pages' zone-less times are read in."""
+    with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
+                         lake_data=lake_data) as reader:
+        yield ((read for entry in entries for read in _entry_reads(entry, reader)),
+               site_zones(db, _entry_zones(entries), lake_data=lake_data))
 
 
 def _entry_zones(entries: list[dict]) -> dict[str, str]:
@@ -471,14 +520,15 @@ def _named(records: list[FetchRecord], name: str | None) -> list[FetchRecord]:
 
 def _unnamed_entry_reads(entry: dict, reader: SourceReader) -> Iterator[Read]:
     if "archive" in entry:
-        return warc_reads(entry["archive"], since=_moment(entry.get("since")), until=_moment(entry.get("until")),
-                          source_names=entry.get("sources") or None, max_bytes=archive_max_bytes())
+        return replays(warc_reads(entry["archive"], since=_moment(entry.get("since")),
+                                  until=_moment(entry.get("until")), source_names=entry.get("sources") or None,
+                                  max_bytes=archive_max_bytes()))
     location = entry["location"]
     refusal = read_refusal(location, entry.get("origin"), entry.get("root"))
     if refusal:
-        error = SourceError(location, "fetch", refusal, outcome="refused")
+        error = SourceError(location, "fetch", refusal, outcome=Outcome.REFUSED)
         return iter([Read(location, error=error, records=[FetchRecord(
-            url=one_line(location), outcome="refused", fetched_at=datetime.now(timezone.utc), stage="fetch",
+            url=one_line(location), outcome=Outcome.REFUSED, fetched_at=datetime.now(timezone.utc), stage="fetch",
             cause=refusal)])])
     return reader.read(location, source_name=entry.get("source"), overrides=entry.get("settings"))
 

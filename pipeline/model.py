@@ -7,14 +7,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
-# Values the contract allows (docs/contract.md).
-PLATFORMS = ("x", "bluesky", "mastodon", "instagram", "threads", "telegram", "tiktok", "youtube", "facebook")
+# Values the contract allows (docs/contract.md); the platforms are the keys of `pipeline.platforms.PLATFORMS`.
 ITEM_KINDS = ("key_point", "liveblog_entry", "thread_item")
 ENTITY_KINDS = ("hashtag", "mention", "url", "media", "cashtag")
 POST_STATUSES = ("ok", "unavailable", "unchecked")
 # How precise `SocialPost.posted_at` is: a text signature gives a day, an X status id the millisecond.
 TIME_PRECISIONS = ("day", "minute", "second", "millisecond")
+# How a post refers to another post (`post_relations.kind`): it quotes it, answers it, or shares it as it is.
+RELATION_KINDS = ("quote", "reply", "repost")
+
+
+class Outcome(StrEnum):
+    """What one attempt to read a source came to: `fetch_log.outcome`. The values are the contract's strings (a member
+    is a `str` and equals its value), so rows, Parquet and SQL see plain text."""
+
+    OK = "ok"  # new content to parse
+    NOT_MODIFIED = "not_modified"  # HTTP 304 to our conditional request
+    UNCHANGED = "unchanged"  # a 2xx body whose hash equals the one the warehouse gave
+    RETRY_EXHAUSTED = "retry_exhausted"  # the last attempt of a retried failure, or a Retry-After longer than we wait
+    TOO_LARGE = "too_large"  # past max_bytes (announced or decoded), a local file or an archived payload too
+    BLOCKED_BY_ROBOTS = "blocked_by_robots"
+    REFUSED = "refused"  # the address guard, or a link its list may not give (provenance)
+    # Not the content type the fetch expects: HTML for pages, a feed for feeds, a sitemap for sitemaps, JSON for
+    # APIs (the name is the one the contract has always had; `content_type` and the URL tell which fetch it was).
+    NOT_HTML = "not_html"
+    ERROR = "error"  # failed: retried (an attempt before the last) or not worth retrying
+
+
+# Outcomes after which the source's current content is known (nothing went wrong).
+CURRENT = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.UNCHANGED})
 
 
 @dataclass(slots=True)
@@ -71,6 +94,17 @@ class SocialPost:
     entities: list[Entity] = field(default_factory=list)
     thread: list[UpdateItem] = field(default_factory=list)
     checked_at: datetime | None = None  # when enrichment last asked the platform (set with status ok/unavailable)
+    # Posts this one quotes, replies to or reposts, as much of each as the form showed
+    # (pipeline/parse/embeds/relations.py, pipeline/enrich/relations.py); each is a post of its own in the warehouse.
+    relations: list["PostRelation"] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PostRelation:
+    """This post `kind`s (quote, reply, repost) `post`."""
+
+    kind: str
+    post: SocialPost
 
 
 @dataclass(slots=True)
@@ -108,6 +142,9 @@ class Page:
     language: str | None = None
     is_liveblog: bool = False
     coverage_end_at: datetime | None = None  # a live blog's announced end of coverage (JSON-LD coverageEndTime)
+    # The page showed its whole list of live-blog entries (pipeline/parse/liveblog: no pagination, no entries listed
+    # only in JSON-LD): an entry with an id of its own that is missing from it was removed. False for any doubt.
+    entries_complete: bool = False
     headings: list[str] = field(default_factory=list)
     body_text: str = ""
     key_points: list[UpdateItem] = field(default_factory=list)
@@ -132,7 +169,7 @@ class FetchRecord:
     """One attempt to read a source (HTTP request or local read), as `fetch_log` keeps it."""
 
     url: str
-    outcome: str  # ok, not_modified, unchanged, retry_exhausted, too_large, blocked_by_robots, refused, not_html, error
+    outcome: Outcome  # a plain string of the same value is taken and made an Outcome; anything else is an error
     fetched_at: datetime
     attempt: int = 1
     http_status: int | None = None
@@ -152,3 +189,6 @@ class FetchRecord:
     parse_notes: str | None = None
     # Added by the run for a read of the source list: the source's name (report_source_health groups by it).
     source_name: str | None = None
+
+    def __post_init__(self) -> None:
+        self.outcome = Outcome(self.outcome)

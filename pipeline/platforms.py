@@ -1,11 +1,19 @@
 """What we know about each social platform: how its post URLs look, and what its ids encode.
 
-Used by the parsers (to recognise posts), by enrichment (to call endpoints) and by the store's keys.
+`PLATFORMS`, at the end, is the platform table: one row per platform (its URL shapes, the post a URL names with
+its canonical URL, what its ids encode, the hints that find its posts in publishers' placeholders, the enrichment
+endpoint that completes its posts). The embed registry (`pipeline/parse/embeds/`), the placeholder reader, the
+enricher's endpoint registry and the label checks iterate over it; adding a platform is a row here and a reader
+module (docs/adding-a-platform.md).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Callable
+
+from pipeline.model import SocialPost
 
 # X/Twitter status URLs with any user name (or i/, i/web/), legacy /statuses/, any host alias.
 # Twitter user names are 1-15 of [A-Za-z0-9_]; `i` and `i/web` stand for "unknown user".
@@ -240,3 +248,146 @@ def instagram_shortcode_time(shortcode: str) -> datetime | None:
         return _plausible(datetime.fromtimestamp(((value >> 23) + _INSTAGRAM_EPOCH_MS) / 1000, tz=timezone.utc))
     except (OverflowError, OSError, ValueError):
         return None
+
+
+# --- the platform table ---------------------------------------------------------------------------------------
+
+PostRef = tuple[str, str, "str | None"]  # (native id, canonical post URL, author handle or None)
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """One platform: everything the pipeline knows about it outside its embed reader."""
+
+    name: str  # `SocialPost.platform`, the first part of every `post_id`, the name of its reader module
+    url_shapes: tuple[re.Pattern[str], ...]  # the post URLs it recognises
+    read_url: Callable[[str], PostRef | None]  # a post URL → native id, canonical post URL, handle
+    example: str  # a real post URL (from a page in tests/fixtures/), read by the table's test
+    id_time: Callable[[str], datetime | None] | None = None  # the creation time a native id encodes
+    id_time_precision: str | None = None  # how precise that time is
+    # Substrings of a `data-*` attribute's value that may name a post in a publisher's own placeholder; a tuple in
+    # the tuple: all of them. Empty: placeholders are not searched for this platform's posts.
+    placeholder_hints: tuple[str | tuple[str, ...], ...] = ()
+    # The name of the endpoint that completes its posts in `pipeline.enrich.endpoints.ENDPOINTS`; None: none usable
+    # without an app token.
+    enrichment: str | None = None
+
+    def post_from_url(self, url: str) -> SocialPost | None:
+        """The post a URL names, with no more than the URL tells (id, canonical URL, handle, the id's time)."""
+        found = self.read_url(url)
+        if found is None:
+            return None
+        native_id, post_url, handle = found
+        post = SocialPost(self.name, native_id, post_url, author_handle=handle)
+        moment = self.id_time(native_id) if self.id_time else None
+        if moment is not None:
+            post.posted_at, post.posted_at_precision = moment, self.id_time_precision
+        return post
+
+
+def _x_url(url: str) -> PostRef | None:
+    found = x_status_id(url)
+    return (found[0], x_post_url(found[0]), found[1]) if found else None
+
+
+def _bluesky_url(url: str) -> PostRef | None:
+    found = bluesky_post(url)
+    return (f"{found[0]}/{found[1]}", bluesky_post_url(*found), None) if found else None
+
+
+def _mastodon_url(url: str) -> PostRef | None:
+    found = mastodon_status(url)
+    if not found:
+        return None
+    host, user, status_id = found
+    return f"{host}/{status_id}", mastodon_status_url(host, user, status_id), f"{user}@{host}"
+
+
+def _instagram_url(url: str) -> PostRef | None:
+    code = instagram_shortcode(url)
+    return (code, instagram_post_url(code), None) if code else None
+
+
+def _threads_url(url: str) -> PostRef | None:
+    found = threads_post(url)
+    return (found[1], threads_post_url(*found), found[0]) if found else None
+
+
+def _telegram_url(url: str) -> PostRef | None:
+    found = telegram_post(url)
+    return (f"{found[0]}/{found[1]}", telegram_post_url(*found), found[0]) if found else None
+
+
+def _tiktok_url(url: str) -> PostRef | None:
+    found = tiktok_video(url)
+    return (found[1], tiktok_post_url(*found), found[0]) if found else None
+
+
+def _youtube_url(url: str) -> PostRef | None:
+    # A URL, not a bare id: `youtube_video_id` also takes the 11 characters of an id alone.
+    video_id = youtube_video_id(url) if ("youtube" in url or "youtu.be" in url) else None
+    return (video_id, youtube_post_url(video_id), None) if video_id else None
+
+
+def _facebook_url(url: str) -> PostRef | None:
+    found = facebook_post(url)
+    return (found[1], facebook_post_url(*found), found[0]) if found else None
+
+
+def _last_part(decode: Callable[[str], datetime | None]) -> Callable[[str], datetime | None]:
+    """`decode` applied to the part of a `<scope>/<id>` native id after its last slash."""
+    return lambda native_id: decode(native_id.rpartition("/")[2])
+
+
+PLATFORMS: dict[str, Platform] = {platform.name: platform for platform in (
+    Platform(
+        "x", (X_STATUS_URL,), _x_url,
+        example="https://twitter.com/SomeOne/status/1581661660728950784",
+        id_time=x_snowflake_time, id_time_precision="millisecond",
+        placeholder_hints=("/status/",), enrichment="x_oembed",
+    ),
+    Platform(
+        "bluesky", (BLUESKY_POST_URL, BLUESKY_AT_URI), _bluesky_url,
+        example="https://bsky.app/profile/did:plc:gie4wy6vo4ixac455zwxapw6/post/3lkmippmnak2b",
+        id_time=_last_part(bluesky_tid_time), id_time_precision="millisecond",
+        placeholder_hints=("bsky.app/profile/",), enrichment="bluesky_appview",
+    ),
+    Platform(
+        "mastodon", (MASTODON_STATUS_URL,), _mastodon_url,
+        example="https://hachyderm.io/@Martindotnet/109683757201594015/embed",
+        id_time=_last_part(mastodon_id_time), id_time_precision="millisecond",
+        enrichment="mastodon_api",
+    ),
+    Platform(
+        "instagram", (INSTAGRAM_POST_URL,), _instagram_url,
+        example="https://www.instagram.com/p/C5wSgl9swC9/?utm_source=ig_embed",
+        id_time=instagram_shortcode_time, id_time_precision="millisecond",
+        placeholder_hints=("instagram.com/p/", "instagram.com/reel/"),
+    ),
+    Platform(
+        "threads", (THREADS_POST_URL,), _threads_url,
+        example="https://www.threads.net/@culturecrave/post/C3Z6gi_rJ4S",
+        id_time=instagram_shortcode_time, id_time_precision="millisecond",  # Threads shares Instagram's media ids
+        placeholder_hints=("threads.net/@", "threads.com/@"),
+    ),
+    Platform(
+        "telegram", (TELEGRAM_POST,), _telegram_url,
+        example="https://t.me/what_anton_reads/4?embed=1",
+    ),
+    Platform(
+        "tiktok", (TIKTOK_VIDEO_URL,), _tiktok_url,
+        example="https://www.tiktok.com/@formip/video/7295627671319383328",
+        id_time=tiktok_id_time, id_time_precision="second",
+        placeholder_hints=("tiktok.com/@",), enrichment="tiktok_oembed",
+    ),
+    Platform(
+        "youtube", (YOUTUBE_VIDEO_URL,), _youtube_url,
+        example="https://www.youtube.com/watch?v=Q0CbN8sfihY&t=4",
+        placeholder_hints=("youtube.com/watch", "youtu.be/", "youtube.com/embed/"), enrichment="youtube_oembed",
+    ),
+    Platform(
+        "facebook", (FACEBOOK_POST_URL,), _facebook_url,
+        example="https://www.facebook.com/WPDeveloperNet/posts/964388203581391",
+        placeholder_hints=(("facebook.com/", "/posts/"), ("facebook.com/", "/videos/")),
+    ),
+)}

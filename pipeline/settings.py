@@ -1,9 +1,47 @@
-"""Where things live, from the environment with defaults inside the project folder."""
+"""Where things live, from the environment with defaults inside the project folder.
+
+Every environment variable of Threadline is named `THREADLINE_*`. The warehouse's used to be `PIPELINE_*` (`RENAMED`):
+an old name still works, with a warning, until an issue removes it; when both names are set the new one wins, with a
+warning. `env(name)` is the one place that reads them.
+"""
 from __future__ import annotations
 
 import csv
+import logging
 import os
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# Settings renamed to the THREADLINE_ prefix: new name → the old name that still works (with a warning).
+RENAMED = {
+    "THREADLINE_DB": "PIPELINE_DB",
+    "THREADLINE_LAKE_DATA": "PIPELINE_LAKE_DATA",
+    "THREADLINE_MAX_LOADERS": "PIPELINE_MAX_LOADERS",
+    "THREADLINE_LAKE_RETENTION_DAYS": "PIPELINE_LAKE_RETENTION_DAYS",
+    "THREADLINE_LAKE_COMMIT_ATTEMPTS": "PIPELINE_LAKE_COMMIT_ATTEMPTS",
+}
+_warned: set[str] = set()  # old names already warned about in this process
+
+
+def env(name: str) -> str | None:
+    """The environment's value of the setting `name` (a THREADLINE_* name); None when unset or empty.
+
+    Its old PIPELINE_* name (`RENAMED`) is read when the new one is unset, and ignored when both are set; either way
+    once per process a one-line warning names the variables (never their values: a warehouse address may hold a
+    password)."""
+    value = os.environ.get(name) or None
+    old = RENAMED.get(name)
+    old_value = (os.environ.get(old) or None) if old else None
+    if old is None or old_value is None:
+        return value
+    if old not in _warned:
+        _warned.add(old)
+        if value is None:
+            log.warning("%s is an old name: rename it %s (the old name still works for now)", old, name)
+        else:
+            log.warning("both %s and %s are set: %s is used; unset %s", name, old, name, old)
+    return value if value is not None else old_value
 
 # The project folder: where seeds/ and data/ sit in a clone (and in the Docker image).
 HOME = Path(os.environ.get("THREADLINE_HOME", Path(__file__).resolve().parents[1]))
@@ -15,8 +53,8 @@ def data_dir() -> Path:
 
 
 def warehouse_path() -> str:
-    """The published warehouse for scheduled runs: $PIPELINE_DB, else data/warehouse.duckdb in the data folder."""
-    return os.environ.get("PIPELINE_DB") or str(data_dir() / "warehouse.duckdb")
+    """The published warehouse for scheduled runs: $THREADLINE_DB, else data/warehouse.duckdb in the data folder."""
+    return env("THREADLINE_DB") or str(data_dir() / "warehouse.duckdb")
 
 
 def sources_csv() -> Path:
@@ -36,21 +74,27 @@ def source_names(csv_path: Path | None = None) -> list[str]:
 
 
 def lake_data() -> str | None:
-    """The data folder of a DuckLake warehouse ($PIPELINE_LAKE_DATA); only read when PIPELINE_DB names a lake."""
-    return os.environ.get("PIPELINE_LAKE_DATA") or None
+    """The data folder of a DuckLake warehouse ($THREADLINE_LAKE_DATA); only read when THREADLINE_DB names a lake."""
+    return env("THREADLINE_LAKE_DATA")
 
 
 def max_loaders() -> int:
-    """Load tasks that may run at once: $PIPELINE_MAX_LOADERS, else 1 for a DuckDB file (one writer; more would only
+    """Load tasks that may run at once: $THREADLINE_MAX_LOADERS, else 1 for a DuckDB file (one writer; more would only
     wait for its lock) and 4 for a DuckLake (many writers; merges into one table still take turns)."""
-    if os.environ.get("PIPELINE_MAX_LOADERS"):
-        return max(1, int(os.environ["PIPELINE_MAX_LOADERS"]))
+    value = env("THREADLINE_MAX_LOADERS")
+    if value:
+        return max(1, int(value))
     return 4 if warehouse_path().startswith("ducklake:") else 1
 
 
 def lake_retention_days() -> float:
-    """How long a DuckLake keeps old snapshots (time travel reaches that far): $PIPELINE_LAKE_RETENTION_DAYS, else 30."""
-    return float(os.environ.get("PIPELINE_LAKE_RETENTION_DAYS", 30))
+    """How long a DuckLake keeps old snapshots (time travel reaches that far): $THREADLINE_LAKE_RETENTION_DAYS, else 30."""
+    return float(env("THREADLINE_LAKE_RETENTION_DAYS") or 30)
+
+
+def lake_commit_attempts(default: int) -> int:
+    """How often a lake commit that conflicts is tried: $THREADLINE_LAKE_COMMIT_ATTEMPTS, else `default`."""
+    return int(env("THREADLINE_LAKE_COMMIT_ATTEMPTS") or default)
 
 
 class SettingError(ValueError):
@@ -98,4 +142,34 @@ def silent_after_runs() -> int:
         raise SettingError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}") from None
     if value < 1:
         raise SettingError(f"THREADLINE_SILENT_AFTER_RUNS must be a whole number of at least 1, got {text!r}")
+    return value
+
+
+# How often the live mode (threadline_live) re-reads the live blogs still live, unless the environment says otherwise.
+DEFAULT_LIVE_EVERY_MINUTES = 10
+
+
+def live_enabled() -> bool:
+    """Whether the live mode runs: $THREADLINE_LIVE (`1`, `true`, `yes`, `on`; default off). When it does,
+    threadline_live polls every live blog still live and the nightly run leaves those to it."""
+    text = os.environ.get("THREADLINE_LIVE", "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise SettingError(f"THREADLINE_LIVE must be on or off (1/0, true/false, yes/no), got {text!r}")
+
+
+def live_every_minutes() -> int:
+    """Minutes between two polls of the live mode: $THREADLINE_LIVE_EVERY_MINUTES (1 to 60), else 10."""
+    text = os.environ.get("THREADLINE_LIVE_EVERY_MINUTES", "").strip()
+    if not text:
+        return DEFAULT_LIVE_EVERY_MINUTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 60:
+        raise SettingError(f"THREADLINE_LIVE_EVERY_MINUTES must be a whole number of minutes from 1 to 60, "
+                           f"got {text!r}")
     return value

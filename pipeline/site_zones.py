@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pipeline.discover import load_sources
-from pipeline.sources import Read, is_url
+from pipeline.source_reader import Read, is_url
 from pipeline.store import site_offsets
 
 

@@ -26,6 +26,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("headings", pa.list_(pa.string())),
         ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
         ("charset_guessed", pa.string()), ("source_name", pa.string()), ("published_offset_minutes", pa.int32()),
+        ("entries_complete", pa.bool_()),  # the read showed the whole entry list: sql/load/08_item_events.sql
     ]),
     "social_posts": pa.schema([
         ("post_id", pa.string()), ("platform", pa.string()), ("native_id", pa.string()),
@@ -45,6 +46,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "post_entities": pa.schema([
         ("post_id", pa.string()), ("kind", pa.string()), ("value", pa.string()), ("seen_at", _TS),
+    ]),
+    "post_relations": pa.schema([
+        ("post_id", pa.string()), ("related_post_id", pa.string()), ("kind", pa.string()), ("seen_at", _TS),
     ]),
     "quotes": pa.schema([
         ("quote_id", pa.string()), ("article_id", pa.string()), ("speaker", pa.string()), ("text", pa.string()),
@@ -128,7 +132,7 @@ def _add_page(rows: _Columns, page: Page) -> None:
              headings=list(page.headings), body_text=page.body_text,
              content_hash=keys.content_hash(page.title, page.body_text), source=page.source, seen_at=seen_at,
              charset_guessed=page.charset_guessed, source_name=page.source_name,
-             published_offset_minutes=page.published_offset_minutes)
+             published_offset_minutes=page.published_offset_minutes, entries_complete=page.entries_complete)
     for item in page.key_points:
         _add_item(rows, item, article_id=article, post_id=None, seen_at=seen_at)
     entry_ids = {
@@ -174,6 +178,11 @@ def _add_post(rows: _Columns, post: SocialPost, seen_at) -> str:
         rows.add("post_entities", post_id=post_key, kind=entity.kind, value=entity.value, seen_at=seen_at)
     for item in post.thread:
         _add_item(rows, item, article_id=None, post_id=post_key, seen_at=seen_at)
+    for relation in post.relations if post.native_id else ():  # a post keyed by its text may move (02_post_matches)
+        related_key = _add_post(rows, relation.post, seen_at) if relation.post.native_id else post_key
+        if related_key != post_key:
+            rows.add("post_relations", post_id=post_key, related_post_id=related_key, kind=relation.kind,
+                     seen_at=seen_at)
     return post_key
 
 
@@ -188,6 +197,8 @@ def write_batch(batch: Batch, folder: Path) -> Path:
 
 def read_batch(folder: Path) -> Batch:
     """Read a batch written by `write_batch`."""
-    tables = {name: pq.read_table(folder / f"{name}.parquet", schema=schema) for name, schema in SCHEMAS.items()}
+    # A batch staged before a table existed has no file for it: that table's rows are none.
+    tables = {name: pq.read_table(folder / f"{name}.parquet", schema=schema) if (folder / f"{name}.parquet").exists()
+              else schema.empty_table() for name, schema in SCHEMAS.items()}
     meta = pq.read_schema(folder / "articles.parquet").metadata or {}
     return Batch(tables, sources_ok=int(meta.get(b"sources_ok", 0)), sources_failed=int(meta.get(b"sources_failed", 0)))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 from tests.airflow_harness import airflow_env, migrate
 from tests.fetch_support import TestServer
 from tests.hostile_support import SECRET, page

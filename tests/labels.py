@@ -24,6 +24,19 @@ LABELS_DIR = FIXTURES / "labels"
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SNIFF_BYTES = 4096
 
+# How the labelled set writes a post id of each platform of `pipeline.platforms.PLATFORMS` (fixtures/labels/README.md, Conventions).
+POST_ID = {
+    "x": re.compile(r"^x:[0-9]{1,20}$"),
+    "bluesky": re.compile(r"^bluesky:did:(?:plc:[a-z2-7]{24}|web:[a-z0-9.-]+)/[a-z2-7]{13}$"),
+    "mastodon": re.compile(r"^mastodon:(?:[a-z0-9-]+\.)+[a-z]{2,}/[0-9]+$"),
+    "instagram": re.compile(r"^instagram:[A-Za-z0-9_-]{6,}$"),
+    "threads": re.compile(r"^threads:[A-Za-z0-9_-]{6,}$"),
+    "telegram": re.compile(r"^telegram:[A-Za-z][A-Za-z0-9_]{2,}/[0-9]+$"),
+    "tiktok": re.compile(r"^tiktok:[0-9]{8,25}$"),
+    "youtube": re.compile(r"^youtube:[A-Za-z0-9_-]{11}$"),
+    "facebook": re.compile(r"^facebook:(?:[0-9]+|pfbid[A-Za-z0-9]+)$"),
+}
+
 
 def load_labels() -> list[dict]:
     """Every label, sorted by file name; ``label["path"]`` is the absolute path of its page, ``label["id"]`` the label's name."""

@@ -2,7 +2,7 @@
 
 Four loaders overlap on purpose: every outlet page embeds the same posts, and every loader re-reads the same live
 blog whose entries are edited between versions (each loader reads the versions in time order, as a worker
-re-reading an archive would). The warehouse comes from $PIPELINE_DB / $PIPELINE_LAKE_DATA.
+re-reading an archive would). The warehouse comes from $THREADLINE_DB / $THREADLINE_LAKE_DATA.
 
 Test switches (environment): LOADER_GO=<file> writes <file>.ready-N once its batches are built, then waits for that
 file before loading (so loaders start together);
@@ -99,7 +99,7 @@ def main() -> None:
         go = Path(os.environ["LOADER_GO"])
         go.with_name(f"{go.name}.ready-{loader}").touch()
         _wait_for(go)
-    run_id, status, _ = load_batches(os.environ["PIPELINE_DB"], work, command=f"loader-{loader}")
+    run_id, status, _ = load_batches(os.environ["THREADLINE_DB"], work, command=f"loader-{loader}")
     print(run_id, status, flush=True)
 
 

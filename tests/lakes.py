@@ -41,7 +41,7 @@ class Lake:
     catalog: str  # the catalog's libpq string
 
     def env(self) -> dict[str, str]:
-        return {"PIPELINE_DB": self.db, "PIPELINE_LAKE_DATA": str(self.data)}
+        return {"THREADLINE_DB": self.db, "THREADLINE_LAKE_DATA": str(self.data)}
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.ingest import ingest, load_batches
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, SocialPost, UpdateItem
 from pipeline.parse import parse
-from pipeline.sources import read_local
+from pipeline.source_reader import read_local
 from pipeline.stage import build_batch
 from pipeline.store import Writer
 

@@ -19,8 +19,8 @@ SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 
 @pytest.fixture(autouse=True)
 def no_warehouse_setting(monkeypatch):
-    """The commands' default warehouse path is checked here: no PIPELINE_DB from the caller's environment."""
-    monkeypatch.delenv("PIPELINE_DB", raising=False)
+    """The commands' default warehouse path is checked here: no THREADLINE_DB from the caller's environment."""
+    monkeypatch.delenv("THREADLINE_DB", raising=False)
 
 
 def count(db: Path, table: str) -> int:
@@ -45,9 +45,9 @@ def test_ingest_the_seed_prints_a_line_per_source_and_totals(tmp_path):
 def test_db_comes_from_the_flag_then_the_environment_then_the_default(tmp_path):
     from_env = tmp_path / "env.duckdb"
     from_flag = tmp_path / "flag.duckdb"
-    assert pipeline("ingest", str(SEED_TEXT), cwd=tmp_path, env={"PIPELINE_DB": str(from_env)}).returncode == 0
+    assert pipeline("ingest", str(SEED_TEXT), cwd=tmp_path, env={"THREADLINE_DB": str(from_env)}).returncode == 0
     assert pipeline("ingest", str(SEED_TEXT), "--db", str(from_flag), cwd=tmp_path,
-                    env={"PIPELINE_DB": str(from_env)}).returncode == 0
+                    env={"THREADLINE_DB": str(from_env)}).returncode == 0
     assert from_env.exists() and from_flag.exists()
     assert not (tmp_path / "data").exists()
 
@@ -123,7 +123,7 @@ def test_stats_without_a_warehouse_says_so(tmp_path):
 
 def test_output_piped_into_a_reader_that_stops_ends_quietly_and_the_load_stays(tmp_path):
     """`pipeline ingest … | head -1`: the reader is gone before the report is printed."""
-    env = {k: v for k, v in os.environ.items() if k != "PIPELINE_DB"}
+    env = {k: v for k, v in os.environ.items() if k != "THREADLINE_DB"}
     process = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(SEED_TEXT), "--db",
                                 str(tmp_path / "w.duckdb")], cwd=tmp_path, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env={**env, "PYTHONPATH": str(ROOT)})

@@ -56,7 +56,8 @@ def test_every_dag_imports_without_errors(env):
                             timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     bag = json.loads(result.stdout.strip().splitlines()[-1])
-    assert bag == {"errors": {}, "dags": ["threadline_enrich", "threadline_ingest", "threadline_lake_maintenance", "threadline_report"]}
+    assert bag == {"errors": {}, "dags": ["threadline_enrich", "threadline_ingest", "threadline_lake_maintenance", "threadline_live",
+                                    "threadline_report"]}
 
 
 def test_a_nightly_run_loads_once_an_analyst_reads_throughout_and_the_report_refreshes(env, home):

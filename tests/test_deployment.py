@@ -93,12 +93,12 @@ def test_the_image_adds_our_package_with_our_constraints_to_airflow_3_3_2():
     assert "apache-airflow==3.3.2" in constraints and "duckdb==1.5.5" in constraints
 
 
-LAKE_SWITCH = re.compile(r"(?m)^(\s*)# (PIPELINE_DB|PIPELINE_LAKE_DATA|PIPELINE_MAX_LOADERS|PIPELINE_LAKE_RETENTION_DAYS):")
+LAKE_SWITCH = re.compile(r"(?m)^(\s*)# (THREADLINE_DB|THREADLINE_LAKE_DATA|THREADLINE_MAX_LOADERS|THREADLINE_LAKE_RETENTION_DAYS):")
 
 
 def lake_compose() -> dict:
     """docker-compose.yml switched to the lake backend as its comments say: the connection line deleted, the
-    PIPELINE_DB/PIPELINE_LAKE_DATA lines uncommented."""
+    THREADLINE_DB/THREADLINE_LAKE_DATA lines uncommented."""
     text = (ROOT / "docker-compose.yml").read_text()
     assert len(LAKE_SWITCH.findall(text)) == 4, "the lake's settings, commented out in x-airflow-common"
     text = "\n".join(line for line in text.splitlines() if "AIRFLOW_CONN_THREADLINE_WAREHOUSE:" not in line)
@@ -125,14 +125,14 @@ def test_switching_to_the_lake_is_uncommenting_pipeline_db_and_lake_data(compose
     for name in AIRFLOW_SERVICES:
         env = switched["services"][name]["environment"]
         assert "AIRFLOW_CONN_THREADLINE_WAREHOUSE" not in env  # else the connection would still name the file
-        backend = backend_for(env["PIPELINE_DB"], lake_data=env["PIPELINE_LAKE_DATA"])
+        backend = backend_for(env["THREADLINE_DB"], lake_data=env["THREADLINE_LAKE_DATA"])
         assert isinstance(backend, LakeBackend)
         catalog = dict(part.split("=", 1) for part in backend.catalog.split())
         assert catalog == {"dbname": "threadline_lake", "host": "postgres", "user": postgres["POSTGRES_USER"],
                            "password": postgres["POSTGRES_PASSWORD"]}
         assert backend.data.startswith(DATA + "/") and f"threadline-data:{DATA}" in switched["services"][name][
             "volumes"]  # the Parquet files on the volume every worker shares
-        assert int(env["PIPELINE_MAX_LOADERS"]) > 1
+        assert int(env["THREADLINE_MAX_LOADERS"]) > 1
 
 
 @pytest.mark.postgres

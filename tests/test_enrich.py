@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from pipeline.enrich import EnrichSettings, Enricher
+from pipeline.enrich.endpoints import ENDPOINTS
 from pipeline.fetch import Fetcher
 from pipeline.model import Entity, SocialPost
 from tests.fetch_support import Reply, Req
@@ -209,10 +210,10 @@ def test_platforms_without_tokenless_endpoint_and_bugs_never_raise(server, enric
     result = enricher.enrich(SocialPost("instagram", url="https://www.instagram.com/p/Cx/"), NOW)
     assert result.post.status == "unchecked" and "no endpoint" in result.note and result.records == []
 
-    def boom(_post):
+    def boom(_post, _settings, _get):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(enricher, "_x", boom)
+    monkeypatch.setitem(ENDPOINTS, "x_oembed", boom)
     broken = enricher.enrich(SocialPost("x", native_id="5"), NOW)
     assert broken.post.status == "unchecked" and "internal error" in broken.note
 

@@ -73,3 +73,46 @@ def test_06_hashtags_by_day(db):
         (date(2024, 12, 19), "BREAKING", 1, 3), (date(2024, 12, 19), "Syria", 1, 1),
         (date(2019, 5, 20), "Drupal", 1, 1)]
     assert len(run(db, "06_hashtags_by_day")) == 6
+
+
+def test_07_posts_quoted_by_embedded_posts(tmp_path):
+    # The report warehouse holds no quote (its nested tweets are not quotes: the inner one is newer), so this question
+    # runs on a warehouse of the quote chain of tests/fixtures/relations/x_nested_quote.html: @BrianKarem's post
+    # quotes @realDonaldTrump's, posted 123.0 minutes (by their ids) before it, and the page embeds both.
+    from pipeline.ingest import ingest
+
+    db = tmp_path / "quotes.duckdb"
+    page = Path(__file__).parent / "fixtures" / "relations" / "x_nested_quote.html"
+    assert ingest([str(page)], str(db)).status == "ok"
+    assert [r[:7] + r[8:] for r in run(db, "07_posts_quoted_by_embedded_posts")] == [
+        ("x", "realDonaldTrump", "x:1117736685721223168", "BrianKarem", "x:1117767646961963009", 123.0,
+         "The Example Ledger", True)]
+
+
+def test_08_what_liveblogs_took_down(server, settings, tmp_path):
+    """On a warehouse of its own: the report warehouse's live blogs were read once, so nothing was taken down."""
+    from pipeline.ingest import ingest
+    from tests.live_support import LiveBlogPage
+
+    blog = LiveBlogPage(entries={"e1": ("2026-03-01T09:00:00+00:00", "Wind rising."),
+                                 "e2": ("2026-03-01T09:10:00+00:00", "Ferries cancelled.")})
+    url = blog.serve(server, "/live/storm")
+    db = tmp_path / "warehouse.duckdb"
+    times = []
+    for change in (None, lambda: blog.entries.pop("e2"), lambda: blog.entries.update(e2=(
+            "2026-03-01T09:10:00+00:00", "Ferries cancelled."))):
+        if change:
+            change()
+        assert ingest([url], str(db), settings=settings).status == "ok"
+        times.append(run_sql(db, "SELECT max(fetched_at) FROM fetch_log")[0][0])
+    got = run(db, "08_what_liveblogs_took_down")
+    minutes = round((times[1] - times[0]).total_seconds() / 60, 1)
+    assert got == [("127.0.0.1", blog.title, "e2", "Update e2", times[0], times[1], minutes, times[2])]
+
+
+def run_sql(db, statement: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(statement).fetchall()
+    finally:
+        con.close()

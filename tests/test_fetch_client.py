@@ -324,3 +324,23 @@ def test_decode_body_rules():
     assert decode_body(b"plain ascii", "shift_jis").encoding == "ascii"
     utf8 = decode_body("Grüße".encode("utf-8"), "iso-8859-1")
     assert utf8.text == "Grüße" and "UTF-8" in utf8.note  # valid UTF-8 beats a latin-1 label
+
+
+def test_outcomes_are_the_contracts_strings():
+    """The Outcome enum and the contract's list of fetch_log outcomes are the same set; a record takes a plain string
+    of one of them and refuses anything else, so a typo cannot reach fetch_log."""
+    import re
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from pipeline.model import FetchRecord, Outcome
+
+    contract = (Path(__file__).resolve().parents[1] / "docs" / "contract.md").read_text(encoding="utf-8")
+    row = next(line for line in contract.splitlines() if line.startswith("| `fetch_log`"))
+    listed = re.search(r"`outcome` \(([^)]*)\)", row).group(1)
+    assert {value.strip(" `") for value in listed.split(",")} == {o.value for o in Outcome}
+    now = datetime.now(timezone.utc)
+    record = FetchRecord(url="https://x.test/", outcome="not_modified", fetched_at=now)
+    assert record.outcome is Outcome.NOT_MODIFIED and record.outcome == "not_modified"
+    with pytest.raises(ValueError, match="'not_htm'"):
+        FetchRecord(url="https://x.test/", outcome="not_htm", fetched_at=now)

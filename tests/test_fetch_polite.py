@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.fetch import FetchSettings
-from pipeline.fetch.client import retry_after_seconds
-from pipeline.fetch.polite import HostGate, RobotsCache, host_key
+from pipeline.fetch.polite import HostGate, host_key
+from pipeline.fetch.retry import retry_after_seconds
+from pipeline.fetch.robots import RobotsAnswer, RobotsCache
 
 
 class Clock:
@@ -56,15 +57,15 @@ def test_robots_cache_expires_and_reads_crawl_delay():
 
     def loader(url):
         calls.append(url)
-        return 200, "User-agent: Threadline\nCrawl-delay: 7\nDisallow: /x\n", None
+        return RobotsAnswer(200, "User-agent: Threadline\nCrawl-delay: 7\nDisallow: /x\n")
 
-    cache = RobotsCache(loader, clock=clock)
-    verdict = cache.verdict("https://News.example/page", "Threadline", ttl=3600, error_ttl=60)
+    cache = RobotsCache(clock=clock)
+    verdict = cache.verdict("https://News.example/page", loader, "Threadline", ttl=3600, error_ttl=60)
     assert verdict.allowed and verdict.crawl_delay == 7.0
-    assert not cache.verdict("https://news.example/x/1", "Threadline", ttl=3600, error_ttl=60).allowed
+    assert not cache.verdict("https://news.example/x/1", loader, "Threadline", ttl=3600, error_ttl=60).allowed
     assert calls == ["https://news.example/robots.txt"]
     clock.now += 3601
-    cache.verdict("https://news.example/page", "Threadline", ttl=3600, error_ttl=60)
+    cache.verdict("https://news.example/page", loader, "Threadline", ttl=3600, error_ttl=60)
     assert len(calls) == 2
 
 
@@ -89,3 +90,30 @@ def test_settings_overrides_from_csv_text():
         base.with_overrides({"min_dealy": "3"})
     with pytest.raises(ValueError, match="not a valid float"):
         base.with_overrides({"min_delay": "soon"})
+
+
+def test_retry_is_decided_by_the_exceptions_type_not_its_text():
+    from requests import exceptions as rex
+
+    from pipeline.fetch.guard import AddressRefused
+    from pipeline.fetch.retry import send_failure
+
+    settings = FetchSettings(contact_url="https://x.test")
+    url = "https://news.example/live"
+    wrapped = rex.ConnectionError("connection failed")  # the guard's refusal inside, its words nowhere outside
+    wrapped.__context__ = AddressRefused("news.example is not a public host (10.0.0.1 is a private address)")
+    refused = send_failure(wrapped, url, settings)
+    assert refused.outcome == "refused" and not refused.retry and "10.0.0.1" in refused.cause
+    lookalike = send_failure(rex.ConnectionError("(address guard) in the text only"), url, settings)
+    assert lookalike.outcome == "error" and lookalike.retry and lookalike.connect_failure
+    assert not send_failure(rex.SSLError("certificate verify failed"), url, settings).retry
+    read_timeout = send_failure(rex.ReadTimeout("read timed out"), url, settings)
+    assert read_timeout.retry and not read_timeout.connect_failure
+
+
+def test_a_robots_txt_host_the_guard_refuses_refuses_the_url():
+    cache = RobotsCache(clock=Clock())
+    verdict = cache.verdict("https://intranet.example/page",
+                            lambda url: RobotsAnswer(None, error="intranet.example is not a public host", refused=True),
+                            "Threadline", ttl=3600, error_ttl=60)
+    assert verdict.refused and not verdict.allowed and verdict.cause == "intranet.example is not a public host"

@@ -140,7 +140,7 @@ def test_a_local_sitemap_naming_a_pipe_fails_alone_and_does_not_block(tmp_path):
     import threading
 
     from pipeline.discover.discover import discover
-    from pipeline.discover.sources import Source
+    from pipeline.discover.source_list import Source
 
     os.mkfifo(tmp_path / "child.xml")  # no writer ever opens it: reading it would wait for ever
     (tmp_path / "day.xml").write_bytes(urlset("page.html"))

@@ -122,7 +122,7 @@ def test_reading_bombs_keeps_memory_bounded(tmp_path):
                             + b"".join(compressor.compress(b"a" * (1 << 20)) for _ in range(256)) + compressor.flush())
     script = textwrap.dedent(f"""
         import resource
-        from pipeline.sources import warc_reads
+        from pipeline.source_reader import warc_reads
         size = int(next(l for l in open("/proc/self/status") if l.startswith("VmSize")).split()[1]) * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size + (160 << 20), size + (160 << 20)))
         for path in ({str(payload_bomb)!r}, {str(header_bomb)!r}):

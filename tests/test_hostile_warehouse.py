@@ -33,8 +33,8 @@ EMBED_PAGES = ROOT / "tests" / "fixtures" / "embed_pages"
 
 @pytest.fixture(autouse=True)
 def no_warehouse_setting(monkeypatch):
-    monkeypatch.delenv("PIPELINE_DB", raising=False)
-    monkeypatch.delenv("PIPELINE_LAKE_DATA", raising=False)
+    monkeypatch.delenv("THREADLINE_DB", raising=False)
+    monkeypatch.delenv("THREADLINE_LAKE_DATA", raising=False)
 
 
 def rows(db: Path, statement: str) -> list[tuple]:
@@ -302,7 +302,7 @@ def test_a_second_writer_says_it_waits_and_marks_the_run_of_a_killed_loader_aban
     loaded(ingest(db, SEED_TEXT))
     pause = tmp_path / "pause"
     pause.mkdir()
-    victim = lake_loader_process(0, {"PIPELINE_DB": str(db), "LOADER_PAUSE_BEFORE_COMMIT": str(pause)})
+    victim = lake_loader_process(0, {"THREADLINE_DB": str(db), "LOADER_PAUSE_BEFORE_COMMIT": str(pause)})
     waiting = None
     try:
         paused(victim, pause)

@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.labels import FIXTURES, LABELS_DIR, load_labels, read_page
+from pipeline.platforms import PLATFORMS
+from tests.labels import FIXTURES, LABELS_DIR, POST_ID, load_labels, read_page
 
 LABEL_FILES = sorted(LABELS_DIR.glob("*.json"))
 
@@ -27,17 +28,6 @@ POSTS_KEYS = {"count", "ids", "samples"}
 POST_SAMPLE_KEYS = {"post_id", "author_handle", "author_name", "text_starts", "entry_native_id"}
 EMBEDS_KEYS = {"count"}
 
-POST_ID = {
-    "x": re.compile(r"^x:[0-9]{1,20}$"),
-    "bluesky": re.compile(r"^bluesky:did:(?:plc:[a-z2-7]{24}|web:[a-z0-9.-]+)/[a-z2-7]{13}$"),
-    "mastodon": re.compile(r"^mastodon:(?:[a-z0-9-]+\.)+[a-z]{2,}/[0-9]+$"),
-    "instagram": re.compile(r"^instagram:[A-Za-z0-9_-]{6,}$"),
-    "threads": re.compile(r"^threads:[A-Za-z0-9_-]{6,}$"),
-    "telegram": re.compile(r"^telegram:[A-Za-z][A-Za-z0-9_]{2,}/[0-9]+$"),
-    "tiktok": re.compile(r"^tiktok:[0-9]{8,25}$"),
-    "youtube": re.compile(r"^youtube:[A-Za-z0-9_-]{11}$"),
-    "facebook": re.compile(r"^facebook:(?:[0-9]+|pfbid[A-Za-z0-9]+)$"),
-}
 # Z-suffixed UTC with optional fractional seconds: the only form labels use for instants.
 UTC_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$")
 TRACKING_PARAM = re.compile(r"^(?:utm_.*|fbclid|gclid|ref|ref_src|igshid|mc_cid|mc_eid)$", re.IGNORECASE)
@@ -130,7 +120,7 @@ def test_label_is_well_formed(path: Path):
     assert isinstance(ids, list) and len(ids) == len(set(ids)) == posts["count"], f"{where}: posts.count != distinct ids"
     for post_id in ids:
         platform = post_id.split(":", 1)[0]
-        assert platform in POST_ID, f"{where}: unknown platform in {post_id!r}"
+        assert platform in PLATFORMS, f"{where}: unknown platform in {post_id!r}"
         assert POST_ID[platform].match(post_id), f"{where}: {post_id!r} does not follow the {platform} convention"
     for sample in posts.get("samples", []):
         assert set(sample) <= POST_SAMPLE_KEYS and "post_id" in sample, f"{where}: bad post sample {sample}"

@@ -30,7 +30,8 @@ KEYS = {"articles": "article_id", "social_posts": "post_id", "update_items": "it
         "item_revisions": "item_id, revision", "article_posts": "article_id, post_id, occurrence",
         "post_entities": "post_id, kind, value", "quotes": "quote_id", "fetch_log": "run_id, url, attempt",
         "ingest_runs": "run_id", "run_table_counts": "run_id, table_name",
-        "run_source_counts": "run_id, source_name", "load_attempts": "run_id, batch, attempt"}
+        "run_source_counts": "run_id, source_name", "load_attempts": "run_id, batch, attempt",
+        "post_relations": "post_id, related_post_id, kind"}
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", "article_posts", "post_entities",
                   "quotes"]
 
@@ -38,8 +39,8 @@ CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", 
 @pytest.fixture
 def lake(tmp_path, monkeypatch):
     with fresh_lake(tmp_path) as lake:
-        monkeypatch.setenv("PIPELINE_DB", lake.db)
-        monkeypatch.setenv("PIPELINE_LAKE_DATA", str(lake.data))
+        monkeypatch.setenv("THREADLINE_DB", lake.db)
+        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
         yield lake
 
 
@@ -327,8 +328,8 @@ def test_maintenance_merges_files_expires_snapshots_and_keeps_every_row(lake):
 @pytest.mark.postgres
 def test_the_cli_ingests_and_reports_on_a_lake(lake, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("PIPELINE_LAKE_DATA")
-    env.pop("PIPELINE_DB")
+    env.pop("THREADLINE_LAKE_DATA")
+    env.pop("THREADLINE_DB")
     seed = ROOT / "seeds" / "seed_article_putin_syria.txt"
     ingest = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(seed), "--db", lake.db,
                              "--lake-data", str(lake.data)], env=env, capture_output=True, text=True, timeout=120)
@@ -344,7 +345,7 @@ def test_the_cli_ingests_and_reports_on_a_lake(lake, tmp_path):
 def test_a_new_lake_without_a_data_folder_fails_with_a_clear_message(lake, monkeypatch):
     from pipeline.store import LakeUnavailable
 
-    monkeypatch.delenv("PIPELINE_LAKE_DATA")
+    monkeypatch.delenv("THREADLINE_LAKE_DATA")
     with pytest.raises(LakeUnavailable, match="--lake-data"):
         load_one(lake, 0)
 

@@ -27,8 +27,8 @@ CONTENT_TABLES = ["articles", "social_posts", "update_items", "article_posts", "
 def lake(tmp_path, monkeypatch):
     with fresh_lake(tmp_path) as lake:
         lake.db += " password=secret"  # trust authentication ignores it; it must not show anywhere
-        monkeypatch.setenv("PIPELINE_DB", lake.db)
-        monkeypatch.setenv("PIPELINE_LAKE_DATA", str(lake.data))
+        monkeypatch.setenv("THREADLINE_DB", lake.db)
+        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
         monkeypatch.setenv("THREADLINE_DATA", str(tmp_path / "data"))  # the raw archive of a lake's runs
         monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
         monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
@@ -148,7 +148,7 @@ def test_enrich_on_a_lake_asks_about_unchecked_posts_once_and_marks_gone_ones(la
     import json
 
     from pipeline.enrich import EnrichSettings
-    from pipeline.fetch.settings import settings_from_environment
+    from pipeline.fetch.fetch_settings import settings_from_environment
     from pipeline.ingest import enrich
 
     new_arab = "1869739994848011185"

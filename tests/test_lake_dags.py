@@ -40,7 +40,7 @@ def test_the_maintenance_task_maintains_the_lake_and_keeps_every_row(tmp_path, m
     with fresh_lake(tmp_path) as lake:
         for name, value in lake.env().items():
             monkeypatch.setenv(name, value)
-        monkeypatch.setenv("PIPELINE_LAKE_RETENTION_DAYS", "0")
+        monkeypatch.setenv("THREADLINE_LAKE_RETENTION_DAYS", "0")
         for n in range(2):
             load_batches(lake.db, list(lake_loader.batches(n)), command="test")
         before = read_stats(lake.db).table_counts
@@ -50,7 +50,7 @@ def test_the_maintenance_task_maintains_the_lake_and_keeps_every_row(tmp_path, m
 
 
 def test_the_maintenance_task_has_nothing_to_do_on_a_duckdb_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("PIPELINE_DB", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("THREADLINE_DB", str(tmp_path / "warehouse.duckdb"))
     assert load_dag("threadline_lake_maintenance").get_task("maintain").python_callable() == {}
 
 
@@ -58,9 +58,9 @@ def test_the_maintenance_task_has_nothing_to_do_on_a_duckdb_file(tmp_path, monke
                                                   ("ducklake:postgres:dbname=lake", None, 4),
                                                   ("ducklake:postgres:dbname=lake", "2", 2)])
 def test_loaders_at_once_is_one_on_a_file_and_a_setting_on_a_lake(monkeypatch, db, limit, expected):
-    monkeypatch.setenv("PIPELINE_DB", db)
+    monkeypatch.setenv("THREADLINE_DB", db)
     if limit:
-        monkeypatch.setenv("PIPELINE_MAX_LOADERS", limit)
+        monkeypatch.setenv("THREADLINE_MAX_LOADERS", limit)
     else:
-        monkeypatch.delenv("PIPELINE_MAX_LOADERS", raising=False)
+        monkeypatch.delenv("THREADLINE_MAX_LOADERS", raising=False)
     assert load_dag("threadline_ingest").get_task("load").max_active_tis_per_dag == expected

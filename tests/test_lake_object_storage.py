@@ -36,7 +36,7 @@ def lake(tmp_path, store, monkeypatch):
     bucket = f"threadline-{secrets.token_hex(4)}"
     store.create_bucket(bucket)
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
-                 "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "PIPELINE_DB", "PIPELINE_LAKE_DATA"):
+                 "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "THREADLINE_DB", "THREADLINE_LAKE_DATA"):
         monkeypatch.delenv(name, raising=False)
     for name, value in store.env().items():
         monkeypatch.setenv(name, value)

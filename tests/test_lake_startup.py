@@ -29,7 +29,7 @@ def stored_keys(db: str) -> dict[str, list[tuple]]:
 
 
 def test_four_ingests_started_at_once_on_an_empty_catalog_all_load_and_store_each_row_once(tmp_path):
-    env = {"THREADLINE_DATA": str(tmp_path / "data"), "PIPELINE_DB": None, "PIPELINE_LAKE_DATA": None}
+    env = {"THREADLINE_DATA": str(tmp_path / "data"), "THREADLINE_DB": None, "THREADLINE_LAKE_DATA": None}
     with fresh_lake(tmp_path) as lake:
         loaders = [start_pipeline("ingest", *map(str, share), "--db", lake.db, "--lake-data", str(lake.data), env=env)
                    for share in SHARES]

@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 
 from pipeline.model import Document, Entity
 from pipeline.parse import ParseError, parse
-from pipeline.parse.text import parse_text
+from pipeline.parse.flat_text import parse_text
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

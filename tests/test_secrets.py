@@ -45,8 +45,8 @@ def env(tmp_path, monkeypatch):
     """The AWS secrets in the environment of every command, our server allowed, no politeness delay."""
     values = {"AWS_ACCESS_KEY_ID": "AKIATHREADLINETEST", "AWS_SECRET_ACCESS_KEY": AWS_SECRET,
               "AWS_SESSION_TOKEN": AWS_TOKEN, "THREADLINE_FETCH_ALLOW_NETWORKS": "127.0.0.1/32",
-              "THREADLINE_FETCH_MIN_DELAY": "0", "THREADLINE_DATA": str(tmp_path / "data"), "PIPELINE_DB": None,
-              "PIPELINE_LAKE_DATA": None}
+              "THREADLINE_FETCH_MIN_DELAY": "0", "THREADLINE_DATA": str(tmp_path / "data"), "THREADLINE_DB": None,
+              "THREADLINE_LAKE_DATA": None}
     for name, value in values.items():
         if value is None:
             monkeypatch.delenv(name, raising=False)
@@ -214,7 +214,7 @@ def test_an_airflow_ingest_run_keeps_secrets_out_of_its_task_logs_and_the_wareho
     home = copy_home(airflow_template, tmp_path / "airflow")
     env = airflow_env(home, tmp_path / "data", THREADLINE_SOURCES=str(sources),
                       THREADLINE_FETCH_ALLOW_NETWORKS="127.0.0.1/32", THREADLINE_FETCH_MIN_DELAY="0",
-                      AWS_SECRET_ACCESS_KEY=AWS_SECRET, PIPELINE_DB=f"{tmp_path}/data/warehouse.duckdb")
+                      AWS_SECRET_ACCESS_KEY=AWS_SECRET, THREADLINE_DB=f"{tmp_path}/data/warehouse.duckdb")
     run = dags_test(env, "threadline_ingest")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     # Airflow logs a task's returned value itself ("Done. Returned value was: …", here the discovered addresses);
@@ -247,7 +247,7 @@ def test_secrets_a_task_registers_are_masked_by_airflow_in_its_own_log_lines(tmp
             "structlog.get_logger('airflow.task.operators').info('Done. Returned value was: %s', "
             f"[{{'location': {url!r}, 'aws': {AWS_SECRET!r}, 'db': {LAKE_PW!r}}}])\n")
     env = airflow_env(tmp_path, tmp_path / "data", PYTHONPATH=f"{ROOT}:{ROOT / 'plugins'}",
-                      AWS_SECRET_ACCESS_KEY=AWS_SECRET, PIPELINE_DB=f"ducklake:postgres:password={LAKE_PW} dbname=x")
+                      AWS_SECRET_ACCESS_KEY=AWS_SECRET, THREADLINE_DB=f"ducklake:postgres:password={LAKE_PW} dbname=x")
     result = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from pipeline.report.health import silent_sources, source_health, warn_silent_sources
-from pipeline.report.html import write_report
+from pipeline.report.page import write_report
 from pipeline.report.views import apply_views
 from pipeline.store import Writer
 from tests.lakes import fresh_lake

@@ -64,7 +64,7 @@ def db(request, tmp_path, monkeypatch):
         yield tmp_path / "warehouse.duckdb"
         return
     with fresh_lake(tmp_path) as lake:
-        monkeypatch.setenv("PIPELINE_LAKE_DATA", str(lake.data))
+        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
         yield lake.db
 
 

@@ -2,7 +2,7 @@
 api-server and two Celery workers (two hosts' worth of loaders) as processes, Airflow's metadata and the lake's
 catalog in the local PostgreSQL (fresh databases, dropped afterwards), Redis as the broker. The same 3-day backfill
 through the REST API loads each day's rows once, and reprocessing it doubles no row, with loads running on both
-workers at once (PIPELINE_MAX_LOADERS=2).
+workers at once (THREADLINE_MAX_LOADERS=2).
 
 Started once for the module; every process is killed (by process group) at the end.
 """
@@ -58,9 +58,9 @@ def airflow(tmp_path_factory):
             AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
             AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
             AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
-            PIPELINE_DB=lake.db,
-            PIPELINE_LAKE_DATA=str(lake.data),
-            PIPELINE_MAX_LOADERS="2",
+            THREADLINE_DB=lake.db,
+            THREADLINE_LAKE_DATA=str(lake.data),
+            THREADLINE_MAX_LOADERS="2",
             **simple_auth(home, {"operator": "op-pass"}),
         )
         pg_admin(f'CREATE DATABASE "{database}"')

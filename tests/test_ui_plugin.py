@@ -20,7 +20,7 @@ SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 
 @pytest.fixture(scope="module")
 def server(airflow_template, tmp_path_factory):
-    """An api-server on a free port whose warehouse comes from the connection (PIPELINE_DB points elsewhere)."""
+    """An api-server on a free port whose warehouse comes from the connection (THREADLINE_DB points elsewhere)."""
     home = copy_home(airflow_template, tmp_path_factory.mktemp("airflow-ui"))
     db = home / "named-by-connection" / "warehouse.duckdb"
     db.parent.mkdir()
@@ -32,7 +32,7 @@ def server(airflow_template, tmp_path_factory):
                          text=True, timeout=120)
     assert cli.returncode == 1, cli.stdout + cli.stderr  # one source failed, the other loaded
     port = free_port()
-    env = airflow_env(home, home / "data", PIPELINE_DB=str(home / "not-this.duckdb"),
+    env = airflow_env(home, home / "data", THREADLINE_DB=str(home / "not-this.duckdb"),
                       AIRFLOW_CONN_THREADLINE_WAREHOUSE=json.dumps({"conn_type": "duckdb", "host": str(db)}),
                       AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
                       THREADLINE_SILENT_AFTER_RUNS="3",

@@ -4,7 +4,7 @@ from pipeline.discover.entries import Entry, in_interval, unique
 from pipeline.discover.feeds import FeedError, parse_feed
 from pipeline.discover.liveblog import DEFAULT_QUIET, LiveDecision, last_update, page_still_live, still_live
 from pipeline.discover.sitemaps import Sitemap, SitemapError, parse_sitemap
-from pipeline.discover.sources import SOURCE_KINDS, Source, SourceListError, load_sources
+from pipeline.discover.source_list import SOURCE_KINDS, Source, SourceListError, load_sources
 
 __all__ = [
     "DEFAULT_QUIET", "Discovery", "Entry", "FeedError", "LiveDecision", "SOURCE_KINDS", "Sitemap", "SitemapError",

@@ -18,12 +18,12 @@ from urllib.request import url2pathname
 from pipeline.discover.entries import Entry, in_interval, unique
 from pipeline.discover.feeds import FeedError, parse_feed
 from pipeline.discover.sitemaps import MAX_SITEMAP_BYTES, SitemapError, parse_sitemap
-from pipeline.discover.sources import Source
+from pipeline.discover.source_list import Source
 from pipeline.fetch.client import Fetcher, Validators
 from pipeline.fetch.guard import AddressPolicy, shown
 from pipeline.fetch.local import LocalReadError, read_bounded
-from pipeline.fetch.settings import FetchSettings
-from pipeline.model import FetchRecord
+from pipeline.fetch.fetch_settings import FetchSettings
+from pipeline.model import FetchRecord, Outcome
 from pipeline.provenance import LOCAL, OPERATOR, WEB, local_link, web_refusal
 from pipeline.urls import is_http
 
@@ -160,7 +160,7 @@ class _Lists:
         self.refused += 1
         if self.refused > MAX_REFUSALS_LISTED:
             return
-        self.result.records.append(FetchRecord(url=shown(link), outcome="refused", fetched_at=datetime.now(timezone.utc),
+        self.result.records.append(FetchRecord(url=shown(link), outcome=Outcome.REFUSED, fetched_at=datetime.now(timezone.utc),
                                                stage="fetch", cause=f"listed by {shown(listing)}: {cause}"))
         self.result.problems.append(f"{shown(listing)} lists an entry that was not opened: {cause}")
 
@@ -182,24 +182,24 @@ def _read(location: str, expect: str, path: Path | None, fetcher: Fetcher | None
         result.records.extend(fetched.records)
         if fetched.validators:
             result.validators[location] = fetched.validators
-        if fetched.outcome in ("not_modified", "unchanged"):
+        if fetched.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED):
             return None, None  # nothing new since last time: no entries, no problem
         if not fetched.ok:
             result.problems.append(fetched.cause or f"{location}: {fetched.outcome}")
             return None, None
         return fetched.body, fetched.final_url or location
     started = time.monotonic()
-    record = FetchRecord(url=str(path), outcome="ok", fetched_at=datetime.now(timezone.utc))
+    record = FetchRecord(url=str(path), outcome=Outcome.OK, fetched_at=datetime.now(timezone.utc))
     try:
         body = read_bounded(path, MAX_SITEMAP_BYTES)
         record.bytes = len(body)
     except FileNotFoundError:
-        record.outcome, record.cause = "error", f"{path} cannot be read (no such file); fix the source's path"
+        record.outcome, record.cause = Outcome.ERROR, f"{path} cannot be read (no such file); fix the source's path"
         body = None
     except LocalReadError as exc:
         record.outcome = exc.outcome
         record.cause = (f"{path} is larger than {MAX_SITEMAP_BYTES:,} bytes, the most a feed or sitemap may hold; "
-                        "not read") if exc.outcome == "too_large" else f"{path}: {exc.cause}"
+                        "not read") if exc.outcome == Outcome.TOO_LARGE else f"{path}: {exc.cause}"
         body = None
     record.elapsed_ms = int((time.monotonic() - started) * 1000)
     result.records.append(record)

@@ -8,7 +8,7 @@ from pipeline.fetch.client import FetchRequest, FetchResult, Fetcher, Validators
 from pipeline.fetch.decode import Decoded, decode_body
 from pipeline.fetch.guard import AddressPolicy, url_refusal
 from pipeline.fetch.local import LocalReadError, read_bounded, too_large_cause
-from pipeline.fetch.settings import FetchSettings
+from pipeline.fetch.fetch_settings import FetchSettings
 
 __all__ = [
     "AddressPolicy", "ArchivedResponse", "Decoded", "FetchRequest", "FetchResult", "FetchSettings", "Fetcher",

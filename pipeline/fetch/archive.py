@@ -44,8 +44,8 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.fetch.local import too_large_cause
 from pipeline.fetch.decode import decode_body
-from pipeline.fetch.settings import settings_from_environment
-from pipeline.model import Document
+from pipeline.fetch.fetch_settings import settings_from_environment
+from pipeline.model import Document, Outcome
 
 # 1 GiB per file, Common Crawl News' rotation size: few enough files for a long run, small enough to copy.
 MAX_FILE_BYTES = 1024 * 1024 * 1024
@@ -181,7 +181,7 @@ class WarcProblem:
     path: str
     offset: int | None
     cause: str
-    outcome: str = "error"  # or "too_large", as fetch_log says it
+    outcome: Outcome = Outcome.ERROR  # or TOO_LARGE, as fetch_log says it
 
     @property
     def source(self) -> str:
@@ -412,7 +412,7 @@ def iter_responses(path: str | os.PathLike, *,
         try:
             body = _payload(record, cap)
             problem = None if body is not None else WarcProblem(
-                str(path), offset, too_large_cause("the record's payload, decompressed,", cap), outcome="too_large")
+                str(path), offset, too_large_cause("the record's payload, decompressed,", cap), outcome=Outcome.TOO_LARGE)
         except _PayloadDamaged as exc:
             body, problem = None, WarcProblem(str(path), offset, f"the record's payload cannot be read: {exc}; "
                                                                  f"record skipped")

@@ -27,7 +27,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from pipeline.fetch.deadline import WatchedConnection
-from pipeline.fetch.settings import ENV_PREFIX
+from pipeline.fetch.fetch_settings import ENV_PREFIX
 from pipeline.oneline import one_line
 
 ALLOWED_SCHEMES = ("http", "https")

@@ -1,15 +1,17 @@
 """Reading a local file as outside input: a regular file only (a pipe, socket or device would block the run), at most
 `cap + 1` bytes ever read (the file may grow after its size was checked). The one reader of local files for pages
-(pipeline/sources.py) and for local feeds and sitemaps (pipeline/discover/discover.py)."""
+(pipeline/source_reader.py) and for local feeds and sitemaps (pipeline/discover/discover.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+
+from pipeline.model import Outcome
 
 
 class LocalReadError(Exception):
     """A local file that was not read: `outcome` is `too_large` or `error`, `cause` a sentence naming why."""
 
-    def __init__(self, outcome: str, cause: str):
+    def __init__(self, outcome: Outcome, cause: str):
         super().__init__(cause)
         self.outcome, self.cause = outcome, cause
 
@@ -26,17 +28,17 @@ def read_bounded(path: Path, cap: int) -> bytes:
     if not path.exists():
         raise FileNotFoundError(path)
     if not path.is_file():
-        raise LocalReadError("error", "not a regular file (a pipe, socket, device or folder); not read")
+        raise LocalReadError(Outcome.ERROR, "not a regular file (a pipe, socket, device or folder); not read")
     try:
         size = path.stat().st_size
         if size > cap:
-            raise LocalReadError("too_large", too_large_cause(f"the file ({size:,} bytes)", cap))
+            raise LocalReadError(Outcome.TOO_LARGE, too_large_cause(f"the file ({size:,} bytes)", cap))
         with path.open("rb") as handle:
             data = handle.read(cap + 1)
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise LocalReadError("error", f"cannot read the file: {exc.strerror or exc}") from None
+        raise LocalReadError(Outcome.ERROR, f"cannot read the file: {exc.strerror or exc}") from None
     if len(data) > cap:
-        raise LocalReadError("too_large", too_large_cause("the file", cap))
+        raise LocalReadError(Outcome.TOO_LARGE, too_large_cause("the file", cap))
     return data

@@ -1,5 +1,5 @@
 """Politeness per host: a minimum delay between request starts, a cap on requests in flight, pauses after 429,
-a short memory of hosts that are down, and robots.txt (parsed by Protego, Scrapy's robots parser), cached.
+and a short memory of hosts that are down (robots.txt is `robots.py`).
 
 All state is per host key (`host:port` as the URL names it) and safe to share between threads.
 """
@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
-
-from protego import Protego
 
 
 def host_key(url: str) -> str:
@@ -95,75 +93,3 @@ class HostGate:
         with host.lock:
             left = host.down_until - self._clock()
             return (left, host.down_cause or "") if left > 0 else None
-
-
-@dataclass(frozen=True, slots=True)
-class RobotsVerdict:
-    allowed: bool
-    crawl_delay: float | None = None
-    cause: str | None = None  # why it is disallowed, for the fetch log
-    unreachable: bool = False  # robots.txt could not be read because the host could not be reached at all
-
-
-@dataclass
-class _Robots:
-    parser: Protego | None  # None: everything allowed (no robots.txt)
-    disallow_all: bool
-    expires: float
-    note: str  # how the rules were obtained, for causes
-    unreachable: bool = False
-
-
-class RobotsCache:
-    """robots.txt per scheme+host, each cached with its own expiry (RFC 9309 semantics).
-
-    `loader(url) -> (status or None, text, error)` reads one robots.txt; the fetcher gives one that goes through the
-    guarded session, its size cap and the host's politeness slot.
-    """
-
-    def __init__(self, loader: Callable[[str], tuple[int | None, str, str | None]], clock: Callable[[], float] = time.monotonic) -> None:
-        self._loader = loader
-        self._clock = clock
-        self._cache: dict[str, _Robots] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def verdict(self, url: str, token: str, ttl: float, error_ttl: float) -> RobotsVerdict:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme.lower()}://{host_key(url)}"
-        with self._lock:
-            lock = self._locks.setdefault(origin, threading.Lock())
-        with lock:  # one robots.txt request per origin, however many threads ask
-            robots = self._cache.get(origin)
-            if robots is None or robots.expires <= self._clock():
-                robots = self._load(origin, ttl, error_ttl)
-                self._cache[origin] = robots
-        if robots.unreachable:
-            with lock:
-                self._cache.pop(origin, None)  # a network failure is not remembered: the next attempt asks again
-            return RobotsVerdict(False, None, robots.note, unreachable=True)
-        if robots.disallow_all:
-            return RobotsVerdict(False, None, f"{robots.note}, so the whole site is treated as disallowed (RFC 9309); "
-                                             "it is asked again later")
-        if robots.parser is None:
-            return RobotsVerdict(True)
-        delay = robots.parser.crawl_delay(token)
-        if robots.parser.can_fetch(url, token):
-            return RobotsVerdict(True, float(delay) if delay is not None else None)
-        return RobotsVerdict(False, None, f"{origin}/robots.txt disallows {parts.path or '/'} for {token}; "
-                                          "not fetched — ask the site or drop the URL from the sources")
-
-    def _load(self, origin: str, ttl: float, error_ttl: float) -> _Robots:
-        robots_url = f"{origin}/robots.txt"
-        status, text, error = self._loader(robots_url)
-        now = self._clock()
-        if error is not None or status is None:
-            # The address guard's refusal is about the host, not its robots.txt: say it as the guard does.
-            note = error if error and "(address guard)" in error else f"{robots_url} could not be read ({error})"
-            return _Robots(None, True, now + error_ttl, note, unreachable=True)
-        if 200 <= status < 300:
-            return _Robots(Protego.parse(text), False, now + ttl, f"{robots_url}")
-        if status == 429 or status >= 500:
-            return _Robots(None, True, now + error_ttl, f"{robots_url} answered HTTP {status}")
-        # 4xx (401 and 403 included, as Google and RFC 9309 §2.3.1.3 do): no rules, everything allowed
-        return _Robots(None, False, now + ttl, f"{robots_url} answered HTTP {status}")

@@ -29,7 +29,7 @@ def parse(document: Document, timezone: tzinfo | None = None) -> ParseResult:
         raise ParseError(f"{document.source}: the document is empty")
     try:
         if document.kind == "text":
-            from pipeline.parse.text import parse_text
+            from pipeline.parse.flat_text import parse_text
 
             return parse_text(document)
         from pipeline.parse.html import parse_html

@@ -14,8 +14,11 @@ import re
 from pipeline.parse.chrome import is_chrome_by_name
 from pipeline.parse.structured import ld_names
 
-_META_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl")
-_PREFIX = re.compile(r"^\s*(?:(?i:by|von|par|por|door|av|af|przez|från|from|text|texte|written by)|di|de)\s*:?\s+")
+_META_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl",
+              "dcsext.author")
+_SURNAME_FIRST = re.compile(r"^([^\s,]+(?: [^\s,]+)?), ([^\s,]+(?: [^\s,]+)?)$")
+_PREFIX = re.compile(r"^\s*(?:(?i:(?:zeige )?alle beiträge von|(?:view )?all posts by|by|von|par|por|door|av|af|przez|från"
+                     r"|from|text|texte|written by)|di|de)\s*:?\s+")
 _SEPARATORS = re.compile(r"\s*(?:[,;&|/]|\s(?:and|und|et|y|og|e|och|ve|и)\s)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PARENTHESES = re.compile(r"\s*\([^)]{0,40}\)")
@@ -38,6 +41,10 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
             if value and not value.startswith(("http://", "https://")):
                 raw = [value]
                 break
+    if raw and raw == [meta.get("dc.creator")] or not raw:  # one tag per author, "Surname, Given" (Nature)
+        listed = root.xpath("//meta[@name='citation_author' or @name='dc.creator' or @name='DC.creator']/@content")
+        if listed:
+            raw = [_SURNAME_FIRST.sub(r"\2 \1", " ".join(value.split())) for value in listed]
     if not raw:
         raw = [" ".join(text.split()) for text in root.xpath("//article//*[@rel='author']//text()") if text.strip()]
     if not raw:
@@ -47,7 +54,7 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     people = split_names([value for value in raw if not is_site_name(value, site_names)])
     people = [name for name in people if not is_site_name(name, site_names)]
     if len(people) < len(names):  # the site given as the author: the byline may name a person
-        byline = split_names(byline_names(root, linked_only=True))
+        byline = split_names(byline_names(root))  # its linked names, else a name-like line, else a labelled name
         people = people or [name for name in byline if not is_site_name(name, site_names)]
         return people or names
     if names:  # structured data naming one of the byline's people: the byline's linked names, when they include it
@@ -106,9 +113,13 @@ _AUTHOR_PATH = re.compile(
 def byline_names(root, linked_only: bool = False) -> list[str]:
     """Names from the first byline or author box: links to author pages in an element marked "byline"/"author"
     (or in a short "By …" line), else (unless `linked_only`) the first name-like line of such an element."""
-    containers = root.xpath(
-        "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
-        " | //body//*[self::p or self::span or self::div][starts-with(normalize-space(.), 'By ')]"
+    body = root.find("body")
+    if body is None:
+        return []
+    # relative to the first <body>: `//body//*` over a page of many <body>s (spliced pages) takes quadratic time
+    containers = body.xpath(
+        ".//*[contains(@class, 'byline') or contains(@class, 'author')]"
+        " | .//*[self::p or self::span or self::div][starts-with(normalize-space(text()[1]), 'By ')]"
     )[:40]
     for container in containers:
         names = []
@@ -121,10 +132,30 @@ def byline_names(root, linked_only: bool = False) -> list[str]:
     for container in containers if not linked_only else ():
         if not is_chrome_by_name(container, frozenset(("author", "byline", "authors"))):
             continue
-        for leaf in container.xpath(".//*[not(*)]")[:10]:
+        for leaf in container.xpath("descendant-or-self::*[not(*)]")[:10]:
             text = " ".join((leaf.text_content() or "").split())
             if _looks_like_name(text):
                 return [text]
+    return [] if linked_only else labelled_names(root)
+
+
+# A label before the author's name ("<strong>Autorin/Autor</strong> Roman Goncharenko": Deutsche Welle).
+_AUTHOR_LABEL = re.compile(r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|auteur|autore|forfatter|författare"
+                           r"|written by|text)\s*:?$", re.IGNORECASE)
+
+
+def labelled_names(root) -> list[str]:
+    """The name after an author label in a short label element (`strong`, `b`, `dt`, `th`, `label`)."""
+    body = root.find("body")
+    for label in body.xpath(".//*[self::strong or self::b or self::dt or self::th or self::label]"
+                            "[string-length(normalize-space()) < 20]")[:200] if body is not None else ():
+        if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
+            continue
+        following = label.getnext()
+        text = " ".join((label.tail or "").split()) or \
+            (" ".join(following.text_content().split()) if following is not None else "")
+        if _looks_like_name(text):
+            return [text]
     return []
 
 

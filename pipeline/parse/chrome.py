@@ -12,11 +12,13 @@ CHROME_TAGS = frozenset(
 # Words in a class or id that mark page furniture (class "share-buttons" -> words "share", "buttons").
 CHROME_WORDS = frozenset(
     "ad ads advert advertisement adsbygoogle bio breadcrumb breadcrumbs byline caption comment comments cookie"
-    " copyright credit gallery lightbox meta modal newsletter paywall popup promo related relatedposts recommended"
+    " copyright credit gallery lightbox meta modal newsletter popup promo related relatedposts recommended"
     " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
     " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred loading correction corrections footer player pagination pager shariff notify navnotify notification notifications"
     " button enlarge".split()
 )
+# An invisible hyphenation hint ("Mit\xadtel\xadal\xadter"): not part of the words it splits.
+SOFT_HYPHEN = "\xad"
 _WORD_SEPARATORS = re.compile(r"[\s_-]+")
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header li main nav ol p pre"
@@ -27,7 +29,7 @@ _SPACE = re.compile(r"\s+")
 
 # Inside a live-blog entry fewer words mark furniture: "comment" and "meta" name the entry's own parts there.
 ENTRY_CHROME_WORDS = frozenset(
-    "ad ads advert advertisement adsbygoogle caption credit newsletter paywall promo related share sharing"
+    "ad ads advert advertisement adsbygoogle caption credit newsletter promo related share sharing"
     " social sponsor sponsored subscribe subscription".split()
 )
 
@@ -42,15 +44,38 @@ def is_ad_label(element) -> bool:
     return len(element) == 0 and bool(element.text) and bool(_AD_LABEL.match(element.text))
 
 
+# A lead-in to other stories ("Lesen Sie auch", "Les også:"), in the languages of our sources: what follows it, in
+# the same short box, is a teaser of another article.
+RELATED_LEADS = (
+    r"(?:see also|related(?: articles?| stories| coverage)?|read more|read also|also read|more on this(?: story)?"
+    r"|don'?t miss|more|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant"
+    r"|das könnte sie auch interessieren|weiterlesen|les også|se også|läs också|læs også|lees ook|lue myös"
+    r"|czytaj (?:też|także)|leia também|lee también|leer más|lire aussi|à lire aussi|leggi anche|da non perdere"
+    r"|también te puede interesar)"
+)
+RELATED_LEAD = re.compile(r"^[\s\ufeff]*" + RELATED_LEADS + r"[\s\ufeff]*[:.]?[\s\ufeff]*$", re.IGNORECASE)
+# The label a control prints for screen readers, alone in its element ("Video starten, abbrechen mit Escape", an
+# expandable box's "Box aufklappen" / "Box zuklappen").
+CONTROL_LABEL = re.compile(
+    r"^\s*(?:(?:video|audio) (?:starten|abspielen)(?:, abbrechen mit escape)?|abbrechen mit escape|[\w-]*box (?:auf|zu)klappen"
+    r"|play video|close|schließen|lukk|fermer|cerrar|chiudi|sluiten|zamknij)\s*$",
+    re.IGNORECASE,
+)
+
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def is_chrome_by_name(element, words: frozenset = CHROME_WORDS) -> bool:
     """Whether a class, id or test id names furniture; camelCase counts as words ("PagePromo", "newsCaption")."""
+    return bool(chrome_name_words(element, words))
+
+
+def chrome_name_words(element, words: frozenset = CHROME_WORDS) -> frozenset:
+    """The furniture words among the words of an element's class, id and test id."""
     names = f"{element.get('class', '')} {element.get('id', '')} {element.get('data-testid', '')}"
     if not names.strip():
-        return False
-    return any(word.lower() in words for word in _NAME_WORD.findall(names))
+        return frozenset()
+    return frozenset(word.lower() for word in _NAME_WORD.findall(names) if word.lower() in words)
 
 
 def readable_text(elements, skip=frozenset(), words: frozenset = ENTRY_CHROME_WORDS) -> str:
@@ -79,7 +104,7 @@ def readable_text(elements, skip=frozenset(), words: frozenset = ENTRY_CHROME_WO
                 parts.append(_SPACE.sub(" ", element.text))
             stack.append((element, True))
             stack.extend((child, False) for child in reversed(element))
-    return clean_text("".join(parts))
+    return clean_text("".join(parts).replace(SOFT_HYPHEN, ""))
 
 
 _TEXT_BLOCK_TAGS = BLOCK_TAGS - {"br"}
@@ -117,4 +142,4 @@ def run_text(nodes) -> str:
                 parts.append(_SPACE.sub(" ", element.text))
             stack.append((element, True))
             stack.extend((child, False) for child in reversed(element))
-    return clean_text("".join(parts))
+    return clean_text("".join(parts).replace(SOFT_HYPHEN, ""))

@@ -1,14 +1,16 @@
 """A page's own times (published, modified) → UTC: ISO and RFC 2822 strings, ctime-like strings with a zone
 abbreviation ("Fri Apr 28 19:20:36 CEST 2023"), and as a last resort the date the page shows in a date element
-("8 January 2020, 3:51 pm", "Party, 30.10.23") or in its URL.
+("8 January 2020, 3:51 pm", "Party, 30.10.23") or in its URL, and when none of these gives one, the day htmldate finds.
 
 A time that states no zone is read in the page's zone: the first non-UTC offset stated by the page's own
 structured times (JSON-LD, meta, `<time datetime>`), else the site's zone handed to `parse` (`site_zone`), else UTC.
 """
 from __future__ import annotations
 
+import copy
 import html as html_entities
 import re
+import warnings
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
@@ -196,3 +198,26 @@ def url_date(url: str | None) -> datetime | None:
     except ValueError:
         return None
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def htmldate_day(root, url: str | None) -> datetime | None:
+    """The publication day htmldate (trafilatura's date library) finds in the page, at midnight UTC: the last resort
+    when neither structured data nor a date the page shows in the places we read gives one. htmldate reads a copy of
+    the tree without quoted or embedded posts and does no I/O; any failure of it is no date."""
+    try:
+        import htmldate
+
+        page = copy.deepcopy(root)  # without quoted and embedded posts: their dates are never the page's
+        for element in page.xpath(f"//body//*[{_QUOTED.replace('ancestor-or-self::', 'self::')}]"):
+            if element.getparent() is not None:
+                element.drop_tree()
+        with warnings.catch_warnings():  # dateutil warns about zone names it does not know, on pages' own text
+            warnings.simplefilter("ignore")
+            found = htmldate.find_date(page, url=url, original_date=True)
+    except Exception:
+        return None
+    try:
+        day = date.fromisoformat(found) if found else None
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) if day else None

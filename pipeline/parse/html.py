@@ -11,27 +11,16 @@ import lxml.html
 from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import THIN_BODY, ParseError
 from pipeline.parse.embeds import find_embed_elements, noscript_copies, read_embed
-from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, ENTRY_CHROME_WORDS, is_ad_label, is_chrome_by_name,
-                                   readable_text, run_text)
+from pipeline.parse.chrome import CHROME_WORDS, readable_text, run_text
+from pipeline.parse.content import common_ancestor, drop_layers, find_content, paragraph_chars
+from pipeline.parse.furniture import remove_furniture
 from pipeline.parse.language import guess_language
-from pipeline.parse.liveblog import find_live_blog, finish_entries
+from pipeline.parse.liveblog import entries_complete, find_live_blog, finish_entries
 from pipeline.parse.liveblog import make_clock
 from pipeline.parse.metadata import PageFacts, read_metadata, read_times
 from pipeline.parse.quotes import find_quotes
-from pipeline.parse.text import is_key_points_heading
+from pipeline.parse.flat_text import is_key_points_heading
 from pipeline.parse.structured import article_item, read_json_ld, read_meta_tags
-
-# Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).
-_CONTENT_CLASSES = frozenset(
-    "entry-content article-body article__body articleBody article-content article__content story-body"
-    " story-content post-content post-body body-text article-text content-body td-post-content c-entry-content"
-    .split()
-)
-# A candidate with less paragraph text than this, or than this share of the page's, is a teaser, not the article.
-_MIN_CONTENT_CHARS = 80
-_MIN_CONTENT_SHARE = 0.3
-# When the content class sits on each paragraph (`<p class="article-text">`), their parent is the content.
-_PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li".split())
 
 
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
@@ -48,7 +37,6 @@ _KEY_POINTS_LEAD = re.compile(
     re.IGNORECASE,
 )
 _KEY_POINTS_CLASS = re.compile(r"key[-_]?points|keypoints|at[-_]a[-_]glance|takeaways", re.IGNORECASE)
-
 
 
 def parse_html(document: Document, site_zone: tzinfo | None = None) -> ParseResult:
@@ -80,6 +68,7 @@ def parse_html(document: Document, site_zone: tzinfo | None = None) -> ParseResu
 
 def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, warnings: list[str]) -> None:
     """Fill `page` stage by stage: metadata, live-blog entries and embeds, then the body text."""
+    drop_layers(root)
     meta = read_meta_tags(root)
     json_ld = read_json_ld(root, warnings)
     article_ld = article_item(json_ld)
@@ -87,7 +76,7 @@ def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, 
     facts = PageFacts(root=root, meta=meta, json_ld=json_ld, article_ld=article_ld, ids=ids)
     read_metadata(facts, page, document.url)
 
-    content = _find_content(root)
+    content = find_content(root)
     if content is None:
         read_times(facts, page, None, site_zone, warnings)
         warnings.append("no <body> in the page")
@@ -109,8 +98,8 @@ def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, 
         for element in blog.entry_chrome() if blog is not None else ():
             if element.getparent() is not None:
                 element.drop_tree()
-        article_chars = _paragraph_chars(content)  # before furniture goes: what the article element holds
-        _remove_chrome(content, entries)
+        article_chars = paragraph_chars(content)  # before furniture goes: what the article element holds
+        remove_furniture(content, entries)
         blocks = _blocks(content)
     except RecursionError:
         warnings.append("markup nested too deeply to split into blocks; the body is read as plain text")
@@ -154,7 +143,7 @@ def _read_entries_and_embeds(root, content, json_ld, zone: tzinfo, page: Page, w
     blog = find_live_blog(root, json_ld, clock, warnings)
     page.is_liveblog = blog.is_liveblog
     outside = _outside(blog.entry_elements(), content)
-    if outside and (stream := _common_ancestor(outside)) is not None and stream.tag not in ("body", "html") \
+    if outside and (stream := common_ancestor(outside)) is not None and stream.tag not in ("body", "html") \
             and len(content.text_content()) < len(stream.text_content()):
         # The element found as the content is smaller than the stream of entries: the stream is the article.
         content = stream
@@ -171,6 +160,7 @@ def _read_entries_and_embeds(root, content, json_ld, zone: tzinfo, page: Page, w
     html_to_entry = {}
     if blog.is_liveblog:
         page.entries, html_to_entry = finish_entries(blog, embed_elements)
+        page.entries_complete = entries_complete(root, blog)
         base = page.canonical_url or page.url
         for entry in page.entries:  # an HTML block's id is its anchor on the page
             if entry.url is None and entry.native_id and base:
@@ -215,72 +205,6 @@ _WRAPPER_TAGS = re.compile(r"</?(?:div|span|font|section|b|i|em|strong|small|u)\
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-# --- content ----------------------------------------------------------------------------------------------
-
-
-def _find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element holding the article's text: one marked as the article body, else <article>, else <main>,
-    else the element whose paragraphs hold the most text, else <body>.
-
-    Within a tier the candidate with the most paragraph text wins, if it holds enough of the page's.
-    """
-    body = root.find("body")
-    if body is None:
-        return None
-    least_chars = max(_MIN_CONTENT_CHARS, _MIN_CONTENT_SHARE * _paragraph_chars(body))
-    for tier in _content_candidates(root):
-        candidates = dict.fromkeys(
-            element.getparent() if element.tag in _PARAGRAPH_TAGS else element for element in tier
-        )
-        chars = {candidate: _paragraph_chars(candidate) for candidate in candidates}
-        best = max(chars, key=chars.get, default=None)
-        if best is not None and chars[best] >= least_chars:
-            return best
-    return body
-
-
-def _content_candidates(root):
-    """Lists of candidate content elements, best kind first: marked as the article body, <article>, <main>."""
-    yield _content_class_elements(root)
-    yield root.xpath("//article")
-    yield root.xpath("//main | //*[@role='main']")
-    yield _densest_paragraph_parents(root)
-
-
-def _content_class_elements(root) -> list:
-    """Elements marked as the article body: `itemprop="articleBody"`, `data-testid="ArticleBody"`, or a class in
-    `_CONTENT_CLASSES`, also as the stem of a CSS-module class (`article-body__content__17Yit`)."""
-    return [
-        element
-        for element in root.xpath("//*[@class or @itemprop or @data-testid]")  # XPath class tests are slower
-        if element.get("itemprop") == "articleBody"
-        or (element.get("data-testid") or "").lower() == "articlebody"
-        or any(name.split("__", 1)[0] in _CONTENT_CLASSES for name in (element.get("class") or "").split())
-    ]
-
-
-def _densest_paragraph_parents(root) -> list:
-    """The elements whose paragraphs (counted fully for their parent, half for its parent) hold the most text.
-
-    Paragraphs inside blockquotes are left out: an embedded post is not the article.
-    """
-    scores: dict = {}
-    for paragraph in root.xpath("//body//p[not(ancestor::blockquote)]"):
-        chars = len(paragraph.text_content())
-        parent = paragraph.getparent()
-        scores[parent] = scores.get(parent, 0) + chars
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0) + chars / 2
-    best = max(scores, key=scores.get, default=None)
-    return [best] if best is not None else []
-
-
-def _paragraph_chars(element) -> int:
-    """Characters in paragraphs: `<p>`s, and the `<div>`s some sites write them as (Reuters: data-testid=paragraph-N)."""
-    return sum(len(text) for text in element.xpath(".//p//text() | .//div[starts-with(@data-testid, 'paragraph')]//text()"))
-
-
 def _read_embeds(found, warnings: list[str]) -> list[tuple[Embed, object]]:
     """The embedded posts of the found embed elements, in page order, with the element each came from; a lazy
     embed's `<noscript>` fallback copy is the same embed, not a second one."""
@@ -314,17 +238,6 @@ def _outside(elements: list, content) -> list:
     return result
 
 
-def _common_ancestor(elements: list):
-    """The innermost element holding all the elements (None when they share none)."""
-    if not elements:
-        return None
-    shared = [elements[0], *elements[0].iterancestors()]
-    for element in elements[1:]:
-        lineage = {element, *element.iterancestors()}
-        shared = [candidate for candidate in shared if candidate in lineage]
-    return shared[0] if shared else None
-
-
 def _inside_any(element, elements: list) -> bool:
     wanted = set(elements)
     return any(ancestor in wanted for ancestor in element.iterancestors())
@@ -345,95 +258,6 @@ def _entry_index(blog, embed_elements: list) -> dict:
                 found[element] = owner[candidate]
                 break
     return found
-
-
-def _remove_chrome(content, entries: list = ()) -> None:
-    """Drop navigation, share and newsletter boxes, related links, comments, captions and scripts.
-
-    An element named like furniture ("js-ad-section") that holds most of the content's text is the article's
-    own wrapper with an unlucky class, and stays; so do live-blog entries and the elements around them, and inside
-    an entry only the entry's own furniture words count ("live-match-comment" is no reader comment)."""
-    keep = set(entries)
-    for element in entries:
-        keep.update(element.iterancestors())
-    inside_entries = {node for element in entries for node in element.iterdescendants()}
-    total = len(content.text_content())
-    chrome = []
-    for element in content.iterdescendants():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag in CHROME_TAGS or element.get("hidden") is not None or _is_link_only_paragraph(element) \
-                or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element):
-            chrome.append(element)
-        elif element in keep:
-            continue
-        elif is_chrome_by_name(element, ENTRY_CHROME_WORDS if element in inside_entries else CHROME_WORDS) \
-                and len(element.text_content()) < _WRAPPER_SHARE * total:
-            chrome.append(element)
-    for element in chrome:
-        if element.getparent() is not None:
-            element.drop_tree()
-
-
-_WRAPPER_SHARE = 0.5
-
-
-# "See also: <a>…</a>": a pointer to another story, not this one's text.
-_POINTER = re.compile(r"^\s*(?:see also|related|read more|more|also read|read also|lesen sie auch|leer más|lire aussi|leggi anche|don't miss|dont miss)\s*:?",
-                      re.IGNORECASE)
-
-
-def _is_link_only_paragraph(element) -> bool:
-    """A paragraph that is nothing but a link to another page (optionally after "See also:"): a promo."""
-    if element.tag != "p":
-        return False
-    links = element.xpath(".//a[@href]")
-    if not links:
-        return False
-    text = " ".join(element.text_content().split())
-    link_text = " ".join(" ".join(link.text_content().split()) for link in links)
-    if not text or not link_text:
-        return False
-    rest = text.replace(link_text, "", 1).strip() if len(links) == 1 else text
-    return (rest == "" and len(links) == 1 and len(text) < 200) or (len(links) == 1 and bool(_POINTER.match(rest)) and
-                                                                    len(_POINTER.sub("", rest).strip()) == 0)
-
-
-_LINK_BLOCK_TAGS = frozenset(("div", "section", "ul", "ol"))
-_LINK_BLOCK_MAX_CHARS = 1500
-_LINK_BLOCK_DENSITY = 0.7
-
-
-def _is_link_block(element) -> bool:
-    """A short block that is mostly links to other pages (topic tags, "more from this section"): furniture."""
-    if element.tag not in _LINK_BLOCK_TAGS:
-        return False
-    text = "".join(element.text_content().split())
-    if not text or len(text) > _LINK_BLOCK_MAX_CHARS:
-        return False
-    links = [link for link in element.iter("a") if not (link.get("href") or "#").startswith("#")]
-    if len(links) < 2:
-        return False
-    link_chars = sum(len("".join(link.text_content().split())) for link in links)
-    return link_chars / len(text) >= _LINK_BLOCK_DENSITY
-
-
-def _is_link_list(element) -> bool:
-    """A list whose every item is just a link to another page: related stories, topic tags, navigation. (Links to
-    anchors on the page are a table of contents, such as a live blog's key points, and stay.)"""
-    if element.tag not in ("ul", "ol"):
-        return False
-    items = element.findall("li")
-    if len(items) < 2:
-        return False
-    for item in items:
-        links = item.xpath(".//a[@href]")
-        text = "".join(item.text_content().split())
-        if not links or not text or any(link.get("href", "").startswith("#") for link in links):
-            return False
-        if "".join("".join(link.text_content().split()) for link in links) != text:
-            return False
-    return True
 
 
 @dataclass(slots=True)

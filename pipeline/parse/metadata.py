@@ -51,7 +51,7 @@ def read_metadata(facts: PageFacts, page: Page, url: str | None) -> None:
 def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, warnings: list[str]) -> tzinfo:
     """Published, modified and (live blog) end-of-coverage times, UTC. Zone-less times are read in the page's zone
     (`page_zone`, returned); with no structured time, the date the page shows in an element marked as a date,
-    else its URL's date, else the first date in a short text of the page outside its furniture."""
+    else its URL's date, else the first date in a short text of the page outside its furniture, else htmldate's."""
     root, meta, article_ld, json_ld = facts.root, facts.meta, facts.article_ld, facts.json_ld
     zone = page_zone(facts, site_zone)
     published = [article_ld.get("datePublished"), meta.get("article:published_time"), meta.get("og:published_time"),
@@ -60,7 +60,8 @@ def read_times(facts: PageFacts, page: Page, content, site_zone: tzinfo | None, 
                  *_microdata_times(root, "datePublished"), *_any_ld(json_ld, "datePublished"), *_time_elements(content)]
     page.published_offset_minutes = dates.stated_offset(published)
     page.published_at = dates.first_time(published, zone, warnings) or dates.shown_date(root, zone) \
-        or dates.url_date(page.canonical_url or page.url) or dates.shown_date(root, zone, anywhere=True)
+        or dates.url_date(page.canonical_url or page.url) or dates.shown_date(root, zone, anywhere=True) \
+        or dates.htmldate_day(root, page.canonical_url or page.url)
     page.modified_at = dates.first_time(
         [article_ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time"),
          *_microdata_times(root, "dateModified")], zone, warnings
@@ -145,7 +146,8 @@ def _site_names(meta, article_ld, ids, host: str | None) -> list[str]:
 def _title(root, meta, article_ld, site_names: list[str]) -> str | None:
     """The headline as the page shows it: the `<h1>` that agrees with the declared titles (og:title, JSON-LD
     headline, `<title>`: at least half its words in one of them), else the first declared title, without its
-    " | Site" suffix. Declared titles are often an SEO variant of the visible headline."""
+    " | Site" suffix. Declared titles are often an SEO variant of the visible headline; one with the `<h1>`'s very
+    letters in more words is the headline whose parts the markup ran together, and is taken."""
     headline = article_ld.get("headline")
     headline = headline if isinstance(headline, str) else None
     declared = [
@@ -164,8 +166,20 @@ def _title(root, meta, article_ld, site_names: list[str]) -> str | None:
             if shared > best_score:
                 best, best_score = text, shared
     if best is not None and best_score >= 0.5:
-        return without_site_suffix(best, site_names)
+        best = without_site_suffix(best, site_names)
+        # the same letters in more words: the heading's parts ran together ("Nationale DemoDer 9. Juli")
+        letters = _letters(best)
+        return next((candidate for candidate in declared
+                     if _letters(candidate) == letters and _word_count(candidate) > _word_count(best)), best)
     return declared[0] if declared else None
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def _word_count(text: str) -> int:
+    return sum(1 for word in text.split() if any(c.isalnum() for c in word))
 
 
 def heading_text(element) -> str:

@@ -31,7 +31,7 @@ STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, Warehou
                 WarehouseUnusable)
 
 __all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
-           "copy_published", "export_duckdb", "fetch_validators", "is_lake", "liveblog_facts", "maintain", "open_reader",
+           "copy_published", "export_duckdb", "fetch_validators", "is_lake", "live_blogs", "liveblog_facts", "maintain", "open_reader",
            "posts_to_enrich", "pruned_pages", "read_stats", "site_offsets", "sql", "sql_files", "published_views_current"]
 
 
@@ -109,6 +109,20 @@ def liveblog_facts(db: str | os.PathLike, urls: list[str], *, lake_data: str | o
         cursor = con.execute(sql("fetch/liveblog_facts"))
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names[1:], row[1:])) for row in cursor.fetchall()}
+    finally:
+        con.close()
+
+
+def live_blogs(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> list[dict]:
+    """Every live blog read over http(s): url, coverage_end_at, last_change, first_seen_at, source_name (read-only,
+    published copy; [] when there is no warehouse yet)."""
+    con = _published_reader(db, lake_data)
+    if con is None:
+        return []
+    try:
+        cursor = con.execute(sql("fetch/live_blogs"))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
     finally:
         con.close()
 

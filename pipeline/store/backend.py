@@ -37,6 +37,7 @@ from typing import Iterator, Mapping
 
 import duckdb
 
+from pipeline import settings
 from pipeline.redact import redact
 from pipeline.store.sqlfiles import sql
 
@@ -147,7 +148,7 @@ def backend_for(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = 
         if not db.startswith(LAKE_PREFIX):
             raise LakeUnavailable(f"{db!r}: only a PostgreSQL catalog is supported; write "
                                   f"'{LAKE_PREFIX}dbname=NAME host=HOST user=USER'")
-        data = lake_data if lake_data is not None else os.environ.get("PIPELINE_LAKE_DATA")
+        data = lake_data if lake_data is not None else settings.lake_data()
         return LakeBackend(db[len(LAKE_PREFIX):], str(data) if data else None)
     return FileBackend(Path(db))
 
@@ -605,7 +606,7 @@ class LakeBackend:
                                        f"'{self.describe()}' --lake-data PATH` first")
             if not self.data:
                 raise LakeUnavailable(f"{self.describe()} holds no lake yet: name its data folder with --lake-data "
-                                      f"PATH or PIPELINE_LAKE_DATA")
+                                      f"PATH or THREADLINE_LAKE_DATA")
         con = duckdb.connect(config=_CONFIG)
         try:
             con.execute("SET TimeZone = 'UTC'")

@@ -15,19 +15,21 @@ from pipeline import keys
 from pipeline.stage import Batch
 from pipeline.store.sqlfiles import sql
 
-# Steps after the post moves, in order (sql/load/): one per table the batch writes.
-_MERGE_STEPS = ("05_articles", "06_social_posts", "07_update_items", "08_article_posts", "09_post_entities",
-                "10_quotes", "11_fetch_log")
+# Steps after the post moves, in order (sql/load/): one per table the batch writes; the entries a complete read of a
+# live blog no longer shows (item_events) right after the items' merge.
+_MERGE_STEPS = ("05_articles", "06_social_posts", "07_update_items", "08_item_events", "09_article_posts",
+                "10_post_entities", "11_post_relations", "12_quotes", "13_fetch_log")
 _MOVES_SCHEMA = pa.schema([("old_item_id", pa.string()), ("new_item_id", pa.string())])
 
 # The warehouse tables a batch's rows can change, by the staged table holding them: a post can move onto its
 # native-id twin, taking its items, revisions, places and entities along (sql/load/04_move_posts.sql).
 _WRITES = {
-    "articles": ("articles",),
+    "articles": ("articles", "update_items", "item_events"),  # a complete read of a live blog marks removed entries
     "social_posts": ("social_posts", "update_items", "item_revisions", "article_posts", "post_entities"),
-    "update_items": ("update_items", "item_revisions"),
+    "update_items": ("update_items", "item_revisions", "item_events"),  # an entry back after its removal
     "article_posts": ("article_posts",),
     "post_entities": ("post_entities",),
+    "post_relations": ("post_relations",),
     "quotes": ("quotes",),
 }
 # What every load writes besides: the run's counts (per table and per source) and sources, and the attempt itself (fetch_log only gets
@@ -85,8 +87,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
                 counts = con.execute(sql("load/batch_counts")).to_arrow_table()
                 con.register("batch_counts", counts)
                 registered.append("batch_counts")
-                con.execute(sql("load/12_run_counts"))
-                con.execute(sql("load/12_source_counts"))
+                con.execute(sql("load/14_run_counts"))
+                con.execute(sql("load/14_source_counts"))
                 set_variable(con, "sources_ok", batch.sources_ok)
                 set_variable(con, "sources_failed", batch.sources_failed)
                 con.execute(sql("runs/add_sources"))
@@ -108,7 +110,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
     finally:
         for name in registered:
             con.unregister(name)
-        con.execute(sql("load/13_cleanup"))
+        con.execute(sql("load/15_cleanup"))
     return {row["table_name"]: TableCounts(row["inserted"], row["updated"], row["unchanged"])
             for row in counts.to_pylist()}
 

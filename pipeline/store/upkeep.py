@@ -14,9 +14,9 @@ from pipeline.store.sqlfiles import sql
 log = logging.getLogger(__name__)
 
 # Every table the pipeline writes: maintenance holds all their locks, so no load is half-written meanwhile.
-ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions",
-              "load_attempts", "post_entities", "quotes", "run_source_counts", "run_table_counts", "schema_views",
-              "social_posts", "update_items"]
+ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "ingest_runs", "item_events",
+              "item_revisions", "load_attempts", "post_entities", "post_relations", "purge_requests", "quotes",
+              "run_source_counts", "run_table_counts", "schema_views", "social_posts", "update_items"]
 
 
 def export_duckdb(db: str | os.PathLike, out_path: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,
@@ -60,7 +60,7 @@ def export_duckdb(db: str | os.PathLike, out_path: str | os.PathLike, *, lake_da
 def maintain(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None, retention: float | None = None,
              lock_timeout_s: float = 3600.0) -> dict:
     """The lake's weekly upkeep: merge small files, expire snapshots older than `retention` days (default
-    $PIPELINE_LAKE_RETENTION_DAYS or 30), delete files no snapshot needs. Holds every table's lock meanwhile, so
+    $THREADLINE_LAKE_RETENTION_DAYS or 30), delete files no snapshot needs. Holds every table's lock meanwhile, so
     it never races a load. Nothing to do on a DuckDB file (it keeps no old snapshots). Returns what it did."""
     backend = backend_for(db, lake_data=lake_data)
     if isinstance(backend, FileBackend):

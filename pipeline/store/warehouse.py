@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline import settings
 from pipeline.redact import redact, redact_optional
 from pipeline.stage import Batch
 from pipeline.store.backend import (FileBackend, LakeBackend, LakeUnavailable, LoadFailed, PublishFailed,
@@ -40,7 +41,7 @@ DEFAULT_LOCK_TIMEOUT_S = 3600.0
 # The folder of view definitions that come with the schema (`CREATE OR REPLACE VIEW` with comments, one per file).
 VIEWS_FOLDER = "reporting"
 # A lake commit that conflicts with another writer's is tried this many times in all, waiting 0.2 s, 0.4 s, 0.8 s …
-# (±50 %, at most 30 s) in between; PIPELINE_LAKE_COMMIT_ATTEMPTS overrides.
+# (±50 %, at most 30 s) in between; THREADLINE_LAKE_COMMIT_ATTEMPTS overrides.
 DEFAULT_COMMIT_ATTEMPTS = 5
 
 _PRUNED_SCHEMA = pa.schema([("path", pa.string()), ("first_fetched_at", pa.timestamp("us", tz="UTC")),
@@ -72,7 +73,7 @@ def new_run_id() -> str:
 class Writer:
     """Write access to a warehouse: `with Writer(db) as w: run = w.start_run(...); w.load(batch, run)`.
 
-    `db` is a DuckDB file path or `ducklake:postgres:<libpq string>` (with `lake_data`, else $PIPELINE_LAKE_DATA,
+    `db` is a DuckDB file path or `ducklake:postgres:<libpq string>` (with `lake_data`, else $THREADLINE_LAKE_DATA,
     naming the lake's data folder when the lake is new). On a file the writer is exclusive; on a lake it is not.
     """
 
@@ -82,8 +83,7 @@ class Writer:
         self.backend: FileBackend | LakeBackend = backend_for(db, lake_data=lake_data)
         self.paths = WarehousePaths.for_db(db) if isinstance(self.backend, FileBackend) else None
         self.lock_timeout_s = lock_timeout_s
-        self.commit_attempts = commit_attempts or int(os.environ.get("PIPELINE_LAKE_COMMIT_ATTEMPTS",
-                                                                     DEFAULT_COMMIT_ATTEMPTS))
+        self.commit_attempts = commit_attempts or settings.lake_commit_attempts(DEFAULT_COMMIT_ATTEMPTS)
         self.con: duckdb.DuckDBPyConnection | None = None
         self._batches: dict[str, int] = {}
         self.keep_views_current = keep_views_current  # False: the caller runs refresh_views itself
@@ -348,6 +348,11 @@ class Writer:
         if applied:
             log.info("applied the reporting views of sql/%s/", VIEWS_FOLDER)
         return list(applied)
+
+    def transaction(self, tables: list[str], work) -> None:
+        """Run `work` in one transaction under the tables' locks, retrying a lost commit: for a write that is not a
+        batch (an erasure request, pipeline/purge/)."""
+        self._committed(tables, work)
 
     def _committed(self, tables: list[str], work) -> None:
         """Run `work` in one transaction under the tables' locks, retrying a lost commit."""

@@ -10,7 +10,7 @@ CONN_ID = "threadline_warehouse"
 
 
 def warehouse_path() -> str:
-    """The connection's Host when the connection exists, else $PIPELINE_DB or data/warehouse.duckdb."""
+    """The connection's Host when the connection exists, else $THREADLINE_DB or data/warehouse.duckdb."""
     from airflow.sdk import BaseHook
     from airflow.sdk.exceptions import AirflowNotFoundException
 

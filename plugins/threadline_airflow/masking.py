@@ -13,15 +13,14 @@ from collections.abc import Iterable
 
 def mask_in_task_log(texts: Iterable[str]) -> None:
     """Have Airflow mask, in this task's log, every secret in `texts` and in the environment (a lake's password in
-    PIPELINE_DB, AWS keys)."""
-    import os
-
+    THREADLINE_DB, AWS keys)."""
     from airflow.sdk.log import mask_secret
 
+    from pipeline import settings
     from pipeline.redact import env_secrets, secrets_in
 
     found = set(env_secrets())
-    for text in [*texts, os.environ.get("PIPELINE_DB", "")]:
+    for text in [*texts, settings.env("THREADLINE_DB") or ""]:
         found.update(secrets_in(text))
     for secret in found:
         mask_secret(secret)

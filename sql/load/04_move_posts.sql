@@ -15,7 +15,8 @@ FROM social_posts
 WHERE post_id IN (SELECT old_post_id FROM post_moves) OR post_id IN (SELECT new_post_id FROM post_moves);
 
 INSERT INTO moved_items BY NAME
-SELECT * EXCLUDE (revision, revised_at, first_seen_at, last_seen_at), last_seen_at AS seen_at, first_seen_at
+SELECT * EXCLUDE (revision, revised_at, removed_at, first_seen_at, last_seen_at), last_seen_at AS seen_at,
+       first_seen_at
 FROM update_items WHERE post_id IN (SELECT old_post_id FROM post_moves);
 
 INSERT INTO moved_article_posts BY NAME

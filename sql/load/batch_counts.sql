@@ -11,6 +11,7 @@ FROM (
     UNION ALL SELECT 'item_revisions', 'inserted' FROM a_items WHERE action = 'revised'
     UNION ALL SELECT 'article_posts', action FROM a_article_posts
     UNION ALL SELECT 'post_entities', action FROM a_entities
+    UNION ALL SELECT 'post_relations', action FROM a_relations
     UNION ALL SELECT 'quotes', action FROM a_quotes
 )
 GROUP BY table_name

@@ -1,28 +1,24 @@
-"""Registry of embedded-post readers: one module per platform, each listing the embed markup it recognises.
+"""Registry of embedded-post readers: one module per platform of the platform table (`pipeline.platforms.PLATFORMS`),
+named after it and listing the embed markup it recognises. To add a platform, follow docs/adding-a-platform.md.
 
-To add a platform (say `bluesky.py`):
+Besides the readers: `lazy.py` rewrites lazy and deferred forms (a marker class in a `data-*` attribute, a frame
+address waiting in `data-src`) as the embed code they stand for before any XPath runs, and tells a `<noscript>`
+fallback copy from a second embed; `placeholder.py` comes last and reads publishers' own placeholders of any
+platform by the post URL in a `data-*` attribute (by the table's `placeholder_hints`; its kind's `platform` is
+"any"); `common.py` holds what the readers share (attribute scans, `— Name (@handle)` signatures, written dates);
+`base.py` what a reader declares (`EmbedKind`) and raises (`EmbedError`).
 
-Platforms so far: `x`, `bluesky`, `mastodon`, `instagram`, `threads`, `telegram`, `tiktok`, `youtube`, `facebook`;
-`lazy.py` rewrites lazy and deferred forms (a marker class in a `data-*` attribute, a frame address waiting in
-`data-src`) as the embed code they stand for before any XPath runs, and tells a `<noscript>` fallback copy from a
-second embed; `placeholder.py` comes last and reads publishers' own placeholders of any platform by the post URL in a `data-*`
-attribute (its kind's `platform` is "any"); `common.py` holds what their readers share (attribute scans, `— Name (@handle)` signatures, written dates).
+A reader module declares each markup form as an `EmbedKind` in a module-level `KINDS` tuple: a name for warnings,
+the platform, an lxml XPath from the article's content element to the embed's outermost element (start it with
+`.//`; `has_class("bluesky-embed")` writes the class test), the `Embed.form` it stands for, and a reader
+`read(element: bs4.Tag) -> SocialPost`. The reader receives a BeautifulSoup copy of just that embed (parsed with
+"lxml"), so it may change or decompose it freely; it raises `EmbedError` (or any exception) with a reason when it
+cannot make a post, and the page then gets a warning and keeps its other embeds.
 
-1. In the module, write for each markup form a reader `read(element: bs4.Tag) -> SocialPost`. It receives a
-   BeautifulSoup copy of just that embed (parsed with "lxml"), so it may change or decompose it freely. It
-   raises `EmbedError` (or any exception) with a reason when it cannot make a post; the page then gets a
-   warning and keeps its other embeds. Use `pipeline.parse.html_text.element_text` for text,
-   `pipeline.parse.entities.entities_from_text` for entities, `pipeline.platforms` for ids and URLs.
-2. Declare each form as an `EmbedKind` (`pipeline.parse.embeds.base`): a name for warnings, the platform, an
-   lxml XPath from the article's content element to the embed's outermost element (start it with `.//`;
-   `has_class("bluesky-embed")` writes the class test), the `Embed.form` it stands for, and the reader.
-   Collect them in a module-level `KINDS` tuple.
-3. Add the module's `KINDS` to `EMBED_KINDS` below.
-
-`parse_html` runs every kind's XPath on the content element, reads each match once in page order (an element
-matched by two kinds is read by the first), and removes all matches from the body text. An element inside
-another match is still read on its own (a quoted tweet pasted inside a tweet), so a kind's XPath must not
-select a wrapper around markup that another kind already reads.
+`parse_html` runs every kind's XPath on the content element (platforms in table order, placeholders last), reads
+each match once in page order (an element matched by two kinds is read by the first), and removes all matches from
+the body text. An element inside another match is still read on its own (a quoted tweet pasted inside a tweet), so
+a kind's XPath must not select a wrapper around markup that another kind already reads.
 """
 from __future__ import annotations
 
@@ -31,24 +27,19 @@ import lxml.html
 from bs4 import BeautifulSoup
 
 from pipeline.model import SocialPost
-from pipeline.parse.embeds import (
-    bluesky, facebook, instagram, lazy, mastodon, placeholder, telegram, threads, tiktok, x, youtube,
-)
-from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+from pipeline.parse.embeds import lazy, placeholder
+from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class, reader_module
 from pipeline.parse.embeds.lazy import noscript_copies
+from pipeline.platforms import PLATFORMS
 
-__all__ = ["EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "noscript_copies", "read_embed"]
+__all__ = [
+    "EMBED_KINDS", "EmbedError", "EmbedKind", "find_embed_elements", "has_class", "noscript_copies", "read_embed",
+    "reader_module",
+]
+
 
 EMBED_KINDS: tuple[EmbedKind, ...] = (
-    *x.KINDS,
-    *bluesky.KINDS,
-    *mastodon.KINDS,
-    *instagram.KINDS,
-    *threads.KINDS,
-    *telegram.KINDS,
-    *tiktok.KINDS,
-    *youtube.KINDS,
-    *facebook.KINDS,
+    *(kind for name in PLATFORMS for kind in reader_module(name).KINDS),
     *placeholder.KINDS,  # last: any platform's post URL in a data-* attribute
 )
 

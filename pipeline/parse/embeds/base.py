@@ -1,7 +1,10 @@
-"""What an embed reader declares (`EmbedKind`) and raises (`EmbedError`); see the package docstring."""
+"""What an embed reader declares (`EmbedKind`) and raises (`EmbedError`), and where a platform's reader is; see the
+package docstring."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
 from typing import Callable
 
 from bs4 import Tag
@@ -27,3 +30,15 @@ class EmbedKind:
 def has_class(name: str) -> str:
     """XPath test that an element's class attribute holds the class `name`."""
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def reader_module(platform: str) -> ModuleType:
+    """The reader module of a platform of the table (`pipeline.platforms.PLATFORMS`): `pipeline.parse.embeds.<name>`."""
+    name = f"pipeline.parse.embeds.{platform}"
+    try:
+        return import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise ImportError(f"the platform {platform!r} of pipeline/platforms.py has no reader module "
+                          f"pipeline/parse/embeds/{platform}.py (docs/adding-a-platform.md)", name=name) from None

@@ -11,7 +11,7 @@ from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import day_time, first_attribute, links, name_and_handle
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.html_text import element_text, nodes_text
+from pipeline.parse.element_text import element_text, nodes_text
 from pipeline.platforms import bluesky_post, bluesky_post_url, bluesky_tid_time
 
 
@@ -62,3 +62,9 @@ KINDS = (
         read=read,
     ),
 )
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# the classes that make an element its embed code, when moved into a data-* attribute;
+MARKER_CLASSES = ("bluesky-embed",)
+# addresses its frame kinds read (or, in iframely's lazy frames, its posts' own URLs), when waiting in data-src;
+FRAMES = ("embed.bsky.app/embed/",)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from bs4 import Tag
 
-from pipeline.parse.post_text import parse_day, start_of_day
+from pipeline.parse.post_signature import parse_day, start_of_day
 
 # `— Name (@handle)` as Bluesky, Instagram and Facebook fallbacks write it (handles may hold dots).
 _NAME_HANDLE = re.compile(r"(?:—|–|-|by)\s*(?P<name>[^()\n]*?)\s*\(\s*@?(?P<handle>[A-Za-z0-9_.@-]+)\s*\)", re.IGNORECASE)

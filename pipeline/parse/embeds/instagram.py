@@ -9,7 +9,7 @@ from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.embeds.common import first_attribute, iso_time, links, name_and_handle
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.html_text import element_text
+from pipeline.parse.element_text import element_text
 from pipeline.platforms import instagram_post_url, instagram_shortcode, instagram_shortcode_time
 
 _PLACEHOLDER_TEXTS = ("view this post on instagram", "sieh dir diesen beitrag auf instagram an", "instagram")
@@ -76,3 +76,9 @@ KINDS = (
         read=read,
     ),
 )
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# the classes that make an element its embed code, when moved into a data-* attribute;
+MARKER_CLASSES = ("instagram-media",)
+# addresses its frame kinds read (or, in iframely's lazy frames, its posts' own URLs), when waiting in data-src;
+FRAMES = ("instagram.com/p/", "instagram.com/reel/")

@@ -1,6 +1,7 @@
 """Lazy and deferred embed markup, rewritten in the tree as the embed code it stands for before the registry's
 XPaths run, so every platform's kinds read it without a copy of their rules; and the `<noscript>` fallback copy of a
-lazy embed, recognised as the same embed.
+lazy embed, recognised as the same embed. What each platform's lazy forms hide (its marker classes, its frame
+addresses) its reader module declares (`MARKER_CLASSES`, `FRAMES`, `PLAYER_FRAMES`).
 
 - A platform's marker class moved to a data attribute (lazysizes' `data-twitter="twitter-tweet"` on
   `blockquote.lazy-content`, motorsport-magazin.com): the value is added to the element's classes.
@@ -24,21 +25,25 @@ from urllib.parse import parse_qs, urlsplit
 
 import lxml.etree
 
-# Classes that make an element one platform's embed code (the registry's blockquote and div kinds test these).
-MARKER_CLASSES = (
-    "twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed",
-    "text-post-media", "fb-post", "fb-video",
-)
+from pipeline.parse.embeds.base import reader_module
+from pipeline.platforms import PLATFORMS
+
 LAZY_SOURCES = ("data-src",)
+
+
+def _from_readers(name: str) -> tuple[str, ...]:
+    """What every platform's reader module declares under `name` (MARKER_CLASSES, FRAMES, PLAYER_FRAMES)."""
+    return tuple(value for platform in PLATFORMS
+                 for value in getattr(reader_module(platform), name, ()))
+
+
+# Classes that make an element one platform's embed code (the registry's blockquote and div kinds test these).
+MARKER_CLASSES = _from_readers("MARKER_CLASSES")
 # Addresses the registry's iframe kinds read: frames, and posts' own URLs where iframely's lazy frames keep them
 # (today.com: `data-src="https://www.instagram.com/p/…"`, `"https://www.youtube.com/watch?v=…"`, `src` its proxy).
-_PLATFORM_FRAMES = (
-    "youtube.com/embed/", "youtube-nocookie.com/embed/", "youtube.com/watch", "platform.twitter.com/embed/",
-    "platform.x.com/embed/", "instagram.com/p/", "instagram.com/reel/", "embed.bsky.app/embed/", "facebook.com/plugins/post.php",
-    "facebook.com/plugins/video.php", "//t.me/", "//telegram.me/",
-)
+_PLATFORM_FRAMES = _from_readers("FRAMES")
 # Of those, the ones an image may stand for: a player's frame, never a post's picture (`instagram.com/p/…/media`).
-_PLAYER_FRAMES = ("youtube.com/embed/", "youtube-nocookie.com/embed/")
+_PLAYER_FRAMES = _from_readers("PLAYER_FRAMES")
 
 _MARKER_IN_DATA = lxml.etree.XPath(
     ".//*[@*[starts-with(name(), 'data-') and (" + " or ".join(f". = '{name}'" for name in MARKER_CLASSES) + ")]]"

@@ -43,3 +43,7 @@ KINDS = (
         read=read,
     ),
 )
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# the classes that make an element its embed code, when moved into a data-* attribute;
+MARKER_CLASSES = ("mastodon-embed",)

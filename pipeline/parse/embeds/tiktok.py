@@ -7,7 +7,7 @@ from bs4 import Tag
 from pipeline.model import SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.html_text import element_text
+from pipeline.parse.element_text import element_text
 from pipeline.platforms import tiktok_id_time, tiktok_post_url, tiktok_video
 
 
@@ -59,3 +59,7 @@ def read_amp(element: Tag) -> SocialPost:
         raise EmbedError("no TikTok video id")
     return SocialPost(platform="tiktok", native_id=video_id, url=tiktok_post_url(found[0] if found else None, video_id),
                       author_handle=found[0] if found else None)
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# the classes that make an element its embed code, when moved into a data-* attribute;
+MARKER_CLASSES = ("tiktok-embed",)

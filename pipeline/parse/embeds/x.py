@@ -11,9 +11,10 @@ from bs4 import NavigableString, Tag
 
 from pipeline.model import Entity, SocialPost
 from pipeline.parse.embeds.base import EmbedError, EmbedKind, has_class
+from pipeline.parse.embeds.relations import x_nested_quotes
 from pipeline.parse.entities import entities_from_text, unique_entities
-from pipeline.parse.html_text import element_text, nodes_text
-from pipeline.parse.post_text import parse_day, parse_signature, start_of_day, thread_items
+from pipeline.parse.element_text import element_text, nodes_text
+from pipeline.parse.post_signature import parse_day, parse_signature, start_of_day, thread_items
 from pipeline.platforms import X_STATUS_URL, x_post_url, x_snowflake_time, x_status_from_value, x_status_id
 
 _HASHTAG_LINK = re.compile(r"(?:twitter|x)\.com/hashtag/(?P<value>[^?/#&]+)", re.IGNORECASE)
@@ -26,8 +27,10 @@ _NOT_USERS = {"hashtag", "i", "search", "intent", "share", "home", "explore", "s
 def read_blockquote(blockquote: Tag) -> SocialPost:
     """A post from X's embed code: text in `<p>`, then `— Name (@handle)` and a permalink whose text is the date.
 
-    A blockquote pasted inside this one (a quoted tweet) is left out here; it is an embed of its own.
+    A blockquote pasted inside this one (a quoted tweet) is left out here; it is an embed of its own, and the post's
+    relation to it (`relations.x_nested_quotes`).
     """
+    relations = x_nested_quotes(blockquote)
     for nested in blockquote.find_all("blockquote"):
         nested.decompose()
     status_links = [link for link in blockquote.find_all("a", href=True) if x_status_id(link["href"])]
@@ -61,6 +64,7 @@ def read_blockquote(blockquote: Tag) -> SocialPost:
         language=language if language and language != "und" else None,  # "und": X could not tell
         entities=unique_entities([*entities_from_text(text), *(e for p in paragraphs for e in _link_entities(p))]),
         thread=thread_items(text),
+        relations=relations,
     )
 
 
@@ -255,3 +259,9 @@ KINDS = (
         read=read_bare_link,
     ),
 )
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# the classes that make an element its embed code, when moved into a data-* attribute;
+MARKER_CLASSES = ("twitter-tweet", "twitter-video")
+# addresses its frame kinds read (or, in iframely's lazy frames, its posts' own URLs), when waiting in data-src;
+FRAMES = ("platform.twitter.com/embed/", "platform.x.com/embed/")

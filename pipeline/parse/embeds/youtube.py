@@ -84,3 +84,9 @@ KINDS = (
         read=read_island,
     ),
 )
+
+# What lazy loaders hide of this platform's embed code (lazy.py puts it back before the XPaths above run):
+# addresses its frame kinds read (or, in iframely's lazy frames, its posts' own URLs), when waiting in data-src;
+FRAMES = ("youtube.com/embed/", "youtube-nocookie.com/embed/", "youtube.com/watch")
+# of those, the players' frames a lazy <img> may stand for (never a post's picture).
+PLAYER_FRAMES = ("youtube.com/embed/", "youtube-nocookie.com/embed/")

@@ -20,17 +20,19 @@ from pipeline.keys import normalize_text
 from pipeline.model import UpdateItem
 from pipeline.parse.chrome import readable_text
 from pipeline.parse.liveblog import jsonld, microdata
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.completeness import entries_complete
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.sites import ADAPTERS, FALLBACK, MIN_ENTRIES
 from pipeline.parse.liveblog.times import PageClock
 
-__all__ = ["LiveBlog", "PageClock", "find_live_blog", "finish_entries"]
+__all__ = ["LiveBlog", "PageClock", "entries_complete", "find_live_blog", "finish_entries"]
 
 
 @dataclass(slots=True)
 class LiveBlog:
     is_liveblog: bool = False
     source: str | None = None  # which HTML adapter read the entries
+    whole_list: bool = False  # whether that adapter's markup shows every entry (the adapter's WHOLE_LIST)
     html_entries: list[RawEntry] = field(default_factory=list)
     json_entries: list[RawEntry] = field(default_factory=list)
 
@@ -54,17 +56,19 @@ def find_live_blog(root, json_ld: list[dict], clock: PageClock, warnings: list[s
     blog.json_entries = jsonld.entries(json_ld, clock)
     html_entries = microdata.entries(root, clock)
     if html_entries:
-        blog.source = "microdata"
+        blog.source, blog.whole_list = "microdata", True
     else:
         for adapter in ADAPTERS:
             elements = adapter.find(root)
             if len(elements) >= MIN_ENTRIES:
                 html_entries, blog.source = adapter.entries(elements, clock), adapter.NAME
+                blog.whole_list = adapter.WHOLE_LIST
                 break
     if not html_entries and declared:  # JSON-LD may list the entries, but only HTML blocks hold their embeds
         elements = FALLBACK.find(root)
         if elements:
             html_entries, blog.source = FALLBACK.entries(elements, clock), FALLBACK.NAME
+            blog.whole_list = FALLBACK.WHOLE_LIST
     blog.html_entries = html_entries
     blog.is_liveblog = declared or bool(html_entries)
     if declared and not html_entries and not blog.json_entries:

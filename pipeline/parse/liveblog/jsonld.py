@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from pipeline.keys import clean_text
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 _TAG = re.compile(r"<[^>]+>")

@@ -6,7 +6,7 @@ import html
 
 from pipeline.keys import clean_text
 from pipeline.parse.liveblog.jsonld import fragment
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.times import PageClock, clock_time, read_time
 
 

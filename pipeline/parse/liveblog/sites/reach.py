@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pipeline.keys import clean_text
 from pipeline.parse.embeds.base import has_class
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 NAME = "reach live-event"
+# A read shows every entry (liveblog/completeness.py) unless JSON-LD lists more (the Mirror's: 30 of 428).
+WHOLE_LIST = True
 _ENTRY = f"//div[{has_class('live-event-entry')} or {has_class('live-events__entry')}][@id]"
 
 

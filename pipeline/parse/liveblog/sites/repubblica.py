@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pipeline.keys import clean_text
 from pipeline.parse.embeds.base import has_class
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 NAME = "gedi liveblog__post"
+# A read shows every entry (liveblog/completeness.py): the liveblog__post stream is the blog.
+WHOLE_LIST = True
 
 
 def find(root) -> list:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from pipeline.keys import clean_text
-from pipeline.parse.liveblog.model import RawEntry
+from pipeline.parse.liveblog.raw_entry import RawEntry
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 NAME = "clock-time headings"
+# A read shows every entry (liveblog/completeness.py)? Moot: its entries have no ids.
+WHOLE_LIST = False
 _STAMP = re.compile(r"^\s*(?P<clock>(?:[01]?\d|2[0-3])[.:][0-5]\d)(?:\s*Uhr)?\s*[:\-–|]\s*(?P<headline>.+)$", re.S)
 _HEADINGS = "//h2 | //h3 | //h4"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pipeline.fetch import (Fetcher, FetchSettings, Validators, WarcArchive, WarcProblem, decode_body,
                             iter_warc_documents, LocalReadError, read_bounded)
-from pipeline.fetch.settings import settings_from_environment
-from pipeline.model import Document, FetchRecord
+from pipeline.fetch.fetch_settings import settings_from_environment
+from pipeline.model import Document, FetchRecord, Outcome
 from pipeline.urls import is_http
 
 # What a local file's extension says about its content.
@@ -30,7 +30,7 @@ _SNIFF_BYTES = 4096
 class SourceError(Exception):
     """A source that could not be read: which one, at which stage, and why (a sentence a person can act on)."""
 
-    def __init__(self, source: str, stage: str, cause: str, outcome: str = "error"):
+    def __init__(self, source: str, stage: str, cause: str, outcome: Outcome = Outcome.ERROR):
         super().__init__(f"{source}: {stage}: {cause}")
         self.source, self.stage, self.cause, self.outcome = source, stage, cause, outcome
 
@@ -45,6 +45,7 @@ class Read:
     error: SourceError | None = None
     unchanged: str | None = None  # "not_modified" or "unchanged": nothing new to parse
     source_name: str | None = None  # the source list's name this read was for, when a run of the list made it
+    replay: bool = False  # a reparse of the raw archive: never a complete read of a live blog (removes no entry)
 
 
 def is_url(source: str) -> bool:
@@ -115,7 +116,7 @@ class SourceReader:
         result = self._fetcher.fetch(url, validators=self.validators.get(url), settings=settings,
                                      source_name=source_name)
         read = Read(url, records=list(result.records))
-        if result.outcome in ("not_modified", "unchanged"):
+        if result.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED):
             read.unchanged = result.outcome
         elif not result.ok or result.document is None:
             read.error = SourceError(url, "fetch", result.cause or f"the fetch ended {result.outcome}",
@@ -132,7 +133,7 @@ def _read_local(source: str, max_bytes: int) -> Read:
     except SourceError as exc:
         return _failed(exc, fetched_at, elapsed_ms=round((time.monotonic() - started) * 1000))
     return Read(source, document=document, records=[FetchRecord(
-        url=source, outcome="ok", fetched_at=fetched_at, bytes=size,
+        url=source, outcome=Outcome.OK, fetched_at=fetched_at, bytes=size,
         elapsed_ms=round((time.monotonic() - started) * 1000))])
 
 
@@ -170,7 +171,7 @@ def warc_reads(location: str | Path, *, since: datetime | None = None, until: da
             yield _failed(SourceError(item.source, "read", item.cause, outcome=item.outcome))
             continue
         yield Read(item.source, document=item, records=[FetchRecord(
-            url=item.source, outcome="ok", fetched_at=item.fetched_at,
+            url=item.source, outcome=Outcome.OK, fetched_at=item.fetched_at,
             bytes=len(item.content.encode("utf-8")), final_url=item.url)])
 
 
@@ -183,7 +184,7 @@ def read_local(source: str, max_bytes: int | None = None) -> tuple[Document, int
     kind = FILE_KINDS.get(path.suffix.lower())
     if kind is None and path.exists():
         raise SourceError(source, "read", f"not a .html, .htm, .txt or .warc(.gz) file "
-                                          f"(got {path.suffix or 'no extension'!r})", outcome="not_html")
+                                          f"(got {path.suffix or 'no extension'!r})", outcome=Outcome.NOT_HTML)
     cap = settings_from_environment().max_bytes if max_bytes is None else max_bytes
     try:
         data = read_bounded(path, cap)
@@ -194,7 +195,7 @@ def read_local(source: str, max_bytes: int | None = None) -> tuple[Document, int
     if not data.strip():
         raise SourceError(source, "read", "the file is empty")
     if b"\x00" in data[:_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(source, "decode", f"looks binary (NUL bytes), not {kind}", outcome="not_html")
+        raise SourceError(source, "decode", f"looks binary (NUL bytes), not {kind}", outcome=Outcome.NOT_HTML)
     decoded = decode_body(data)
     if decoded.lossy:
         raise SourceError(source, "decode", "undecodable bytes: no character set fits them; save the file as UTF-8")

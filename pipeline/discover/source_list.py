@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.fetch.settings import FetchSettings, setting_names
+from pipeline.fetch.fetch_settings import FetchSettings, setting_names
 from pipeline.urls import is_http
 
 SOURCE_KINDS = ("page", "liveblog", "feed", "sitemap", "file")

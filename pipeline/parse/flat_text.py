@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pipeline.keys import clean_text
 from pipeline.model import Document, Embed, Page, ParseResult, SocialPost, UpdateItem
 from pipeline.parse.entities import entities_from_text
-from pipeline.parse.post_text import Signature, parse_signature, start_of_day, thread_items, tweet_length, tweet_limit
+from pipeline.parse.post_signature import Signature, parse_signature, start_of_day, thread_items, tweet_length, tweet_limit
 from pipeline.parse.quotes import find_quotes
 from pipeline.urls import canonical_url
 
@@ -179,7 +179,7 @@ def _post_start(lines: list[str], signature_index: int, boundary: int, key_point
 
     The first non-blank line above the signature always belongs to the post. Lines above it join while the
     post stays within the length a post of its day could have (`limit`: 140 characters before late 2017, 280
-    since; `post_text.tweet_length`) and the line is not blank, heading-like,
+    since; `post_signature.tweet_length`) and the line is not blank, heading-like,
     part of a key-point list, a previous signature, a lead-in ("Goldstein tweeted he was “honored” to offer
     the benediction:", `_is_lead_in`), or the article's list number alone on its line ("2.", as a listicle of
     posts flattens: The Poke).

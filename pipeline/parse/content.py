@@ -1,0 +1,147 @@
+"""Where a page's article is: dialogs and consent layers taken out of the tree, then the element holding the
+article's text (`find_content`)."""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from pipeline.parse.chrome import is_chrome_by_name
+
+# Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).
+_CONTENT_CLASSES = frozenset(
+    "entry-content article-body article__body articleBody article-content article__content story-body"
+    " story-content post-content post-body body-text article-text content-body td-post-content c-entry-content"
+    .split()
+)
+# A candidate with less paragraph text than this, or than this share of the page's, is a teaser, not the article.
+_MIN_CONTENT_CHARS = 80
+_MIN_CONTENT_SHARE = 0.3
+# When the content class sits on each paragraph (`<p class="article-text">`), their parent is the content.
+_PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li".split())
+
+
+# Layers over the page: dialogs, and consent, cookie and privacy banners (OneTrust, Didomi, Sourcepoint, CMPs).
+_LAYER_TAGS = ("div", "section", "aside", "form", "dialog")
+_LAYER_NAME = re.compile(r"consent|cookie|onetrust|didomi|sp_message|gdpr|privacy|(?<![a-z])cmp(?![a-z])", re.IGNORECASE)
+
+
+def drop_layers(root) -> None:
+    """Take dialogs (`<dialog>`, `role=dialog`, `aria-modal=true`) and consent, cookie and privacy layers out of the
+    tree: they are never the article (a consent dialog's legal text outweighed Reuters' article). One that holds an
+    `<article>`, `<main>` or `<h1>` is a page wrapper with an unlucky name, and stays. One pass over the body's boxes."""
+    body = root.find("body")
+    if body is None:
+        return
+    layers = []
+    for element in body.iter(*_LAYER_TAGS):
+        if element.tag == "dialog" or element.get("role") in ("dialog", "alertdialog") \
+                or element.get("aria-modal") == "true":
+            layers.append(element)
+        elif (names := f"{element.get('class') or ''} {element.get('id') or ''}").strip() and _LAYER_NAME.search(names):
+            layers.append(element)
+    for element in layers:
+        if element.getparent() is not None and not element.xpath(".//article | .//main | .//h1"):
+            element.drop_tree()
+
+
+def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element holding the article's text: one marked as the article body, else <article>, else <main>,
+    else the element whose paragraphs hold the most text, else <body>.
+
+    Within a tier the candidate with the most paragraph text wins, if it holds enough of the page's; when others of
+    its tag and class share the tier (an article split over several "article__content" boxes), the element around
+    them all is the content.
+    """
+    body = root.find("body")
+    if body is None:
+        return None
+    least_chars = max(_MIN_CONTENT_CHARS, _MIN_CONTENT_SHARE * paragraph_chars(body, _OUTSIDE_FURNITURE))
+    for tier in _content_candidates(root):
+        candidates = dict.fromkeys(
+            element.getparent() if element.tag in _PARAGRAPH_TAGS else element for element in tier
+        )
+        # a candidate's runs of text count (LBC's article is one), the page's are left out of the measure it must meet
+        chars = {candidate: paragraph_chars(candidate, runs=True) for candidate in candidates}
+        best = max(chars, key=chars.get, default=None)
+        if best is None:
+            continue
+        parts = [candidate for candidate in chars if candidate.get("class") and candidate.get("class") == best.get("class")
+                 and candidate.tag == best.tag]
+        if len(parts) > 1 and (whole := common_ancestor(parts)) is not None and whole.tag not in ("body", "html") \
+                and not is_chrome_by_name(whole):  # no list of comments
+            best, chars[best] = whole, sum(chars[part] for part in parts)  # one article in sibling containers
+        if chars[best] >= least_chars:
+            return best
+    return body
+
+
+def _content_candidates(root):
+    """Lists of candidate content elements, best kind first: marked as the article body, <article>, <main>."""
+    yield _content_class_elements(root)
+    yield root.xpath("//article")
+    yield root.xpath("//main | //*[@role='main']")
+    yield _densest_paragraph_parents(root)
+
+
+def _content_class_elements(root) -> list:
+    """Elements marked as the article body (`is_content_marked`)."""
+    return [element for element in root.xpath("//*[@class or @itemprop or @data-testid]")  # XPath class tests are slower
+            if is_content_marked(element)]
+
+
+def is_content_marked(element) -> bool:
+    """Marked as the article body: `itemprop="articleBody"`, `data-testid="ArticleBody"`, or a class in
+    `_CONTENT_CLASSES`, also as the stem of a CSS-module class (`article-body__content__17Yit`)."""
+    return element.get("itemprop") == "articleBody" \
+        or (element.get("data-testid") or "").lower() == "articlebody" \
+        or any(name in _CONTENT_CLASSES or name.split("__", 1)[0] in _CONTENT_CLASSES
+               for name in (element.get("class") or "").split())
+
+
+def _densest_paragraph_parents(root) -> list:
+    """The elements whose paragraphs (counted fully for their parent, half for its parent) hold the most text.
+
+    Paragraphs inside blockquotes (an embedded post), footers, navigation and sidebars are left out.
+    """
+    scores: dict = {}
+    outside = "[not(ancestor::blockquote or ancestor::footer or ancestor::nav or ancestor::aside)]"
+    paragraphs = [(len(paragraph.text_content()), paragraph.getparent())
+                  for paragraph in root.xpath(f"//body//p{outside}")]
+    paragraphs += [(len(run), run.getparent())
+                   for run in root.xpath(f"//body//div{outside}/text()[string-length(.) > {_TEXT_RUN_CHARS}]")]
+    for chars, parent in paragraphs:
+        scores[parent] = scores.get(parent, 0) + chars
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0) + chars / 2
+    best = max(scores, key=scores.get, default=None)
+    return [best] if best is not None else []
+
+
+def paragraph_chars(element, condition: str = "", runs: bool = False) -> int:
+    """Characters in paragraphs: `<p>`s, the `<div>`s some sites write them as (Reuters: data-testid=paragraph-N) and
+    with `runs` long runs of text straight inside a `<div>`, those meeting an XPath `condition` when one is given."""
+    run_path = f" | .//div{condition}/text()[string-length(.) > {_TEXT_RUN_CHARS}]" if runs else ""
+    return sum(len(text) for text in element.xpath(
+        f".//p{condition}//text() | .//div[starts-with(@data-testid, 'paragraph')]{condition}//text(){run_path}"))
+
+
+# A run of text this long straight inside a `<div>` (lines split by `<br>`, no `<p>`: LBC) is a paragraph too.
+_TEXT_RUN_CHARS = 150
+
+
+# The page's text an article is weighed against leaves out its footer, navigation and sidebars (Yomiuri's footer
+# lists outweighed its article).
+_OUTSIDE_FURNITURE = "[not(ancestor::footer or ancestor::nav or ancestor::aside)]"
+
+
+def common_ancestor(elements: list):
+    """The innermost element holding all the elements (None when they share none)."""
+    if not elements:
+        return None
+    shared = [elements[0], *elements[0].iterancestors()]
+    for element in elements[1:]:
+        lineage = {element, *element.iterancestors()}
+        shared = [candidate for candidate in shared if candidate in lineage]
+    return shared[0] if shared else None

@@ -1,0 +1,188 @@
+"""What inside the article's element is furniture, not text: navigation, share and newsletter boxes, related links
+and teasers, comments, captions, control labels, scripts (`remove_furniture`); drop caps rejoined to their word."""
+from __future__ import annotations
+
+import re
+
+from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, CONTROL_LABEL, ENTRY_CHROME_WORDS, RELATED_LEAD,
+                                   RELATED_LEADS, chrome_name_words, is_ad_label)
+from pipeline.parse.content import is_content_marked
+
+
+def remove_furniture(content, entries: list = ()) -> None:
+    """Drop navigation, share and newsletter boxes, related links, comments, captions and scripts.
+
+    An element named like furniture ("js-ad-section", "sidebar-grid") that holds most of the content's text is the
+    article's own wrapper with an unlucky class, and stays; so do siblings of one class that together hold most of
+    it (a slideshow's slides), and inside them the words of their names no longer mark furniture. Live-blog entries,
+    elements marked as the article's text (`is_content_marked`) and the elements around them stay; inside an entry
+    only the entry's own furniture words count ("live-match-comment" is no reader comment)."""
+    keep = set(entries)
+    for element in content.iterdescendants():
+        if isinstance(element.tag, str) and is_content_marked(element):
+            keep.add(element)
+    for element in list(keep):
+        keep.update(element.iterancestors())
+    inside_entries = {node for element in entries for node in element.iterdescendants()}
+    _rejoin_drop_caps(content)
+    teasers = _teaser_boxes(content)
+    total = len(content.text_content())
+    group_chars: dict = {}
+    chrome = []
+    stack = [(child, frozenset()) for child in reversed(content)]
+    while stack:
+        element, allowed = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        hidden = element.get("hidden") is not None and not _is_gated_text(element)
+        if element.tag in CHROME_TAGS or hidden or _is_link_only_paragraph(element) \
+                or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
+                or (element in teasers and element not in keep) or _is_control_label(element):
+            chrome.append(element)
+            continue
+        if element not in keep:
+            named = chrome_name_words(element, ENTRY_CHROME_WORDS if element in inside_entries else CHROME_WORDS)
+            named -= allowed
+            if named:
+                if len(element.text_content()) < _WRAPPER_SHARE * total \
+                        and _group_chars(element, group_chars) < _WRAPPER_SHARE * total:
+                    chrome.append(element)
+                    continue
+                allowed = allowed | (named - _NEVER_WRAPPER_WORDS)
+        stack.extend((child, allowed) for child in reversed(element))
+    for element in chrome:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+_TEASER_BOX_CHARS = 300
+
+
+def _teaser_boxes(content) -> set:
+    """Short boxes that start with a lead-in to other stories ("Lesen Sie auch", "Les også"): for each element whose
+    own text is such a lead-in, the largest element around it of at most `_TEASER_BOX_CHARS` characters that starts
+    with it (the lead-in alone, or the box of it and its teasers)."""
+    boxes = set()
+    for element in content.iter():
+        if not isinstance(element.tag, str) or not element.text or not RELATED_LEAD.match(element.text) \
+                or element.text_content().strip() != element.text.strip():
+            continue
+        lead = " ".join(element.text.split())
+        box = element
+        for ancestor in element.iterancestors():
+            if ancestor is content:
+                break
+            text = " ".join(ancestor.text_content().split())
+            if len(text) > _TEASER_BOX_CHARS or not text.startswith(lead):
+                break
+            box = ancestor
+        boxes.add(box)
+    return boxes
+
+
+def _is_control_label(element) -> bool:
+    """An element of text alone that is a control's label for screen readers ("Box aufklappen")."""
+    return len(element) == 0 and bool(element.text) and len(element.text) < 60 and bool(CONTROL_LABEL.match(element.text))
+
+
+# A drop cap: the first letter of a paragraph in an element of its own ("initial-letter", "dropcap").
+_DROP_CAP = re.compile(r"initial|drop-?cap|first-?letter", re.IGNORECASE)
+
+
+def _rejoin_drop_caps(content) -> None:
+    """"N a endlich!" -> "Na endlich!": the space after a drop cap's element goes (taz)."""
+    for element in content.xpath(".//*[contains(@class, 'nitial') or contains(@class, 'rop') or contains(@class, 'etter')]"):
+        if not _DROP_CAP.search(element.get("class")) or len(element.text_content().strip()) != 1 \
+                or not element.text_content().strip().isalpha():
+            continue
+        letter = element.text_content().strip()
+        while (parent := element.getparent()) is not None and parent.text_content().strip() == letter:
+            element = parent
+        if element.tail is not None and not element.tail.strip():
+            element.tail = ""
+            following = element.getnext()
+            if following is not None and following.text:
+                following.text = following.text.lstrip()
+        elif element.tail:
+            element.tail = element.tail.lstrip()
+
+
+def _is_gated_text(element) -> bool:
+    """Named "paywall": the article's text a paywall hides from non-subscribers (Condé Nast's paragraphs, ABC.es's
+    hidden box), which stays; the paywall's own prompt is named for subscribing."""
+    return "paywall" in (element.get("class") or "").lower()
+
+
+# Reader comments stay furniture inside a comment section large enough to pass for the article's wrapper.
+_NEVER_WRAPPER_WORDS = frozenset(("comment", "comments", "respond"))
+
+
+def _group_chars(element, cache: dict) -> int:
+    """Characters of the element and its siblings with the same class (0 when it has no class or no such sibling)."""
+    parent, name = element.getparent(), element.get("class")
+    if parent is None or not name:
+        return 0
+    if (parent, name) not in cache:
+        group = [sibling for sibling in parent if sibling.get("class") == name]
+        cache[(parent, name)] = sum(len(sibling.text_content()) for sibling in group) if len(group) > 1 else 0
+    return cache[(parent, name)]
+
+
+_WRAPPER_SHARE = 0.5
+
+
+# "See also: <a>…</a>": a pointer to another story, not this one's text.
+_POINTER = re.compile(r"^[\s\ufeff]*" + RELATED_LEADS + r"[\s\ufeff]*:?", re.IGNORECASE)
+
+
+def _is_link_only_paragraph(element) -> bool:
+    """A paragraph that is nothing but a link to another page (optionally after "See also:"): a promo."""
+    if element.tag != "p":
+        return False
+    links = element.xpath(".//a[@href]")
+    if not links:
+        return False
+    text = " ".join(element.text_content().split())
+    link_text = " ".join(" ".join(link.text_content().split()) for link in links)
+    if not text or not link_text:
+        return False
+    rest = text.replace(link_text, "", 1).strip() if len(links) == 1 else text
+    return (rest == "" and len(links) == 1 and len(text) < 200) or (len(links) == 1 and bool(_POINTER.match(rest)) and
+                                                                    len(_POINTER.sub("", rest).strip()) == 0)
+
+
+_LINK_BLOCK_TAGS = frozenset(("div", "section", "ul", "ol"))
+_LINK_BLOCK_MAX_CHARS = 1500
+_LINK_BLOCK_DENSITY = 0.7
+
+
+def _is_link_block(element) -> bool:
+    """A short block that is mostly links to other pages (topic tags, "more from this section"): furniture."""
+    if element.tag not in _LINK_BLOCK_TAGS:
+        return False
+    text = "".join(element.text_content().split())
+    if not text or len(text) > _LINK_BLOCK_MAX_CHARS:
+        return False
+    links = [link for link in element.iter("a") if not (link.get("href") or "#").startswith("#")]
+    if len(links) < 2:
+        return False
+    link_chars = sum(len("".join(link.text_content().split())) for link in links)
+    return link_chars / len(text) >= _LINK_BLOCK_DENSITY
+
+
+def _is_link_list(element) -> bool:
+    """A list whose every item is just a link to another page: related stories, topic tags, navigation. (Links to
+    anchors on the page are a table of contents, such as a live blog's key points, and stay.)"""
+    if element.tag not in ("ul", "ol"):
+        return False
+    items = element.findall("li")
+    if len(items) < 2:
+        return False
+    for item in items:
+        links = item.xpath(".//a[@href]")
+        text = "".join(item.text_content().split())
+        if not links or not text or any(link.get("href", "").startswith("#") for link in links):
+            return False
+        if "".join("".join(link.text_content().split()) for link in links) != text:
+            return False
+    return True
