@@ -10,7 +10,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -144,10 +144,12 @@ def _part_counts(result: ParseResult) -> dict[str, int]:
 
 def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE, progress_total: int = 0,
                   reports: list[SourceReport] | None = None, zones: SiteZones | None = None,
-                  blocklist: Blocklist | None = None) -> Iterator[Batch]:
+                  blocklist: Blocklist | None = None,
+                  tickers: Callable[[Read, ParseResult], list[str]] | None = None) -> Iterator[Batch]:
     """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report. `zones`
     gives the zone each page's times that state none are read in (pipeline/site_zones.py); what `blocklist` names
     (purged posts, accounts and pages: pipeline/purge/) is taken out of each parse result before the batch is built.
+    `tickers` (a run's `SourceReader.read_tickers`) adds the entries a ticker provider's JSON holds to a fetched page.
 
     With `progress_total` (the number of reads expected) a progress bar shows on stderr when it is a terminal.
     """
@@ -158,6 +160,12 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
     failed = 0
     for read in reads:
         result, report = parse_read(read, zones.for_read(read) if zones and read.document else None)
+        if tickers and result is not None:
+            problems = tickers(read, result)
+            for problem in problems:
+                log.warning("%s", problem)
+            report.warnings += problems
+            report.counts = _part_counts(result)
         if blocklist and result is not None and (result := blocklist.screen(result, read)) is None:
             report.note = "purged (pipeline purge): not loaded"  # the page itself, found by its canonical URL or id
         reports.append(report)
@@ -230,7 +238,8 @@ def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE,
                  for read in blocklist.guard(source, lambda source=source: reader.read(source)))
         batches = parse_batches(reads, batch_size=batch_size, reports=reports,
                                 progress_total=len(expanded) if progress else 0,
-                                zones=site_zones(db, lake_data=lake_data), blocklist=blocklist)
+                                zones=site_zones(db, lake_data=lake_data), blocklist=blocklist,
+                                tickers=reader.read_tickers)
         run_id, status, counts = load_batches(db, batches, command="ingest", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)
 
@@ -469,14 +478,8 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
     entry is read as a local file only when its origin allows it (`operator`, or `local` and still inside its `root`);
     any other entry must be an http(s) URL, else it fails as `refused` without being opened."""
     reports: list[SourceReport] = []
-    blocklist = load_blocklist(db, lake_data=lake_data)
-    with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
-                         lake_data=lake_data) as reader:
-        reads = (read for entry in entries
-                 for read in blocklist.guard(entry.get("location", ""), lambda entry=entry: _entry_reads(entry, reader)))
-        batches = list(parse_batches(reads, batch_size=10**9, reports=reports,
-                                     zones=site_zones(db, _entry_zones(entries), lake_data=lake_data),
-                                     blocklist=blocklist))
+    with read_entries(entries, db, lake_data=lake_data) as (reads, how):
+        batches = list(parse_batches(reads, batch_size=10**9, reports=reports, **how))
     _write_whole(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
             "failed": [r.line() for r in reports if not r.ok]}
@@ -484,13 +487,17 @@ def stage_sources(entries: list[dict], folder: Path, db: str, *, lake_data: str 
 
 @contextmanager
 def read_entries(entries: list[dict], db: str, *, lake_data: str | None = None
-                 ) -> Iterator[tuple[Iterator[Read], SiteZones]]:
-    """The reads of discovered entries (each fetched with its source's settings and named after it, as
-    `stage_sources` reads them), and the zones their pages' zone-less times are read in."""
+                 ) -> Iterator[tuple[Iterator[Read], dict]]:
+    """The reads of discovered entries (each fetched with its source's settings and named after it), a purged page
+    not fetched, and what `parse_batches` needs for them: the zones their pages' zone-less times are read in, the
+    blocklist of purged posts and pages, and the run's reader of ticker providers' JSON."""
+    blocklist = load_blocklist(db, lake_data=lake_data)
     with open_reader_for(db, [entry["location"] for entry in entries if "location" in entry],
                          lake_data=lake_data) as reader:
-        yield ((read for entry in entries for read in _entry_reads(entry, reader)),
-               site_zones(db, _entry_zones(entries), lake_data=lake_data))
+        reads = (read for entry in entries
+                 for read in blocklist.guard(entry.get("location", ""), lambda entry=entry: _entry_reads(entry, reader)))
+        yield reads, {"zones": site_zones(db, _entry_zones(entries), lake_data=lake_data), "blocklist": blocklist,
+                      "tickers": reader.read_tickers}
 
 
 def _entry_zones(entries: list[dict]) -> dict[str, str]:

@@ -92,8 +92,8 @@ def poll(db: str, plan: LivePlan, *, command: str = "live", airflow_run_id: str 
     if not plan.entries:
         return None
     reports = []
-    with read_entries(plan.entries, db, lake_data=lake_data) as (reads, zones):
-        batches = parse_batches(reads, reports=reports, zones=zones)
+    with read_entries(plan.entries, db, lake_data=lake_data) as (reads, how):
+        batches = parse_batches(reads, reports=reports, **how)
         run_id, status, counts = load_batches(db, batches, command=command, airflow_run_id=airflow_run_id,
                                               airflow_try=airflow_try, lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)

@@ -17,7 +17,8 @@ from pathlib import Path
 from pipeline.fetch import (Fetcher, FetchSettings, Validators, WarcArchive, WarcProblem, decode_body,
                             iter_warc_documents, LocalReadError, read_bounded)
 from pipeline.fetch.fetch_settings import settings_from_environment
-from pipeline.model import Document, FetchRecord, Outcome
+from pipeline.model import Document, FetchRecord, Outcome, ParseResult
+from pipeline.tickers import read_tickers
 from pipeline.urls import is_http
 
 # What a local file's extension says about its content.
@@ -78,8 +79,9 @@ class SourceReader:
     """Reads sources; holds the fetcher and the archive for a run: `with SourceReader(...) as reader:`."""
 
     def __init__(self, *, archive_dir: Path | None = None, settings: FetchSettings | None = None,
-                 validators: dict[str, Validators] | None = None):
+                 validators: dict[str, Validators] | None = None, ticker_endpoints: dict[str, str] | None = None):
         self.archive_dir = archive_dir
+        self.ticker_endpoints = ticker_endpoints  # a provider's JSON endpoint by its NAME (tests: a server of ours)
         self.settings = settings
         self.validators = validators or {}
         self._fetcher: Fetcher | None = None
@@ -107,6 +109,19 @@ class SourceReader:
         settings, THREADLINE_FETCH_MAX_BYTES, or a source's own)."""
         settings = self.settings or settings_from_environment()
         return settings.with_overrides(overrides).max_bytes if overrides else settings.max_bytes
+
+    def read_tickers(self, read: Read, result: ParseResult) -> list[str]:
+        """The ticker providers' JSON a fetched page's embed code names (pipeline/tickers.py), read with this run's
+        fetcher (guard, robots, politeness, archive): its entries join the page, its attempts the read's records. A
+        failed or partial one leaves the read incomplete (no entry counts as removed). Returns one line per problem."""
+        if self._fetcher is None or read.document is None or not is_url(read.source):
+            return []  # only a page fetched in this run: a local file or an archived record fetches nothing
+        found = read_tickers(self._fetcher, read.document, result, source_name=read.source_name,
+                             endpoints=self.ticker_endpoints)
+        read.records += found.records
+        if not found.complete:
+            result.page.entries_complete = False
+        return found.problems
 
     def _fetch(self, url: str, source_name: str | None, overrides: dict[str, str] | None) -> Read:
         if self._fetcher is None:

@@ -329,3 +329,46 @@ def test_tickaroo_answers_of_the_wrong_shape_give_no_entries_or_one_line(server,
     assert read.entries_added == 0 and not read.complete
     assert all("\n" not in line and line.startswith("https://news.example/cyclone-live: ticker: ")
                for line in read.problems)
+
+
+def test_a_run_reads_the_ticker_json_of_a_fetched_page_and_stores_its_entries(server, settings, tmp_path):
+    """The run's hook (SourceReader.read_tickers handed to parse_batches, as `ingest`, the DAG's staging and the live
+    poll do): the page fetched, its provider JSON fetched with the same fetcher, the entries loaded, and both
+    attempts in fetch_log."""
+    import duckdb
+
+    from pipeline.ingest import load_batches, parse_batches
+    from pipeline.source_reader import SourceReader
+
+    server.route("/cyclone-live", Reply(body=page(embed()).content.encode(), content_type="text/html"))
+    server.route(PATH, Reply(body=answer(), content_type="application/json"))
+    db = str(tmp_path / "warehouse.duckdb")
+    reports = []
+    with SourceReader(archive_dir=tmp_path / "archive", settings=replace(settings, obey_robots=False),
+                      ticker_endpoints=endpoints(server)) as reader:
+        reads = reader.read(server.url("/cyclone-live"))
+        run_id, status, _ = load_batches(db, parse_batches(reads, reports=reports, tickers=reader.read_tickers),
+                                         command="test")
+    assert status == "ok" and reports[0].counts["entries"] == 2
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.sql("SELECT headline FROM update_items ORDER BY position").fetchall() == [
+            ("Roads closed north of the city",), ("Power out for 20,000 homes",)]
+        logged = con.sql("SELECT url, outcome FROM fetch_log ORDER BY url").fetchall()
+    assert [outcome for _, outcome in logged] == ["ok", "ok"] and any(PATH in url for url, _ in logged)
+
+
+def test_a_failed_ticker_fetch_in_a_run_is_one_warning_and_the_page_still_loads(server, settings, tmp_path):
+    from pipeline.ingest import parse_batches
+    from pipeline.source_reader import SourceReader
+
+    server.route("/cyclone-live", Reply(body=page(embed()).content.encode(), content_type="text/html"))
+    server.route(PATH, Reply(status=404))
+    reports = []
+    with SourceReader(archive_dir=tmp_path / "archive", settings=replace(settings, obey_robots=False, max_retries=0),
+                      ticker_endpoints=endpoints(server)) as reader:
+        [batch] = list(parse_batches(reader.read(server.url("/cyclone-live")), reports=reports,
+                                     tickers=reader.read_tickers))
+    [report] = reports
+    assert report.ok and batch.tables["articles"].num_rows == 1
+    assert [w for w in report.warnings if "ticker" in w and PATH in w]
+    assert batch.tables["articles"].column("entries_complete").to_pylist() == [False]
