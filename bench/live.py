@@ -6,7 +6,7 @@ file is loaded with them (untimed), then `--rounds` times each of:
 - a quiet poll: one 304 (a batch of one `fetch_log` row), as `threadline_live` loads it every ten minutes per live
   blog that did not change;
 - a changed poll: one live blog read again with one entry edited, one removed and one added (its complete read marks
-  the removal: sql/load/13_removed_items.sql);
+  the removal: sql/load/08_item_events.sql);
 
 each through `load_batches` (writer open, run bookkeeping, the load's steps, checkpoint, publish), the whole of what a
 poll's load costs. The peer is the same two batches loaded into a warehouse holding only the polled live blog: the

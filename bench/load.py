@@ -13,8 +13,9 @@ batch), `--rounds` rounds each run, in this order, into DuckDB files of their ow
 - dlt: dlt's merge of those same Arrow rows with the same keys (bench/load_peers.py; the `bench` extra).
 
 Throughput is rows stored per second: the rows the tables hold afterwards (not the staged duplicates), the same
-count for all three. A ratio is ours ÷ theirs within one round; the median of the rounds is printed, with their
-range. The machine may be shared: rounds are interleaved so that a busy spell hits every contender alike.
+count for all three. A ratio is ours ÷ theirs within one round, of rows per wall second and of rows per CPU second
+(this process and its DuckDB threads: steadier when the machine is shared); the median of the rounds is printed,
+with their range. The machine may be shared: rounds are interleaved so that a busy spell hits every contender alike.
 
 Then `--loaders` processes at once, each loading its share of `--loader-pages` pages as one batch into a fresh
 warehouse (`--backends`: a DuckLake on PostgreSQL by default, whose catalog database is created and dropped here; a
@@ -50,10 +51,17 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(work, *args, **kwargs) -> float:
-    started = time.perf_counter()
-    work(*args, **kwargs)
-    return time.perf_counter() - started
+def _timed(work, *args, **kwargs) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process and its threads) of a call; the wall seconds are the call's own
+    figure when it returns one (the peers time their load themselves)."""
+    return _timed_result(work, *args, **kwargs)[0]
+
+
+def _timed_result(work, *args, **kwargs) -> tuple[tuple[float, float], object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work(*args, **kwargs)
+    cpu = time.process_time() - cpu
+    return ((result if isinstance(result, float) else time.perf_counter() - wall), cpu), result
 
 
 # --- ours against raw and dlt ---
@@ -62,17 +70,18 @@ def compare(pages: int, args) -> None:
     """Time ours, raw and dlt on batches of `pages` pages, `args.rounds` interleaved rounds; print the table."""
     results = synthetic_pages(pages * args.items_per_page, pages)
     seconds: dict[str, list[float]] = {}  # "<who> <new|again>" -> one figure per round
+    cpu: dict[str, list[float]] = {}  # the same in CPU seconds
     rows = 0
 
-    def record(key: str, value: float) -> None:
-        seconds.setdefault(key, []).append(value)
+    def record(key: str, value: tuple[float, float]) -> None:
+        seconds.setdefault(key, []).append(value[0])
+        cpu.setdefault(key, []).append(value[1])
 
     for _ in range(args.rounds):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
-            started = time.perf_counter()
-            batch = build_batch(results)
-            record("build", time.perf_counter() - started)
+            timing, batch = _timed_result(build_batch, results)
+            record("build", timing)
             ours = str(tmp / "ours.duckdb")
             load_batches(ours, [], command="bench")  # created and migrated, untimed (as the peers' tables are)
             record("ours new", _timed(load_batches, ours, [batch], command="bench"))
@@ -83,19 +92,20 @@ def compare(pages: int, args) -> None:
 
             raw = tmp / "raw.duckdb"
             raw_prepare(raw)
-            record("raw new", raw_insert(raw, final, upsert=False))
-            record("raw again", raw_insert(raw, final, upsert=True))
+            record("raw new", _timed(raw_insert, raw, final, upsert=False))
+            record("raw again", _timed(raw_insert, raw, final, upsert=True))
             _check("raw", raw_count(raw), rows)
 
             if not args.no_dlt:
                 merge = DltMerge(tmp / "dlt", final)
-                record("dlt new", merge.merge(final))
-                record("dlt again", merge.merge(final))
+                record("dlt new", _timed(merge.merge, final))
+                record("dlt again", _timed(merge.merge, final))
                 _check("dlt", merge.count(), rows)
             del final
 
     for scenario in ("new", "again"):  # ours end to end = the batch built, then loaded
-        seconds[f"e2e {scenario}"] = [b + s for b, s in zip(seconds["build"], seconds[f"ours {scenario}"])]
+        for figures in (seconds, cpu):
+            figures[f"e2e {scenario}"] = [b + s for b, s in zip(figures["build"], figures[f"ours {scenario}"])]
     print(f"\nbatches of {pages:,} pages ({pages * args.items_per_page:,} items): {rows:,} rows stored; "
           f"median of {args.rounds} interleaved round(s)")
     print(f"  {'':<26}{'new rows':>26}{'seen again':>26}")
@@ -105,12 +115,14 @@ def compare(pages: int, args) -> None:
         cells = "".join(f"{_median(seconds[f'{who} {s}']):>9.2f} s {rows / _median(seconds[f'{who} {s}']):>9,.0f}/s"
                         .rjust(26) for s in ("new", "again"))
         print(f"  {label:<26}{cells}")
-    print(f"  ratio of rows/s, ours ÷ theirs (median of rounds, range):")
-    for theirs in [who for _, who in labels if who in ("raw", "dlt")]:
-        for ours, what in (("ours", "load alone"), ("e2e", "end to end")):
-            cells = "".join(_ratio(seconds[f"{theirs} {s}"], seconds[f"{ours} {s}"]).rjust(26)
-                            for s in ("new", "again"))
-            print(f"    {'÷ ' + theirs + ', ' + what:<24}{cells}")
+    for figures, title in ((seconds, "rows/s"), (cpu, "rows per CPU second (this process and its threads: steadier "
+                                                         "than wall time on a shared machine)")):
+        print(f"  ratio of {title}, ours ÷ theirs (median of rounds, range):")
+        for theirs in [who for _, who in labels if who in ("raw", "dlt")]:
+            for ours, what in (("ours", "load alone"), ("e2e", "end to end")):
+                cells = "".join(_ratio(figures[f"{theirs} {s}"], figures[f"{ours} {s}"]).rjust(26)
+                                for s in ("new", "again"))
+                print(f"    {'÷ ' + theirs + ', ' + what:<24}{cells}")
 
 
 def warm_up(args) -> None:

@@ -263,7 +263,7 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
 
 def replays(reads: Iterable[Read]) -> Iterator[Read]:
     """Reads of the raw archive marked as a reparse: their live blogs never count as complete reads, so a reparse
-    removes no entry (sql/load/13_removed_items.sql)."""
+    removes no entry (sql/load/08_item_events.sql)."""
     for read in reads:
         read.replay = True
         yield read

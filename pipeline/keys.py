@@ -23,6 +23,11 @@ _SPACE = re.compile(r"\s+")
 # U+2066/U+2069, which a flattening of the same post drops. They carry no content; kept, they would split one post
 # in two and hide "@name's" from a search. (U+200D, the zero-width joiner of emoji sequences, is content and stays.)
 _DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What `clean_text` would change: a direction mark, whitespace other than a space or a line break, two spaces, a
+# space at either end of a line, an empty line, a line break at either end. Text without any (and already NFC,
+# as most text is) is returned as it is, without being split and joined again.
+_UNCLEAN = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]|[^\\S \\n]|  |^ | $|\\n\\n|\\A\\n|\\n\\Z",
+                      re.MULTILINE)
 
 
 def digest(*parts: str) -> str:
@@ -33,6 +38,8 @@ def digest(*parts: str) -> str:
 def clean_text(text: str) -> str:
     """Text as stored: Unicode NFC without direction marks, runs of spaces collapsed, line breaks kept, ends
     trimmed."""
+    if not _UNCLEAN.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
     text = unicodedata.normalize("NFC", _DIRECTION_MARKS.sub("", text))
     lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)

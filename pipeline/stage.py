@@ -5,7 +5,7 @@ tasks. Rows carry `seen_at` (when their page was read); the store turns that int
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,7 +26,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("headings", pa.list_(pa.string())),
         ("body_text", pa.string()), ("content_hash", pa.string()), ("source", pa.string()), ("seen_at", _TS),
         ("charset_guessed", pa.string()), ("source_name", pa.string()), ("published_offset_minutes", pa.int32()),
-        ("entries_complete", pa.bool_()),  # the read showed the whole entry list: sql/load/13_removed_items.sql
+        ("entries_complete", pa.bool_()),  # the read showed the whole entry list: sql/load/08_item_events.sql
     ]),
     "social_posts": pa.schema([
         ("post_id", pa.string()), ("platform", pa.string()), ("native_id", pa.string()),
@@ -86,32 +86,43 @@ REDACTED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
-class _Rows:
-    by_table: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in SCHEMAS})
+class _Columns:
+    """The batch's rows as they are built: one list per column of each table (Arrow takes columns whole), and the
+    keys of the posts already staged, so that a post embedded many times is keyed once."""
+
+    def __init__(self) -> None:
+        self.by_table: dict[str, dict[str, list]] = {name: {column: [] for column in schema.names}
+                                                     for name, schema in SCHEMAS.items()}
+        self.post_keys: dict[tuple, tuple[str, str | None]] = {}
 
     def add(self, table: str, **row) -> None:
         for column in REDACTED_COLUMNS.get(table, ()):
             row[column] = redact_optional(row[column])
-        self.by_table[table].append(row)
+        for column, values in self.by_table[table].items():
+            values.append(row[column])
+
+    def table(self, name: str) -> pa.Table:
+        schema = SCHEMAS[name]
+        columns = self.by_table[name]
+        return pa.Table.from_arrays([pa.array(columns[column.name], type=column.type) for column in schema],
+                                    schema=schema)
 
 
 def build_batch(results: list[ParseResult], fetches: list[FetchRecord] = (), *, sources_failed: int = 0,
                 posts: list[SocialPost] = ()) -> Batch:
     """Key and flatten parsed pages (plus the fetch attempts behind them, and posts on their own, as enrichment
     gives them) into one batch."""
-    rows = _Rows()
+    rows = _Columns()
     for result in results:
         _add_page(rows, result.page)
     for post in posts:
         _add_post(rows, post, post.checked_at or datetime.now(timezone.utc))
     for record in fetches:
         rows.add("fetch_log", **{name: getattr(record, name) for name in SCHEMAS["fetch_log"].names})
-    tables = {name: pa.Table.from_pylist(rows.by_table[name], schema=schema) for name, schema in SCHEMAS.items()}
-    return Batch(tables, sources_ok=len(results), sources_failed=sources_failed)
+    return Batch({name: rows.table(name) for name in SCHEMAS}, sources_ok=len(results), sources_failed=sources_failed)
 
 
-def _add_page(rows: _Rows, page: Page) -> None:
+def _add_page(rows: _Columns, page: Page) -> None:
     seen_at = page.fetched_at or datetime.now(timezone.utc)
     article = keys.article_id(page.canonical_url, page.url, page.body_text)
     rows.add("articles", article_id=article, url=page.url, canonical_url=page.canonical_url, site=page.site,
@@ -140,7 +151,7 @@ def _add_page(rows: _Rows, page: Page) -> None:
                  speaker=quote.speaker, text=quote.text, position=quote.position, seen_at=seen_at)
 
 
-def _add_item(rows: _Rows, item: UpdateItem, *, article_id: str | None, post_id: str | None, seen_at) -> str:
+def _add_item(rows: _Columns, item: UpdateItem, *, article_id: str | None, post_id: str | None, seen_at) -> str:
     scope = post_id or article_id
     item_key = keys.item_id(scope, item.kind, item.native_id, item.text)
     rows.add("update_items", item_id=item_key, article_id=article_id, post_id=post_id, kind=item.kind,
@@ -151,12 +162,17 @@ def _add_item(rows: _Rows, item: UpdateItem, *, article_id: str | None, post_id:
     return item_key
 
 
-def _add_post(rows: _Rows, post: SocialPost, seen_at) -> str:
-    post_key = keys.post_id(post)
+def _add_post(rows: _Columns, post: SocialPost, seen_at) -> str:
+    # The same post read on many pages is keyed once: its key and text key depend on these fields only.
+    identity = (post.platform, post.native_id, post.author_handle, post.posted_at, post.text)
+    known = rows.post_keys.get(identity)
+    if known is None:
+        known = rows.post_keys[identity] = (keys.post_id(post), keys.text_key(post.text) if post.text else None)
+    post_key, text_key = known
     rows.add("social_posts", post_id=post_key, platform=post.platform, native_id=post.native_id,
              author_name=post.author_name, author_handle=post.author_handle, posted_at=post.posted_at,
              posted_at_precision=post.posted_at_precision, text=post.text,
-             text_key=keys.text_key(post.text) if post.text else None, url=post.url, language=post.language,
+             text_key=text_key, url=post.url, language=post.language,
              status=post.status, checked_at=post.checked_at, seen_at=seen_at)
     for entity in post.entities:
         rows.add("post_entities", post_id=post_key, kind=entity.kind, value=entity.value, seen_at=seen_at)

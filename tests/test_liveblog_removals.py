@@ -1,5 +1,5 @@
 """Live-blog entries taken down and put back, as polls of a page served by our own server see them:
-`update_items.removed_at`, `item_events` and `report_liveblog_changes` (sql/load/13_removed_items.sql)."""
+`update_items.removed_at`, `item_events` and `report_liveblog_changes` (sql/load/08_item_events.sql)."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
-"""Set-based loading of one staged batch, in one transaction: stage, match posts, dedupe, merge, count."""
+"""Set-based loading of one staged batch, in one transaction: match posts, then per table one deduplicating view of
+the batch and one MERGE (sql/load/), then the counts."""
 from __future__ import annotations
 
 import contextlib
@@ -14,9 +15,10 @@ from pipeline import keys
 from pipeline.stage import Batch
 from pipeline.store.sqlfiles import sql
 
-# Steps after the post moves, in order (sql/load/).
-_MERGE_STEPS = ("05_dedupe", "06_merge_articles", "07_merge_posts", "08_merge_items", "09_merge_places",
-                "09b_merge_relations", "10_fetch_log", "13_removed_items")
+# Steps after the post moves, in order (sql/load/): one per table the batch writes; the entries a complete read of a
+# live blog no longer shows (item_events) right after the items' merge.
+_MERGE_STEPS = ("05_articles", "06_social_posts", "07_update_items", "08_item_events", "09_article_posts",
+                "10_post_entities", "11_post_relations", "12_quotes", "13_fetch_log")
 _MOVES_SCHEMA = pa.schema([("old_item_id", pa.string()), ("new_item_id", pa.string())])
 
 # The warehouse tables a batch's rows can change, by the staged table holding them: a post can move onto its
@@ -66,16 +68,16 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
                locked: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[str, TableCounts]:
     """Merge a batch into the warehouse in one transaction; nothing of it stays if any step fails.
 
-    The batch is copied into temporary staging tables first; then, inside `locked()` (a lake writer's table locks),
-    one transaction matches posts, dedupes, merges, counts, and records its own attempt in `load_attempts` (as
-    `committed`)."""
+    The batch's Arrow tables are read in place (views, `01_batch.sql`); inside `locked()` (a lake writer's table
+    locks), one transaction matches posts, merges each table from a deduplicating view of the batch, counts, and
+    records its own attempt in `load_attempts` (as `committed`)."""
     registered = []
     try:
         set_variable(con, "run_id", run_id)
         for name, table in batch.tables.items():
             con.register(f"batch_{name}", table)
             registered.append(f"batch_{name}")
-        con.execute(sql("load/01_stage"))  # temporary tables only: needs no lock
+        con.execute(sql("load/01_batch"))  # temporary views only: needs no lock
         with locked():
             con.begin()
             try:
@@ -85,8 +87,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
                 counts = con.execute(sql("load/batch_counts")).to_arrow_table()
                 con.register("batch_counts", counts)
                 registered.append("batch_counts")
-                con.execute(sql("load/11_run_counts"))
-                con.execute(sql("load/11_source_counts"))
+                con.execute(sql("load/14_run_counts"))
+                con.execute(sql("load/14_source_counts"))
                 set_variable(con, "sources_ok", batch.sources_ok)
                 set_variable(con, "sources_failed", batch.sources_failed)
                 con.execute(sql("runs/add_sources"))
@@ -108,7 +110,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
     finally:
         for name in registered:
             con.unregister(name)
-        con.execute(sql("load/12_cleanup"))
+        con.execute(sql("load/15_cleanup"))
     return {row["table_name"]: TableCounts(row["inserted"], row["updated"], row["unchanged"])
             for row in counts.to_pylist()}
 

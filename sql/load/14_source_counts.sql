@@ -1,5 +1,5 @@
 -- What this batch read and found per source of the source list (pages and attempts staged with a source_name),
--- added to the run's rows of run_source_counts. New = inserted by this batch's merges (first seen in this run).
+-- added to the run's rows of run_source_counts. New = inserted by this batch's merges (a_*: first seen in this run).
 MERGE INTO run_source_counts t
 USING (
     WITH pages AS (
@@ -10,19 +10,19 @@ USING (
         SELECT source_name, count(*) AS reads FROM batch_fetch_log WHERE source_name IS NOT NULL GROUP BY source_name
     ), found_pages AS (
         SELECT p.source_name, count(*) AS pages, count(*) FILTER (WHERE m.action = 'inserted') AS pages_new
-        FROM pages p LEFT JOIN m_articles m USING (article_id)
+        FROM pages p LEFT JOIN a_articles m USING (article_id)
         GROUP BY p.source_name
     ), found_posts AS (
         SELECT x.source_name, count(*) AS posts, count(*) FILTER (WHERE m.action = 'inserted') AS posts_new
-        FROM page_posts x LEFT JOIN m_posts m USING (post_id)
+        FROM page_posts x LEFT JOIN a_posts m USING (post_id)
         GROUP BY x.source_name
     ), new_items AS (
         SELECT source_name, count(DISTINCT item_id) AS items_new
         FROM (
-            SELECT p.source_name, m.item_id FROM m_items m JOIN pages p ON m.article_id = p.article_id
+            SELECT p.source_name, m.item_id FROM a_items m JOIN pages p ON m.article_id = p.article_id
             WHERE m.action = 'inserted'
             UNION ALL
-            SELECT x.source_name, m.item_id FROM m_items m JOIN page_posts x ON m.post_id = x.post_id
+            SELECT x.source_name, m.item_id FROM a_items m JOIN page_posts x ON m.post_id = x.post_id
             WHERE m.action = 'inserted'
         )
         GROUP BY source_name
