@@ -46,8 +46,8 @@ def test_the_dags_import_without_errors(standalone):
     errors = httpx.get(f"{base}/api/v2/importErrors", headers=headers, timeout=30).json()
     assert errors["total_entries"] == 0, errors
     dags = httpx.get(f"{base}/api/v2/dags", headers=headers, params={"tags": "threadline"}, timeout=30).json()
-    assert sorted(d["dag_id"] for d in dags["dags"]) == ["threadline_enrich", "threadline_ingest", "threadline_lake_maintenance", "threadline_live",
-                                                       "threadline_report"]
+    assert sorted(d["dag_id"] for d in dags["dags"]) == [
+        "threadline_enrich", "threadline_ingest", "threadline_lake_maintenance", "threadline_live", "threadline_report"]
 
 
 def test_the_trigger_form_offers_the_params_with_their_rules(standalone):
