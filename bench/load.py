@@ -20,7 +20,7 @@ with their range. The machine may be shared: rounds are interleaved so that a bu
 Then `--loaders` processes at once, each loading its share of `--loader-pages` pages as one batch into a fresh
 warehouse (`--backends`: a DuckLake on PostgreSQL by default, whose catalog database is created and dropped here; a
 DuckDB file too with `file`), timed from a common start; for the lake, each loader's wall time and the share of it
-spent waiting for and holding table advisory locks (`LOCK_TIME`, pipeline/store/backend.py).
+spent waiting for and holding table advisory locks (`LOCK_TIME`, pipeline/store/backend/lake.py).
 
 usage: python bench/load.py [--sizes 100,1000] [--rounds 3] [--loaders 4] [--backends lake,file] [--no-dlt]
                             [--quick] [--pg 'host=… user=… dbname=…']

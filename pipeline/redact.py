@@ -11,7 +11,7 @@ What it hides (docs/security.md):
 
 It is applied in one place per channel: what the CLI prints (`redacted_output`, pipeline/cli.py), every log record
 (`RedactFilter`, installed for the whole process by `install_log_filter` when `pipeline` is imported), the
-exceptions the store raises (pipeline/store/backend.py), the text columns staged for the warehouse
+exceptions the store raises (pipeline/store/backend/errors.py), the text columns staged for the warehouse
 (pipeline/stage.py, load_attempts in pipeline/store/warehouse.py) and the warehouse name the report page and the
 Airflow page show. Airflow's own log lines (a task's returned value) do not pass through `logging`: the ingest DAG
 hands the secrets `secrets_in` finds to Airflow's masker instead (plugins/threadline_airflow/masking.py).

@@ -1,7 +1,7 @@
 """The only code that opens DuckDB: migrations, set-based loading, run bookkeeping, publishing for readers.
 
 The warehouse is a DuckDB file or a DuckLake (`ducklake:postgres:…`); callers never need to know which
-(`pipeline/store/backend.py` holds every difference).
+(`pipeline/store/backend/` holds every difference).
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import settings
-from pipeline.store.backend import FileBackend, backend_for, connect_file
+from pipeline.store.backend import backend_for, connect_file
 from pipeline.store.migrate import migrate
 from pipeline.store.sqlfiles import sql
 
@@ -63,7 +63,7 @@ def maintain(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = Non
     $THREADLINE_LAKE_RETENTION_DAYS or 30), delete files no snapshot needs. Holds every table's lock meanwhile, so
     it never races a load. Nothing to do on a DuckDB file (it keeps no old snapshots). Returns what it did."""
     backend = backend_for(db, lake_data=lake_data)
-    if isinstance(backend, FileBackend):
+    if not backend.keeps_snapshots:
         return {}
     days = settings.lake_retention_days() if retention is None else retention
     with backend.setting_up(lock_timeout_s):  # waits for a writer still creating or migrating the lake

@@ -1,4 +1,4 @@
-"""The writer and readers of the warehouse, whichever backend holds it (`pipeline/store/backend.py`).
+"""The writer and readers of the warehouse, whichever backend holds it (`pipeline/store/backend/`).
 
 A DuckDB file (the default) admits one writing process and, while anyone reads, no writer: the writer works on a
 copy under a lock and publishes it by an atomic rename. A DuckLake (`ducklake:postgres:…`) admits many writers and
@@ -23,9 +23,9 @@ import pyarrow as pa
 from pipeline import settings
 from pipeline.redact import redact, redact_optional
 from pipeline.stage import Batch
-from pipeline.store.backend import (FileBackend, LakeBackend, LakeUnavailable, LoadFailed, PublishFailed,
-                                    ViewsFailed, WarehouseBusy, WarehouseMissing, WarehouseUnusable, backend_for,
-                                    close_quietly, connect_file, first_line)
+from pipeline.store.backend import (Backend, LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy,
+                                    WarehouseMissing, WarehouseUnusable, backend_for, close_quietly, connect_file,
+                                    first_line)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
@@ -80,8 +80,8 @@ class Writer:
     def __init__(self, db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,
                  lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S, commit_attempts: int | None = None,
                  keep_views_current: bool = True):
-        self.backend: FileBackend | LakeBackend = backend_for(db, lake_data=lake_data)
-        self.paths = WarehousePaths.for_db(db) if isinstance(self.backend, FileBackend) else None
+        self.backend: Backend = backend_for(db, lake_data=lake_data)
+        self.paths = WarehousePaths.for_db(db) if self.backend.working_copy is not None else None
         self.lock_timeout_s = lock_timeout_s
         self.commit_attempts = commit_attempts or settings.lake_commit_attempts(DEFAULT_COMMIT_ATTEMPTS)
         self.con: duckdb.DuckDBPyConnection | None = None
@@ -276,7 +276,7 @@ class Writer:
         why = "the warehouse is closed"
         for again in (False, True):
             if again:
-                if not isinstance(self.backend, FileBackend):
+                if self.backend.working_copy is None:
                     break
                 if self.con is not None:
                     close_quietly(self.con)

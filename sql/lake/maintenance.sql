@@ -1,4 +1,4 @@
--- The lake's weekly upkeep, step by step (pipeline/store/backend.py runs each "-- step:" in order and counts the rows
+-- The lake's weekly upkeep, step by step (pipeline/store/backend/lake.py runs each "-- step:" in order and counts the rows
 -- it returns). The writer attached the lake as "lake" and holds every table's lock.
 
 -- step: flushed
