@@ -30,7 +30,6 @@ from pipeline.purge.tables import TABLES, Scope, remove, resolve
 from pipeline.purge.targets import Target
 from pipeline.redact import redact
 from pipeline.store import Writer, open_reader, sql
-from pipeline.store.backend import LakeBackend
 from pipeline.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -113,7 +112,7 @@ def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export
         return report
 
     with Writer(db, lake_data=lake_data) as writer:
-        on_lake = isinstance(writer.backend, LakeBackend)
+        on_lake = writer.backend.keeps_snapshots  # a lake: its old snapshots hold the data too
         with writer.backend.locks(TABLES):  # on a lake: no load between the deletes and the expiry
             if on_lake:
                 lake.flush_inlined(writer.con)
