@@ -380,6 +380,9 @@ def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettin
                 enriched.append(post)
             reports.append(SourceReport(f"{post.platform}:{post.native_id}", ok=True,
                                         note=post.status if post.checked_at else (result.note or "not asked")))
+    blocklist = load_blocklist(db, lake_data=lake_data)
+    for post in enriched:  # a purged post an answer says this one quotes or answers must not come back as a post
+        post.relations = [relation for relation in post.relations if not blocklist.post_purged(relation.post)]
     batch = build_batch([], records, posts=enriched)
     run_id, status, counts = load_batches(db, [batch], command="enrich", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts)

@@ -179,3 +179,28 @@ def test_an_export_as_one_duckdb_file_is_purged_too(loaded, tmp_path):
     assert tables_holding(exported, TEXT) == [] and tables_holding(exported, POST_ID) == []
     assert TEXT.encode() not in exported.read_bytes()
     assert rows(exported, "SELECT count(*) FROM report_post_reach") == [(3,)]  # the views are still there
+
+
+def test_a_purged_page_takes_the_posts_only_its_posts_quote(loaded, tmp_path):
+    """A post page 1's own post quotes (as a platform's answer said: no page embeds it) goes with page 1, as the
+    posts only page 1 embeds do."""
+    from datetime import datetime, timezone
+
+    from pipeline.ingest import load_batches
+    from pipeline.model import PostRelation, SocialPost
+    from pipeline.stage import build_batch
+
+    db, urls = loaded
+    quoted = SocialPost("x", "1869700000000000001", author_handle="quoted", text="The post that was quoted here",
+                        url="https://x.com/quoted/status/1869700000000000001")
+    own = SocialPost("x", "1869731234567800001", author_handle="other1", text="Another post, number 1, about the "
+                     "weather today", checked_at=datetime(2024, 12, 20, tzinfo=timezone.utc), status="ok",
+                     relations=[PostRelation("quote", quoted)])
+    assert load_batches(str(db), [build_batch([], [], posts=[own])], command="enrich")[1] == "ok"
+    assert rows(db, "SELECT post_id, related_post_id, kind FROM post_relations") == [
+        ("x:1869731234567800001", "x:1869700000000000001", "quote")]
+
+    done = pipeline("purge", "--page", urls[0], "--reason", "newsroom takedown", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert tables_holding(db, "1869700000000000001", skip=("purge_requests",)) == []
+    assert rows(db, "SELECT count(*) FROM post_relations") == [(0,)]

@@ -23,7 +23,7 @@ MIN_TEXT_CHARS = 20
 # Native ids shorter than this are not searched for inside addresses and archived pages.
 MIN_ID_CHARS = 6
 # Tables a purge writes (their locks are held on a lake).
-TABLES = ["article_posts", "articles", "fetch_log", "ingest_runs", "item_revisions", "load_attempts",
+TABLES = ["article_posts", "articles", "fetch_log", "ingest_runs", "item_events", "item_revisions", "load_attempts",
           "post_entities", "post_relations", "purge_requests", "quotes", "social_posts", "update_items"]
 
 

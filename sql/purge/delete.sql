@@ -3,6 +3,12 @@
 -- purge_articles(article_id), the pages removed; purge_urls(url), the pages' addresses; purge_patterns(pattern),
 -- the posts' native ids and addresses, which the addresses of enrichment calls about them contain.
 
+-- step: item_events
+-- (A live-blog entry's removals and returns: go with the entry.)
+DELETE FROM item_events WHERE item_id IN (
+    SELECT item_id FROM update_items
+    WHERE post_id IN (SELECT post_id FROM purge_posts) OR article_id IN (SELECT article_id FROM purge_articles));
+
 -- step: item_revisions
 DELETE FROM item_revisions WHERE item_id IN (
     SELECT item_id FROM update_items
@@ -20,7 +26,7 @@ WHERE post_id IN (SELECT post_id FROM purge_posts) OR article_id IN (SELECT arti
 DELETE FROM post_entities WHERE post_id IN (SELECT post_id FROM purge_posts);
 
 -- step: post_relations
--- (A post quoting, replying to or reposting another: migration 013 on main; skipped where the table is absent.)
+-- (A post quoting, replying to or reposting another, either end of the relation; skipped where the table is absent.)
 DELETE FROM post_relations
 WHERE post_id IN (SELECT post_id FROM purge_posts) OR related_post_id IN (SELECT post_id FROM purge_posts);
 

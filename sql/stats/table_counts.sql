@@ -7,6 +7,8 @@ UNION ALL SELECT 'post_entities', count(*) FROM post_entities
 UNION ALL SELECT 'post_relations', count(*) FROM post_relations
 UNION ALL SELECT 'quotes', count(*) FROM quotes
 UNION ALL SELECT 'item_revisions', count(*) FROM item_revisions
+UNION ALL SELECT 'item_events', count(*) FROM item_events
 UNION ALL SELECT 'fetch_log', count(*) FROM fetch_log
 UNION ALL SELECT 'ingest_runs', count(*) FROM ingest_runs
-UNION ALL SELECT 'run_table_counts', count(*) FROM run_table_counts;
+UNION ALL SELECT 'run_table_counts', count(*) FROM run_table_counts
+UNION ALL SELECT 'purge_requests', count(*) FROM purge_requests;
