@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from pipeline import keys
 from pipeline.discover import discover as discover_source
-from pipeline.discover import load_sources, still_live
+from pipeline.discover import load_sources, quiet_period, still_live
 from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_environment
 from pipeline.fetch import Fetcher, FetchSettings, Validators, WarcArchive
 from pipeline.fetch.retention import PrunePlan, Pruning, plan_prune, remove
@@ -160,14 +160,16 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
     failed = 0
     for read in reads:
         result, report = parse_read(read, zones.for_read(read) if zones and read.document else None)
-        if tickers and result is not None:
+        if blocklist and result is not None and (result := blocklist.screen(result, read)) is None:
+            report.note = "purged (pipeline purge): not loaded"  # the page itself, found by its canonical URL or id
+        if tickers and result is not None:  # a purged page's ticker feeds are not fetched either
             problems = tickers(read, result)
             for problem in problems:
                 log.warning("%s", problem)
             report.warnings += problems
             report.counts = _part_counts(result)
-        if blocklist and result is not None and (result := blocklist.screen(result, read)) is None:
-            report.note = "purged (pipeline purge): not loaded"  # the page itself, found by its canonical URL or id
+            if blocklist:
+                result = blocklist.screen(result, read)  # the posts the feeds' entries embed
         reports.append(report)
         records += read.records
         if result is not None:
@@ -431,7 +433,7 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                 facts = live[source.location]
                 decision = still_live(now=now, is_liveblog=facts["is_liveblog"],
                                       coverage_end=facts["coverage_end_at"], last_change=facts["last_change"],
-                                      first_seen=facts["first_seen_at"], **_quiet(source))
+                                      first_seen=facts["first_seen_at"], **quiet_period(source))
                 if not decision.refetch:
                     notes.append(f"{source.name}: not refetched: {decision.reason}")
                     continue
@@ -457,10 +459,6 @@ def leave_to_live_mode(entries: list[dict], csv_path: Path, db: str, *, now: dat
     from pipeline.live import plan_poll, without_polled
 
     return without_polled(entries, plan_poll(csv_path, db, now=now, lake_data=lake_data))
-
-
-def _quiet(source) -> dict:
-    return {"quiet": timedelta(minutes=source.quiet_minutes)} if source.quiet_minutes else {}
 
 
 def group_into_batches(entries: list[dict], batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[dict]]:

@@ -11,10 +11,10 @@ these pages to it (`without_polled`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.discover import load_sources, still_live
+from pipeline.discover import load_sources, quiet_period, still_live
 from pipeline.provenance import OPERATOR, WEB
 from pipeline.redact import redact
 from pipeline.store import live_blogs, liveblog_facts
@@ -45,7 +45,7 @@ def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data
         if known is not None:
             decision = still_live(now=now, is_liveblog=known["is_liveblog"], coverage_end=known["coverage_end_at"],
                                   last_change=known["last_change"], first_seen=known["first_seen_at"],
-                                  **_quiet(source))
+                                  **quiet_period(source))
             if not decision.refetch:
                 notes.append(f"{source.name}: not polled: {decision.reason}")
                 continue
@@ -56,15 +56,11 @@ def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data
             continue
         source = by_name.get(page["source_name"])
         decision = still_live(now=now, is_liveblog=True, coverage_end=page["coverage_end_at"],
-                              last_change=page["last_change"], first_seen=page["first_seen_at"], **_quiet(source))
+                              last_change=page["last_change"], first_seen=page["first_seen_at"], **quiet_period(source))
         if not decision.refetch:
             continue  # a finished live blog found by discovery: not worth a line every ten minutes
         entries[url] = _entry(url, source, WEB)
     return LivePlan(list(entries.values()), [redact(note) for note in notes])
-
-
-def _quiet(source) -> dict:
-    return {"quiet": timedelta(minutes=source.quiet_minutes)} if source and source.quiet_minutes else {}
 
 
 def _entry(location: str, source, origin: str) -> dict:

@@ -2,12 +2,13 @@
 from pipeline.discover.discover import Discovery, discover
 from pipeline.discover.entries import Entry, in_interval, unique
 from pipeline.discover.feeds import FeedError, parse_feed
-from pipeline.discover.liveblog import DEFAULT_QUIET, LiveDecision, last_update, page_still_live, still_live
+from pipeline.discover.liveblog import (DEFAULT_QUIET, LiveDecision, last_update, page_still_live, quiet_period,
+                                        still_live)
 from pipeline.discover.sitemaps import Sitemap, SitemapError, parse_sitemap
 from pipeline.discover.source_list import SOURCE_KINDS, Source, SourceListError, load_sources
 
 __all__ = [
     "DEFAULT_QUIET", "Discovery", "Entry", "FeedError", "LiveDecision", "SOURCE_KINDS", "Sitemap", "SitemapError",
     "Source", "SourceListError", "discover", "in_interval", "last_update", "load_sources", "page_still_live",
-    "parse_feed", "parse_sitemap", "still_live", "unique",
+    "parse_feed", "parse_sitemap", "quiet_period", "still_live", "unique",
 ]

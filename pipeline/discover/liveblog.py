@@ -61,3 +61,8 @@ def page_still_live(page: Page, now: datetime, coverage_end: datetime | None = N
 def _hours(delta: timedelta) -> str:
     hours = delta.total_seconds() / 3600
     return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def quiet_period(source) -> dict:
+    """The quiet period a source of the list sets (`quiet_minutes`) as `still_live`'s keyword; none: the default."""
+    return {"quiet": timedelta(minutes=source.quiet_minutes)} if source and source.quiet_minutes else {}
