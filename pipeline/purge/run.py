@@ -155,7 +155,7 @@ def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export
                     writer.transaction(["purge_requests"], lambda: writer.con.execute(
                         sql("purge/expired"), [report.snapshots_expired, report.request_id]))
             else:
-                writer.con = compact_working_copy(writer.con, writer.backend.working)
+                writer.con = compact_working_copy(writer.con, writer.backend.working_copy)
     log.info("purge %s: %s", report.request_id, report.lines()[0])
     return report
 
