@@ -194,8 +194,8 @@ def test_x_syndication_answers():
         [("quote", KAREM, "BrianKarem"), ("reply", TRUMP, "realDonaldTrump")]
 
 
-def test_a_post_an_embedded_post_quotes_becomes_a_post_with_one_quote_relation_through_enrichment(
-        server, settings, local_fetching, tmp_path):
+def _bluesky_quote(server, settings, tmp_path):
+    """A page embedding a Bluesky post that quotes another, and an AppView of ours answering for both."""
     variants = (PAGES / "other_platform_embeds.html").read_text(encoding="utf-8")
     snippet = re.search(r'<blockquote class="bluesky-embed" data-bluesky-uri="[^"]*3mg7jqytars2l".*?</blockquote>',
                         variants, re.S).group()
@@ -211,7 +211,12 @@ def test_a_post_an_embedded_post_quotes_becomes_a_post_with_one_quote_relation_t
     endpoints = EnrichSettings(bluesky_appview=server.url(""), fetch=dataclasses.replace(settings, obey_robots=False))
     db = tmp_path / "w.duckdb"
     now = datetime.now(timezone.utc)
+    return db, endpoints, now
 
+
+def test_a_post_an_embedded_post_quotes_becomes_a_post_with_one_quote_relation_through_enrichment(
+        server, settings, local_fetching, tmp_path):
+    db, endpoints, now = _bluesky_quote(server, settings, tmp_path)
     assert ingest([server.url("/photos.html")], str(db)).status == "ok"
     assert rows(db, "SELECT count(*) FROM social_posts") == [(1,)]
     assert enrich(str(db), settings=endpoints, now=now).status == "ok"
@@ -228,6 +233,18 @@ def test_a_post_an_embedded_post_quotes_becomes_a_post_with_one_quote_relation_t
     assert ingest([server.url("/photos.html")], str(db)).status == "ok"
     assert rows(db, "SELECT post_id, related_post_id, kind FROM post_relations") == [(quoting, quoted, "quote")]
     assert rows(db, "SELECT count(*), count(*) FILTER (WHERE status = 'ok') FROM social_posts") == [(2, 2)]
+
+
+def test_an_answer_naming_a_purged_account_as_quoted_does_not_bring_its_post_back(server, settings, local_fetching,
+                                                                                  tmp_path):
+    from pipeline.purge import run, targets
+
+    db, endpoints, now = _bluesky_quote(server, settings, tmp_path)
+    assert ingest([server.url("/photos.html")], str(db)).status == "ok"
+    run.purge(str(db), targets.account("bluesky:jearil.bsky.social"), "the account asked to be forgotten")
+    assert enrich(str(db), settings=endpoints, now=now).status == "ok"
+    assert rows(db, "SELECT count(*) FROM post_relations") == [(0,)]
+    assert rows(db, "SELECT author_handle, status FROM social_posts") == [("photos.baldanders.info", "ok")]
 
 
 @pytest.mark.slow
