@@ -1,17 +1,14 @@
-"""Where a post lives on its platform's public API: URL shapes for Bluesky, Mastodon, YouTube, TikTok.
-
-X shapes live in `pipeline/platforms.py`; these could move there when the parser needs them too.
-"""
+"""Where a post lives on its platform's public API. Bluesky posts are read with the platform table's URL shapes
+(`pipeline/platforms.py`); a Mastodon status with the API's path shapes on any instance. Answers name a post by the
+parser's native id (`<did or handle>/<rkey>`, `<host>/<status id>`), so a post is one row whoever read it."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-# https://bsky.app/profile/<handle or did>/post/<rkey>
-BLUESKY_POST_URL = re.compile(r"https?://(?:www\.)?bsky\.app/profile/(?P<actor>[^/?#]+)/post/(?P<rkey>[A-Za-z0-9._~:-]+)")
-# at://<did or handle>/app.bsky.feed.post/<rkey>
-BLUESKY_AT_URI = re.compile(r"at://(?P<actor>[^/]+)/app\.bsky\.feed\.post/(?P<rkey>[A-Za-z0-9._~:-]+)")
+from pipeline.platforms import bluesky_post
+
 # Mastodon (and compatible) status pages: /@user/<id>, /@user@remote/<id>, /users/<user>/statuses/<id>, /web/statuses/<id>
 MASTODON_PATH = re.compile(r"^/(?:@[^/]+|users/[^/]+/statuses|web/statuses|statuses)/(?P<id>[A-Za-z0-9]+)/?$")
 
@@ -30,37 +27,49 @@ class BlueskyTarget:
 
 
 def bluesky_target(native_id: str | None, url: str | None) -> BlueskyTarget | None:
-    """The post's author (DID or handle) and record key, from an at:// URI, a bsky.app URL or `did/rkey`."""
-    for text in (native_id, url):
-        if not text:
-            continue
-        match = BLUESKY_AT_URI.search(text) or BLUESKY_POST_URL.search(text)
-        if match:
-            return BlueskyTarget(match.group("actor"), match.group("rkey"))
-        if text.startswith("did:") and "/" in text:
-            actor, _, rkey = text.rpartition("/")
+    """The post's author (DID or handle) and record key, from the parser's native id (`<did or handle>/<rkey>`), an
+    at:// URI or a bsky.app URL."""
+    if native_id and native_id.count("/") == 1 and "://" not in native_id:
+        actor, rkey = native_id.split("/")
+        if actor and rkey:
             return BlueskyTarget(actor, rkey)
+    for text in (native_id, url):
+        if text and (found := bluesky_post(text)):
+            return BlueskyTarget(*found)
     return None
+
+
+def bluesky_native_id(did: str, rkey: str) -> str:
+    """The parser's native id for a Bluesky post (`pipeline/platforms.py`), so an answer names the post as the
+    parser does."""
+    return f"{did}/{rkey}"
 
 
 @dataclass(frozen=True, slots=True)
 class MastodonTarget:
     base: str  # scheme://instance[:port]
     status_id: str
+    host: str  # the instance's host name, as in the parser's native id `<host>/<status id>`
 
     @property
     def instance(self) -> str:
         return urlsplit(self.base).netloc
 
+    @property
+    def native_id(self) -> str:
+        return f"{self.host}/{self.status_id}"
+
 
 def mastodon_target(url: str | None) -> MastodonTarget | None:
-    """The instance and status id from a status page URL (the id is local to the instance in the URL)."""
+    """The instance and status id from a status page URL (the id is local to the instance in the URL). Any instance
+    answers the same API, so any host is asked (the address guard decides which may be); the path shapes are those of
+    Mastodon and compatible servers."""
     if not url:
         return None
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     match = MASTODON_PATH.match(parts.path)
     if not match:
         return None
-    return MastodonTarget(f"{parts.scheme}://{parts.netloc}", match.group("id"))
+    return MastodonTarget(f"{parts.scheme}://{parts.netloc}", match.group("id"), parts.hostname.lower())

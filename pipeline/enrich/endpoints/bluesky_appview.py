@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from pipeline.enrich import relations
 from pipeline.enrich.endpoints.common import Call, Get, gone, plain, transient_note, utc
-from pipeline.enrich.targets import bluesky_target
+from pipeline.enrich.targets import bluesky_native_id, bluesky_target
 from pipeline.model import Entity, FetchRecord, SocialPost
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def ask(post: SocialPost, settings: "EnrichSettings", get: Get) -> Call:
     when, precision = utc(record.get("createdAt"))
     handle = author.get("handle")
     found = {
-        "status": "ok", "native_id": uri, "text": record.get("text"),
+        "status": "ok", "native_id": bluesky_native_id(did, target.rkey), "text": record.get("text"),
         "author_handle": handle, "author_name": author.get("displayName") or None,
         "language": (record.get("langs") or [None])[0],
         "posted_at": when.isoformat() if when else None, "posted_at_precision": precision,

@@ -38,7 +38,7 @@ def ask(post: SocialPost, settings: "EnrichSettings", get: Get) -> Call:
     entities += [Entity("mention", m["acct"]) for m in data.get("mentions") or [] if m.get("acct")]
     entities += [Entity("media", m["url"]) for m in data.get("media_attachments") or [] if m.get("url")]
     found = {
-        "status": "ok", "native_id": post.native_id or str(data.get("id")), "text": html_text(data.get("content")),
+        "status": "ok", "native_id": post.native_id or target.native_id, "text": html_text(data.get("content")),
         "author_handle": acct, "author_name": account.get("display_name") or None,
         "language": data.get("language"), "posted_at": when.isoformat() if when else None,
         "posted_at_precision": precision, "url": data.get("url"), "entities": plain(entities),
