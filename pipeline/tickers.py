@@ -67,8 +67,9 @@ def read_tickers(fetcher: Fetcher, document: Document, result: ParseResult, *, z
                  max_bytes: int = MAX_BYTES) -> TickerRead:
     """Fetch and read the provider JSON the page's embed code names; its entries are added to `result.page`.
 
-    `zone` reads clock times an answer may hold (default: the offset the page stated, else UTC); `settings` are the
-    source's fetch settings (default: the fetcher's); `endpoints` replaces a provider's endpoint by its name."""
+    Times an answer states without a zone are read in the offset the page stated, else `zone` (its source's or
+    site's), else UTC; `settings` are the source's fetch settings (default: the fetcher's); `endpoints` replaces a
+    provider's endpoint by its name."""
     read = TickerRead()
     if document.kind != "html" or not document.content.strip():
         return read
@@ -89,7 +90,7 @@ def read_tickers(fetcher: Fetcher, document: Document, result: ParseResult, *, z
         read.problems.append(one_line(f"{name}: {STAGE}: the page names {len(requests_)} ticker feeds; only the first "
                                       f"{max_requests} are read"))
     bounded = feed_settings(settings or fetcher.settings, max_bytes)
-    clock = make_clock(zone or _page_zone(result), page.published_at, page.modified_at)
+    clock = make_clock(_clock_zone(result, zone), page.published_at, page.modified_at)
     found: list[RawEntry] = []
     for request in requests_[:max_requests]:
         fetched = fetcher.fetch(request.url, expect="json", settings=bounded, source_name=source_name)
@@ -172,6 +173,10 @@ def _identity(native_id, published_at, headline, text) -> tuple:
     return ("entry", published_at, normalize_text(headline or text or "")[:200])
 
 
-def _page_zone(result: ParseResult) -> tzinfo:
+def _clock_zone(result: ParseResult, zone: tzinfo | None) -> tzinfo:
+    """As the page's own times are read: the offset the page stated, else the zone its source or site gives, else
+    UTC."""
     offset = result.page.published_offset_minutes
-    return timezone(timedelta(minutes=offset)) if offset else timezone.utc
+    if offset is not None:
+        return timezone(timedelta(minutes=offset))
+    return zone or timezone.utc
