@@ -220,7 +220,8 @@ def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None 
     history = FetchHistory(db, lake_data)
     known = {url: Validators(*fields) for url, fields in history.validators(urls).items()}
     return SourceReader(archive_dir=archive_dir(db), settings=settings or settings_from_environment(),
-                        validators=known, history=history, archived=history.latest_bodies(urls))
+                        validators=known, history=history,
+                        archived=history.latest_bodies(urls, live_blogs=True))
 
 
 def archive_dir(db: str) -> Path:

@@ -100,7 +100,7 @@ class SourceReader:
         self.settings = settings
         self.validators = validators or {}
         self.history = history  # pipeline.store.FetchHistory of the run's warehouse, when there is one
-        self.archived = archived or {}  # URL → (archive path, offset) of its latest good read (FetchHistory)
+        self.archived = archived or {}  # live blog URL → (archive path, offset) of its latest good read (FetchHistory)
         self._fetcher: Fetcher | None = None
 
     def __enter__(self) -> "SourceReader":

@@ -96,9 +96,10 @@ class FetchHistory:
     def validators(self, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
         return fetch_validators(self.db, urls, lake_data=self.lake_data)
 
-    def latest_bodies(self, urls: list[str]) -> dict[str, tuple[str, int]]:
-        """URL → (archive path, offset) of its latest good read."""
-        return self._bodies(urls, "fetch/archived_responses", [])
+    def latest_bodies(self, urls: list[str], *, live_blogs: bool = False) -> dict[str, tuple[str, int]]:
+        """URL → (archive path, offset) of its latest good read; with `live_blogs`, of pages stored as live blogs
+        only."""
+        return self._bodies(urls, "fetch/archived_responses", [live_blogs])
 
     def bodies_read_with(self, archive_file: str, offset: int, urls: list[str]) -> dict[str, tuple[str, int]]:
         """URL → (archive path, offset) of the first good read of it that the run which archived the page response
