@@ -13,5 +13,6 @@ from pipeline.fetch.fetch_settings import FetchSettings
 __all__ = [
     "AddressPolicy", "ArchivedResponse", "Decoded", "FetchRequest", "FetchResult", "FetchSettings", "Fetcher",
     "Validators", "WarcArchive", "WarcProblem", "decode_body", "iter_responses", "iter_warc_documents",
-    "LocalReadError", "read_bounded", "response_at", "retry_after_seconds", "too_large_cause", "url_refusal", "warc_files",
+    "LocalReadError", "read_bounded", "response_at", "retry_after_seconds", "too_large_cause", "url_refusal",
+    "warc_files",
 ]
