@@ -173,12 +173,18 @@ class SourceReader:
             read.document = result.document
         return read
 
-
     def _poll_tickers(self, read: Read, settings: FetchSettings) -> None:
         """A page that answered 304 (or the same body): ask its ticker feeds, named by the page as the archive last
         kept it, conditionally; when one answers something new, the read becomes the archived page (read now) with
-        the answers, else it stays unchanged with the feeds' attempts added."""
+        the answers, else it stays unchanged with the feeds' attempts added. A live blog whose last body the archive no
+        longer holds (pruned) is fetched again whole, once: the archive then holds it for the next poll."""
         page = self._archived(read.source, self.archived.get(read.source))
+        if page is None and read.source in self.archived and self.archive_dir is not None:
+            again = self._fetcher.fetch(read.source, settings=settings, source_name=read.source_name)
+            read.records += again.records
+            if again.ok and again.document is not None:
+                read.unchanged, read.document = None, again.document
+            return
         if page is None or not _names_a_provider(page.body):
             return
         decoded = decode_body(page.body, split_content_type(page.content_type)[1])

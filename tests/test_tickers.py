@@ -469,6 +469,25 @@ def test_a_live_poll_of_a_ticker_page_answering_304_still_loads_new_feed_entries
         "?", f"'{shell.url}'")) == [(3,)]
 
 
+def test_a_ticker_page_whose_archived_body_was_pruned_is_fetched_again_whole_once(server, local_fetching, tmp_path,
+                                                                                 monkeypatch):
+    from pipeline.ingest import ingest
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "One.", 30)]
+    _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"
+    for archived in (tmp_path / "archive").glob("*.warc.gz"):
+        archived.unlink()  # as retention would
+    posts.append(_lb_post_at("urn:b", "Two.", 10))
+    assert ingest([shell.url], db).status == "ok"
+    assert ingest([shell.url], db).status == "ok"
+    assert shell.statuses == [200, 304, 200, 304]  # fetched again whole once, then a 304 again
+    assert rows(db, "SELECT native_id FROM update_items ORDER BY native_id") == [("urn:a",), ("urn:b",)]
+
+
 def test_a_feed_that_is_one_page_of_several_or_fails_removes_nothing(server, local_fetching, tmp_path,
                                                                     monkeypatch):
     from pipeline.ingest import ingest
