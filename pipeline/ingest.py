@@ -34,8 +34,8 @@ from pipeline.settings import data_dir, live_enabled, sources_csv
 from pipeline.site_zones import SiteZones, listed_zones, site_zones
 from pipeline.source_reader import Read, SourceError, SourceReader, expand, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
-from pipeline.store import (TableCounts, Writer, fetch_validators, is_lake, liveblog_facts, posts_to_enrich,
-                            pruned_pages)
+from pipeline.store import (FetchHistory, TableCounts, Writer, fetch_validators, is_lake, liveblog_facts,
+                            posts_to_enrich, pruned_pages)
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +145,12 @@ def _part_counts(result: ParseResult) -> dict[str, int]:
 def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE, progress_total: int = 0,
                   reports: list[SourceReport] | None = None, zones: SiteZones | None = None,
                   blocklist: Blocklist | None = None,
-                  tickers: Callable[[Read, ParseResult], list[str]] | None = None) -> Iterator[Batch]:
+                  tickers: Callable[[Read, ParseResult, tzinfo | None], list[str]] | None = None) -> Iterator[Batch]:
     """Parse what was read, yielding a batch every `batch_size` documents; appends each document's report. `zones`
     gives the zone each page's times that state none are read in (pipeline/site_zones.py); what `blocklist` names
     (purged posts, accounts and pages: pipeline/purge/) is taken out of each parse result before the batch is built.
-    `tickers` (a run's `SourceReader.read_tickers`) adds the entries a ticker provider's JSON holds to a fetched page.
+    `tickers` (a run's `SourceReader.read_tickers`) adds the entries a ticker provider's JSON holds to a page, its
+    times read in the page's zone.
 
     With `progress_total` (the number of reads expected) a progress bar shows on stderr when it is a terminal.
     """
@@ -159,11 +160,12 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
     records: list[FetchRecord] = []
     failed = 0
     for read in reads:
-        result, report = parse_read(read, zones.for_read(read) if zones and read.document else None)
+        zone = zones.for_read(read) if zones and read.document else None
+        result, report = parse_read(read, zone)
         if blocklist and result is not None and (result := blocklist.screen(result, read)) is None:
             report.note = "purged (pipeline purge): not loaded"  # the page itself, found by its canonical URL or id
         if tickers and result is not None:  # a purged page's ticker feeds are not fetched either
-            problems = tickers(read, result)
+            problems = tickers(read, result, zone)
             for problem in problems:
                 log.warning("%s", problem)
             report.warnings += problems
@@ -212,11 +214,14 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
 
 def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None = None, *,
                     lake_data: str | None = None) -> SourceReader:
-    """A reader for a run into `db`: the warehouse's validators for the URLs, the raw archive beside the warehouse."""
+    """A reader for a run into `db`: the warehouse's validators for the URLs and where the archive holds their
+    latest bodies (a ticker page answering 304 is read again from there), the raw archive beside the warehouse."""
     urls = [source for source in sources if is_url(source)]
-    known = {url: Validators(*fields) for url, fields in fetch_validators(db, urls, lake_data=lake_data).items()}
+    history = FetchHistory(db, lake_data)
+    known = {url: Validators(*fields) for url, fields in history.validators(urls).items()}
     return SourceReader(archive_dir=archive_dir(db), settings=settings or settings_from_environment(),
-                        validators=known)
+                        validators=known, history=history,
+                        archived=history.latest_bodies(urls, live_blogs=True))
 
 
 def archive_dir(db: str) -> Path:
@@ -257,9 +262,10 @@ def reparse(db: str, *, since: datetime | None = None, until: datetime | None = 
     reads = replays(warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
                                max_bytes=archive_max_bytes()))
     zones = site_zones(db, listed_zones(sources_csv()), lake_data=lake_data)
-    batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones,
-                            blocklist=load_blocklist(db, lake_data=lake_data))
-    run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
+    with open_reader_for(db, [], lake_data=lake_data) as reader:  # replays ticker answers from the archive
+        batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones,
+                                blocklist=load_blocklist(db, lake_data=lake_data), tickers=reader.read_tickers)
+        run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
     return RunReport(run_id, status, reports, counts, unreadable)
 
 

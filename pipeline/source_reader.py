@@ -5,20 +5,32 @@ the source, the stage and the cause. URLs go through the polite fetcher (pipelin
 warehouse keeps, and every response is archived; a WARC file yields each HTML response it holds. A local file and
 each archived record are capped at the fetcher's `max_bytes` like a response, and a bad file or record is a failed
 read of its own: the others are read on.
+
+Ticker pages (pipeline/tickers.py): a fetched page's provider JSON is fetched with the page's own settings. When the
+page answers 304 (or the same body), its ticker feeds may still have changed: the page as the archive last kept it
+(`FetchHistory.latest_bodies`) names them, they are asked conditionally (their validators from `fetch_log`), and
+only when one answers something new is the page read again — the archived page with every answer, a 304'd one's
+body read back from the archive — as a read of now; else the read stays unchanged. A reparse (`Read.replay`) reads
+the answers the page's own read came with back from the archive (`FetchHistory.bodies_read_with`), never the network.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
-from pipeline.fetch import (Fetcher, FetchSettings, Validators, WarcArchive, WarcProblem, decode_body,
-                            iter_warc_documents, LocalReadError, read_bounded)
+import lxml.etree
+import lxml.html
+
+from pipeline.fetch import (ArchivedResponse, Fetcher, FetchResult, FetchSettings, Validators, WarcArchive,
+                            WarcProblem, decode_body, iter_warc_documents, LocalReadError, read_bounded, response_at)
+from pipeline.fetch.archive import split_content_type
 from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import Document, FetchRecord, Outcome, ParseResult
-from pipeline.tickers import read_tickers
+from pipeline.parse.liveblog.providers import PROVIDERS, provider_requests
+from pipeline.tickers import MAX_REQUESTS, feed_settings, read_tickers
 from pipeline.urls import is_http
 
 # What a local file's extension says about its content.
@@ -47,6 +59,8 @@ class Read:
     unchanged: str | None = None  # "not_modified" or "unchanged": nothing new to parse
     source_name: str | None = None  # the source list's name this read was for, when a run of the list made it
     replay: bool = False  # a reparse of the raw archive: never a complete read of a live blog (removes no entry)
+    overrides: dict[str, str] | None = None  # the source's own fetch settings the page was fetched with
+    answers: dict[str, FetchResult] | None = None  # ticker answers fetched before parsing (the page answered 304)
 
 
 def is_url(source: str) -> bool:
@@ -79,11 +93,14 @@ class SourceReader:
     """Reads sources; holds the fetcher and the archive for a run: `with SourceReader(...) as reader:`."""
 
     def __init__(self, *, archive_dir: Path | None = None, settings: FetchSettings | None = None,
-                 validators: dict[str, Validators] | None = None, ticker_endpoints: dict[str, str] | None = None):
+                 validators: dict[str, Validators] | None = None, ticker_endpoints: dict[str, str] | None = None,
+                 history=None, archived: dict[str, tuple[str, int]] | None = None):
         self.archive_dir = archive_dir
         self.ticker_endpoints = ticker_endpoints  # a provider's JSON endpoint by its NAME (tests: a server of ours)
         self.settings = settings
         self.validators = validators or {}
+        self.history = history  # pipeline.store.FetchHistory of the run's warehouse, when there is one
+        self.archived = archived or {}  # live blog URL → (archive path, offset) of its latest good read (FetchHistory)
         self._fetcher: Fetcher | None = None
 
     def __enter__(self) -> "SourceReader":
@@ -110,17 +127,32 @@ class SourceReader:
         settings = self.settings or settings_from_environment()
         return settings.with_overrides(overrides).max_bytes if overrides else settings.max_bytes
 
-    def read_tickers(self, read: Read, result: ParseResult) -> list[str]:
-        """The ticker providers' JSON a fetched page's embed code names (pipeline/tickers.py), read with this run's
-        fetcher (guard, robots, politeness, archive): its entries join the page, its attempts the read's records. A
-        failed or partial one leaves the read incomplete (no entry counts as removed). Returns one line per problem."""
-        if self._fetcher is None or read.document is None or not is_url(read.source):
-            return []  # only a page fetched in this run: a local file or an archived record fetches nothing
-        found = read_tickers(self._fetcher, read.document, result, source_name=read.source_name,
-                             endpoints=self.ticker_endpoints)
-        read.records += found.records
-        if not found.complete:
-            result.page.entries_complete = False
+    def read_tickers(self, read: Read, result: ParseResult, zone: tzinfo | None = None) -> list[str]:
+        """The ticker providers' JSON a page's embed code names (pipeline/tickers.py), its clock times read in `zone`
+        (the page's). A page fetched in this run: fetched with this run's fetcher (guard, robots, politeness,
+        archive) and the page's own settings, or the answers its 304 path already has; its attempts join the read's
+        records. A reparse: the answers its read came with, from the archive (never complete). A local file fetches
+        nothing. Its entries join the page; a failed or partial one leaves the read incomplete (no entry counts as
+        removed). Returns one line per problem."""
+        if read.document is None:
+            return []
+        if read.replay:
+            fetcher = _Replay(self, read.source)
+        elif read.answers is not None:
+            fetcher = _Answers(read.answers, self._fetcher.settings)
+        elif self._fetcher is not None and is_url(read.source):
+            fetcher = self._fetcher
+        else:
+            return []  # a local file fetches nothing
+        settings = fetcher.settings.with_overrides(read.overrides) if read.overrides else None
+        found = read_tickers(fetcher, read.document, result, zone=zone, settings=settings,
+                             source_name=read.source_name, endpoints=self.ticker_endpoints)
+        if read.replay:
+            result.page.entries_complete = False  # a reparse removes nothing
+        else:
+            for record in found.records:
+                record.source_name = read.source_name  # fetch_log: made for the page's source
+            read.records += found.records
         return found.problems
 
     def _fetch(self, url: str, source_name: str | None, overrides: dict[str, str] | None) -> Read:
@@ -130,15 +162,109 @@ class SourceReader:
         settings = self._fetcher.settings.with_overrides(overrides) if overrides else None
         result = self._fetcher.fetch(url, validators=self.validators.get(url), settings=settings,
                                      source_name=source_name)
-        read = Read(url, records=list(result.records))
+        read = Read(url, records=list(result.records), source_name=source_name, overrides=overrides)
         if result.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED):
             read.unchanged = result.outcome
+            self._poll_tickers(read, settings or self._fetcher.settings)
         elif not result.ok or result.document is None:
             read.error = SourceError(url, "fetch", result.cause or f"the fetch ended {result.outcome}",
                                      outcome=result.outcome)
         else:
             read.document = result.document
         return read
+
+    def _poll_tickers(self, read: Read, settings: FetchSettings) -> None:
+        """A page that answered 304 (or the same body): ask its ticker feeds, named by the page as the archive last
+        kept it, conditionally; when one answers something new, the read becomes the archived page (read now) with
+        the answers, else it stays unchanged with the feeds' attempts added. A live blog whose last body the archive no
+        longer holds (pruned) is fetched again whole, once: the archive then holds it for the next poll."""
+        page = self._archived(read.source, self.archived.get(read.source))
+        if page is None and read.source in self.archived and self.archive_dir is not None:
+            again = self._fetcher.fetch(read.source, settings=settings, source_name=read.source_name)
+            read.records += again.records
+            if again.ok and again.document is not None:
+                read.unchanged, read.document = None, again.document
+            return
+        if page is None or not _names_a_provider(page.body):
+            return
+        decoded = decode_body(page.body, split_content_type(page.content_type)[1])
+        try:
+            root = lxml.html.document_fromstring(decoded.text.encode("utf-8", errors="replace"),
+                                                 parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
+        except (lxml.etree.ParserError, ValueError):
+            return
+        urls = [request.url for request in provider_requests(root, self.ticker_endpoints)][:MAX_REQUESTS]
+        if not urls:
+            return
+        known = {url: Validators(*fields) for url, fields in self.history.validators(urls).items()}
+        bounded = feed_settings(settings)
+        answers = {url: self._fetcher.fetch(url, validators=known.get(url), expect="json", settings=bounded,
+                                            source_name=read.source_name) for url in urls}
+        if not any(answer.ok for answer in answers.values()):
+            read.records += [record for answer in answers.values() for record in answer.records]
+            return
+        kept = self.history.latest_bodies([url for url, answer in answers.items()
+                                           if answer.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED)])
+        for url, (path, offset) in kept.items():
+            if (earlier := self._archived(url, (path, offset))) is not None:
+                answers[url].body = earlier.body
+        read.unchanged, read.answers = None, answers
+        read.document = Document(source=read.source, content=decoded.text, kind="html", url=page.url or read.source,
+                                 fetched_at=read.records[-1].fetched_at, charset_guessed=decoded.guessed)
+
+    def _archived(self, url: str, where: tuple[str, int] | None) -> ArchivedResponse | None:
+        """The good response to `url` archived at `where` (fetch_log's path and offset; the file is looked for in this
+        run's archive folder too, by name), or None when the archive no longer holds it."""
+        if where is None or self.history is None:
+            return None
+        path, offset = where
+        for candidate in dict.fromkeys([Path(path)] + ([self.archive_dir / Path(path).name] if self.archive_dir
+                                                       else [])):
+            if candidate.is_file():
+                found = response_at(candidate, offset, max_bytes=self.max_bytes())
+                if isinstance(found, ArchivedResponse) and found.problem is None and 200 <= found.status < 300 \
+                        and not found.truncated:
+                    return found
+        return None
+
+
+class _Answers:
+    """Ticker answers already fetched, handed to `read_tickers` as its fetcher would."""
+
+    def __init__(self, answers: dict[str, FetchResult], settings: FetchSettings):
+        self.answers, self.settings = answers, settings
+
+    def fetch(self, url: str, **_) -> FetchResult:
+        return self.answers.get(url) or FetchResult(url, records=[FetchRecord(
+            url=url, outcome=Outcome.ERROR, fetched_at=datetime.now(timezone.utc), stage="fetch",
+            cause="not asked while its page answered not modified")])
+
+
+class _Replay:
+    """A reparse's ticker answers: those the archived page's own read came with, read back from the archive."""
+
+    def __init__(self, reader: SourceReader, source: str):
+        self.reader, self.settings = reader, reader.settings or settings_from_environment()
+        self.path, _, offset = source.rpartition("#")
+        self.offset = int(offset) if offset.isdigit() else -1
+
+    def fetch(self, url: str, **_) -> FetchResult:
+        history = self.reader.history
+        where = history.bodies_read_with(Path(self.path).name, self.offset, [url]).get(url) if history else None
+        found = self.reader._archived(url, where)
+        if found is None:
+            return FetchResult(url, records=[FetchRecord(
+                url=url, outcome=Outcome.ERROR, fetched_at=datetime.now(timezone.utc), stage="fetch",
+                cause="the archive holds no answer its page's read came with; the stored entries stay as they are")])
+        return FetchResult(url, body=found.body, records=[FetchRecord(
+            url=f"{found.path}#{found.offset}", outcome=Outcome.OK, fetched_at=found.date, bytes=len(found.body),
+            final_url=url)])
+
+
+def _names_a_provider(body: bytes) -> bool:
+    """Whether a page's bytes mention a ticker provider's embed code at all (before parsing it to be sure)."""
+    lowered = body.lower()
+    return any(provider.MARKER in lowered for provider in PROVIDERS)
 
 
 def _read_local(source: str, max_bytes: int) -> Read:

@@ -53,6 +53,12 @@ def test_an_entry_removed_then_back_gets_removed_at_set_then_cleared_and_two_eve
     assert rows(db, "SELECT i.native_id, e.kind, e.\"at\" FROM item_events e JOIN update_items i USING (item_id) "
                     "ORDER BY e.\"at\"") == [("e2", "removed", second), ("e2", "restored", third)]
     assert rows(db, "SELECT count(DISTINCT run_id) FROM item_events") == [(2,)]
+    # The runs' counts: each removal and return is an item_events row inserted; the entry back is a row updated.
+    counts = "SELECT c.inserted, c.updated FROM run_table_counts c JOIN ingest_runs r USING (run_id) " \
+             "WHERE c.table_name = '{}' ORDER BY r.started_at"
+    assert rows(db, counts.format("item_events")) == [(1, 0), (1, 0)]
+    # run 2: e1 edited, e3 moved down; run 3: e2 back (and moved down), e1 moved down
+    assert rows(db, counts.format("update_items")) == [(3, 0), (2, 2), (0, 2)]
 
     changes = rows(db, "SELECT native_id, change, \"at\", revision FROM report_liveblog_changes "
                        "ORDER BY \"at\", change, native_id")

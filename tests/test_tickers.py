@@ -99,6 +99,7 @@ def test_ticker_entries_come_from_the_json_through_the_fetcher_and_archive(serve
     with fetcher_for(settings, WarcArchive(tmp_path)) as fetcher:
         read = read_tickers(fetcher, doc, result, endpoints=endpoints(server))
     assert (read.requested, read.entries_added, read.complete, read.problems) == (1, 2, False, [])
+    assert not result.page.entries_complete  # a Tickaroo answer is never taken as the whole list
     entries = result.page.entries
     assert result.page.is_liveblog
     assert [e.headline for e in entries] == ["Roads closed north of the city", "Power out for 20,000 homes"]
@@ -259,6 +260,7 @@ def test_liveblog_posts_give_ids_times_and_embeds(server, settings):
     with fetcher_for(settings) as fetcher:
         read = read_tickers(fetcher, doc, result, endpoints=lb_endpoints(server))
     assert (read.requested, read.entries_added, read.complete, read.problems) == (1, 1, True, [])
+    assert result.page.entries_complete  # the answer holds all `_meta.total` posts: the page's whole entry list
     [entry] = result.page.entries
     assert (entry.native_id, entry.text, entry.is_key_event) == ("urn:newsml:localhost:2016:a",
                                                                  "Tweet mit Text drüber.", True)
@@ -276,6 +278,7 @@ def test_one_page_of_several_liveblog_posts_is_not_a_complete_read(server, setti
     with fetcher_for(settings) as fetcher:
         read = read_tickers(fetcher, doc, result, endpoints=lb_endpoints(server))
     assert read.entries_added == 1 and not read.complete and read.problems == []
+    assert not result.page.entries_complete
 
 
 @pytest.mark.skipif(not LB_REAL_ANSWER.exists(), reason="awaiting page in shared/corpus")
@@ -372,3 +375,195 @@ def test_a_failed_ticker_fetch_in_a_run_is_one_warning_and_the_page_still_loads(
     assert report.ok and batch.tables["articles"].num_rows == 1
     assert [w for w in report.warnings if "ticker" in w and PATH in w]
     assert batch.tables["articles"].column("entries_complete").to_pylist() == [False]
+
+
+# --- Ticker pages in runs: the live mode's 304 path, reparse, the source's own settings and zone. The providers'
+# endpoints point at our own server (their `ENDPOINT`), so the runs' own readers (ingest, poll, reparse) are used.
+
+def _ago(minutes: float) -> str:
+    from datetime import timedelta
+
+    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+
+
+class _Served:
+    """A body our server answers with an ETag (a 304 to a request carrying the current one); `statuses` in order."""
+
+    def __init__(self, server, path: str, body, content_type: str):
+        import hashlib
+
+        self.body, self.statuses, self.requests = body, [], []
+
+        def handler(req):
+            self.requests.append(req)
+            body = self.body()
+            etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+            if req.headers.get("If-None-Match") == etag:
+                self.statuses.append(304)
+                return Reply(304, b"", headers={"ETag": etag}, content_type=None)
+            self.statuses.append(200)
+            return Reply(200, body, headers={"ETag": etag}, content_type=content_type)
+        server.route(path, handler)
+        self.url = server.url(path)
+
+
+def _lb_feed(server, monkeypatch, posts: list[dict]) -> _Served:
+    from pipeline.parse.liveblog.providers import liveblog_pro
+
+    monkeypatch.setattr(liveblog_pro, "ENDPOINT", server.url("/api/client_blogs"))
+    return _Served(server, LB_PATH, lambda: lb_answer(posts, total=len(posts)), "application/json")
+
+
+def _lb_post_at(ident: str, text: str, minutes_ago: float) -> dict:
+    return {**lb_post(ident, text), "published_date": _ago(minutes_ago), "_updated": _ago(minutes_ago)}
+
+
+def _warehouse_content(db) -> dict[str, list]:
+    from tests.live_support import CONTENT_TABLES
+    from tests.warehouse_rows import rows
+
+    return {table: sorted(rows(db, f"SELECT * FROM {table}"), key=repr) for table in CONTENT_TABLES}
+
+
+def test_a_live_poll_of_a_ticker_page_answering_304_still_loads_new_feed_entries_and_removals(
+        server, local_fetching, tmp_path, monkeypatch):
+    from pipeline.live import plan_poll, poll
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "Wind rising on the coast.", 30), _lb_post_at("urn:b", "Ferries cancelled.", 20)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    csv_path = tmp_path / "sources.csv"
+    csv_path.write_text(f"name,kind,location\nstorm,liveblog,{shell.url}\n")
+    db = str(tmp_path / "warehouse.duckdb")
+
+    def live() -> None:
+        report = poll(db, plan_poll(csv_path, db))
+        assert report is not None and report.status == "ok", [s.line() for s in report.sources]
+
+    def entries() -> list[tuple]:
+        return rows(db, "SELECT native_id, text, removed_at IS NOT NULL FROM update_items ORDER BY native_id")
+
+    live()
+    assert rows(db, "SELECT is_liveblog FROM articles") == [(True,)]
+    assert [e[0] for e in entries()] == ["urn:a", "urn:b"]
+
+    posts.append(_lb_post_at("urn:c", "Schools closed in the north.", 5))  # only the feed changes
+    live()
+    assert (shell.statuses, feed.statuses) == ([200, 304], [200, 200])
+    assert [e[0] for e in entries()] == ["urn:a", "urn:b", "urn:c"]
+
+    before = _warehouse_content(db)
+    live()  # nothing changed: the feed is asked conditionally too, and nothing new is stored
+    assert (shell.statuses, feed.statuses) == ([200, 304, 304], [200, 200, 304])
+    assert feed.requests[-1].headers.get("If-None-Match")
+    assert _warehouse_content(db) == before
+
+    del posts[1]  # urn:b taken down: the feed's answer is the whole list (total 2 of 2), so the read is complete
+    live()
+    assert entries() == [("urn:a", "Wind rising on the coast.", False), ("urn:b", "Ferries cancelled.", True),
+                         ("urn:c", "Schools closed in the north.", False)]
+    assert rows(db, "SELECT i.native_id, e.kind FROM item_events e JOIN update_items i USING (item_id)") == [
+        ("urn:b", "removed")]
+    assert rows(db, "SELECT count(*) FROM fetch_log WHERE url = ? AND outcome = 'not_modified'".replace(
+        "?", f"'{shell.url}'")) == [(3,)]
+
+
+def test_a_ticker_page_whose_archived_body_was_pruned_is_fetched_again_whole_once(server, local_fetching, tmp_path,
+                                                                                 monkeypatch):
+    from pipeline.ingest import ingest
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "One.", 30)]
+    _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"
+    for archived in (tmp_path / "archive").glob("*.warc.gz"):
+        archived.unlink()  # as retention would
+    posts.append(_lb_post_at("urn:b", "Two.", 10))
+    assert ingest([shell.url], db).status == "ok"
+    assert ingest([shell.url], db).status == "ok"
+    assert shell.statuses == [200, 304, 200, 304]  # fetched again whole once, then a 304 again
+    assert rows(db, "SELECT native_id FROM update_items ORDER BY native_id") == [("urn:a",), ("urn:b",)]
+
+
+def test_a_feed_that_is_one_page_of_several_or_fails_removes_nothing(server, local_fetching, tmp_path,
+                                                                    monkeypatch):
+    from pipeline.ingest import ingest
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "One.", 30), _lb_post_at("urn:b", "Two.", 20)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"
+    del posts[0]
+    feed.body = lambda: lb_answer(posts, total=40)  # one page of several
+    assert ingest([shell.url], db).status == "ok"
+    server.route(LB_PATH, Reply(500, b"down", content_type="text/plain"))
+    del posts[0]
+    ingest([shell.url], db)
+    assert rows(db, "SELECT native_id, removed_at FROM update_items ORDER BY native_id") == [
+        ("urn:a", None), ("urn:b", None)]
+    assert rows(db, "SELECT count(*) FROM item_events") == [(0,)]
+    assert rows(db, "SELECT is_liveblog FROM articles") == [(True,)]
+
+
+def test_a_reparse_replays_the_archived_feed_answer_and_never_turns_the_live_blog_off(server, local_fetching,
+                                                                                     tmp_path, monkeypatch):
+    from pipeline.ingest import ingest, reparse
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "Wind rising on the coast.", 30), _lb_post_at("urn:b", "Ferries cancelled.", 20)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"
+    stored = rows(db, "SELECT native_id, text, revision FROM update_items ORDER BY native_id")
+    asked = len(feed.requests)
+
+    report = reparse(db)
+    assert not report.failed and len(feed.requests) == asked  # no network
+    [page] = report.sources
+    assert page.counts["entries"] == 2  # the answer replayed from the archive
+    assert not [warning for warning in page.warnings if "ticker" in warning]
+    assert rows(db, "SELECT is_liveblog FROM articles") == [(True,)]
+    assert rows(db, "SELECT native_id, text, revision FROM update_items ORDER BY native_id") == stored
+    assert rows(db, "SELECT count(*) FROM item_events") == [(0,)]
+
+    # A warehouse whose fetch_log never saw the answer (same archive folder): the page stays a live blog, one line.
+    other = str(tmp_path / "other.duckdb")
+    report = reparse(other)
+    [page] = report.sources
+    assert page.ok and any("ticker: liveblog pro feed" in w and "the archive holds no answer" in w
+                           for w in page.warnings)
+    assert rows(other, "SELECT is_liveblog FROM articles") == [(True,)]
+
+
+def test_a_ticker_sub_fetch_uses_its_sources_settings_and_time_zone(server, local_fetching, tmp_path, monkeypatch):
+    from pipeline.live import plan_poll, poll
+    from pipeline.parse.liveblog.providers import tickaroo
+    from tests.warehouse_rows import rows
+
+    monkeypatch.setattr(tickaroo, "ENDPOINT", server.url(PATH))
+    local = {**SCHEMA, "liveBlogUpdate": [{**UPDATES[0], "datePublished": "2026-04-10T08:15:00",
+                                           "dateModified": "2026-04-10T08:20:00"}]}  # times stating no zone
+    server.route(PATH, Reply(body=answer(local, html_part="<p>" + "x" * 6000 + "</p>"),
+                             content_type="application/json"))
+    shell = page(embed()).content.encode()
+    server.route("/nz/live", Reply(body=shell))
+    server.route("/small/live", Reply(body=shell))
+    csv_path = tmp_path / "sources.csv"
+    csv_path.write_text("name,kind,location,timezone,contact_url,max_bytes\n"
+                        f"nz,liveblog,{server.url('/nz/live')},Pacific/Auckland,https://nz.example/contact,\n"
+                        f"small,liveblog,{server.url('/small/live')},,,{len(shell) + 1000}\n")
+    db = str(tmp_path / "warehouse.duckdb")
+    poll(db, plan_poll(csv_path, db))
+
+    assert rows(db, "SELECT a.url, i.published_at FROM update_items i JOIN articles a USING (article_id)") == [
+        (server.url("/nz/live"), datetime(2026, 4, 9, 20, 15, tzinfo=timezone.utc))]  # 08:15 in Auckland (+12)
+    feeds = rows(db, f"SELECT source_name, outcome FROM fetch_log WHERE url LIKE '%{PATH}%' ORDER BY source_name")
+    assert feeds == [("nz", "ok"), ("small", "too_large")]  # the small source's max_bytes holds for its feed
+    [nz_request] = [r for r in server.hits(PATH) if r.headers.get("User-Agent", "").find("nz.example") >= 0]
+    assert "https://nz.example/contact" in nz_request.headers["User-Agent"]

@@ -392,7 +392,37 @@ def iter_responses(path: str | os.PathLike, *,
     file (not a WARC, empty, ending early). A record with a bad WARC-Date, a body larger than `max_bytes` (default:
     the fetcher's) or one whose compression is damaged comes with a `problem` (and no date or an empty body), so that
     a reader reports it only when the record is one it wants."""
-    cap = _cap(max_bytes)
+    yield from _each_record(str(path), _response_reader(str(path), _cap(max_bytes)))
+
+
+def response_at(path: str | os.PathLike, offset: int, *,
+                max_bytes: int | None = None) -> ArchivedResponse | WarcProblem:
+    """The `response` record at `offset` of a WARC file (as `fetch_log.archive_offset` names it), read like
+    `iter_responses` reads it; a problem when there is none there (a moved or cut file, another record type)."""
+    read = _response_reader(str(path), _cap(max_bytes))
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        return WarcProblem(str(path), offset, f"cannot read the file: {exc.strerror or exc}")
+    with fh:
+        try:
+            fh.seek(offset)
+            records = _Records(fh)
+            records.reader.header_budget = MAX_HEADER_BYTES
+            record = next(iter(records), None)
+            records.reader.header_budget = None
+            if record is None or record.format != "warc":
+                raise _NotWarc
+            item = read(record, offset)
+        except Exception as exc:  # warcio's errors are of many kinds: any one means no record here
+            return WarcProblem(str(path), offset, f"no readable WARC record at byte {offset:,} ({type(exc).__name__})")
+    if item is None:
+        return WarcProblem(str(path), offset, f"the record at byte {offset:,} is not a response")
+    return item
+
+
+def _response_reader(path: str, cap: int) -> Callable[[ArcWarcRecord, int], ArchivedResponse | WarcProblem | None]:
+    """What `iter_responses` and `response_at` make of a record: a response, or None for any other record."""
 
     def read(record: ArcWarcRecord, offset: int) -> ArchivedResponse | WarcProblem | None:
         if record.rec_type != "response" or record.http_headers is None:
@@ -402,7 +432,7 @@ def iter_responses(path: str | os.PathLike, *,
             date, bad_date = parse_warc_date(date_text), None
         except (ValueError, TypeError, AttributeError):
             given = "none" if date_text is None else repr(date_text[:40])
-            date, bad_date = None, WarcProblem(str(path), offset,
+            date, bad_date = None, WarcProblem(path, offset,
                                                f"bad WARC-Date {given} (not an ISO 8601 time); record skipped")
         try:
             status = int(record.http_headers.get_statuscode() or 0)
@@ -412,13 +442,13 @@ def iter_responses(path: str | os.PathLike, *,
         try:
             body = _payload(record, cap)
             problem = None if body is not None else WarcProblem(
-                str(path), offset, too_large_cause("the record's payload, decompressed,", cap), outcome=Outcome.TOO_LARGE)
+                path, offset, too_large_cause("the record's payload, decompressed,", cap), outcome=Outcome.TOO_LARGE)
         except _PayloadDamaged as exc:
-            body, problem = None, WarcProblem(str(path), offset, f"the record's payload cannot be read: {exc}; "
-                                                                 f"record skipped")
+            body, problem = None, WarcProblem(path, offset, f"the record's payload cannot be read: {exc}; "
+                                                            f"record skipped")
         problem = bad_date or problem
         return ArchivedResponse(
-            path=str(path),
+            path=path,
             offset=offset,
             url=url.strip("<>"),
             date=date,
@@ -430,7 +460,7 @@ def iter_responses(path: str | os.PathLike, *,
             problem=problem,
         )
 
-    yield from _each_record(str(path), read)
+    return read
 
 
 # Our metadata records are a few hundred bytes of JSON; one past this is not ours.

@@ -31,7 +31,7 @@ STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, Warehou
                 WarehouseUnusable)
 
 __all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
-           "copy_published", "export_duckdb", "fetch_validators", "is_lake", "live_blogs", "liveblog_facts", "maintain", "open_reader",
+           "FetchHistory", "copy_published", "export_duckdb", "fetch_validators", "is_lake", "live_blogs", "liveblog_facts", "maintain", "open_reader",
            "posts_to_enrich", "pruned_pages", "read_stats", "site_offsets", "sql", "sql_files", "published_views_current"]
 
 
@@ -82,6 +82,39 @@ def fetch_validators(db: str | os.PathLike, urls: list[str], *, lake_data: str |
                 for url, etag, modified, digest in con.execute(sql("fetch/validators")).fetchall()}
     finally:
         con.close()
+
+
+@dataclass(frozen=True)
+class FetchHistory:
+    """What earlier reads left in `fetch_log`, asked while a run reads (read-only, published copy; empty answers when
+    there is no warehouse yet): the validators of URLs, and where the raw archive holds their bodies (file path and
+    offset of the response record) — the latest good read of each, or those a given page read came with."""
+
+    db: str
+    lake_data: str | None = None
+
+    def validators(self, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
+        return fetch_validators(self.db, urls, lake_data=self.lake_data)
+
+    def latest_bodies(self, urls: list[str], *, live_blogs: bool = False) -> dict[str, tuple[str, int]]:
+        """URL → (archive path, offset) of its latest good read; with `live_blogs`, of pages stored as live blogs
+        only."""
+        return self._bodies(urls, "fetch/archived_responses", [live_blogs])
+
+    def bodies_read_with(self, archive_file: str, offset: int, urls: list[str]) -> dict[str, tuple[str, int]]:
+        """URL → (archive path, offset) of the first good read of it that the run which archived the page response
+        at (`archive_file` by name, `offset`) made with or after that page."""
+        return self._bodies(urls, "fetch/run_responses", [archive_file, offset])
+
+    def _bodies(self, urls: list[str], query: str, params: list) -> dict[str, tuple[str, int]]:
+        con = _published_reader(self.db, self.lake_data) if urls else None
+        if con is None:
+            return {}
+        try:
+            con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
+            return {url: (path, offset) for url, path, offset in con.execute(sql(query), params).fetchall()}
+        finally:
+            con.close()
 
 
 def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: int,

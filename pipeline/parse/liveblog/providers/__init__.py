@@ -2,8 +2,10 @@
 page's HTML holds the embed code and no entries. One module per provider, each with
 
 - `NAME`: names the provider in messages;
-- `find(root, endpoint=ENDPOINT) -> list[str]`: the JSON addresses the page's embed code names (empty when the
-  page has none);
+- `ENDPOINT`: the provider's JSON endpoint, or None when each page names its own;
+- `MARKER`: bytes a page naming a feed holds (lower-cased): a quick test before parsing it;
+- `find(root, endpoint=None) -> list[str]`: the JSON addresses the page's embed code names (empty when the page
+  has none), asked of `endpoint` when given, else of `ENDPOINT`;
 - `read(body: bytes, clock) -> ProviderAnswer`: the entries one JSON answer holds and whether they are the whole
   list; raises `ProviderError` when the answer is not what the provider sends.
 
@@ -26,8 +28,7 @@ def provider_requests(root, endpoints: dict[str, str] | None = None) -> list[Pro
     found: list[ProviderRequest] = []
     seen: set[str] = set()
     for provider in PROVIDERS:
-        endpoint = (endpoints or {}).get(provider.NAME)
-        for url in provider.find(root, endpoint) if endpoint else provider.find(root):
+        for url in provider.find(root, (endpoints or {}).get(provider.NAME)):
             if url not in seen:
                 seen.add(url)
                 found.append(ProviderRequest(provider, url))

@@ -28,17 +28,18 @@ from pipeline.parse.liveblog.providers.base import ProviderAnswer, ProviderError
 from pipeline.parse.liveblog.times import PageClock, read_time
 
 NAME = "liveblog pro"
+MARKER = b".liveblog.pro/api/client_blogs/"  # in a page's lower-cased bytes naming a feed
 ENDPOINT = None  # the address is the tenant's own, found on the page
 _API = re.compile(r"https://[a-z0-9-]{1,63}\.liveblog\.pro/api/client_blogs/(?P<blog>[a-f0-9]{24})(?:/posts)?")
 _TAG = re.compile(r"<[^>]+>")
 _TEXT_TYPES = ("text", "quote")
 
 
-def find(root, endpoint: str | None = ENDPOINT) -> list[str]:
+def find(root, endpoint: str | None = None) -> list[str]:
     markup = " ".join(root.xpath("//script/text() | //*/@src | //*/@data-src | //*/@href"))
     urls = []
     for match in _API.finditer(markup):
-        base = endpoint or match.group(0).split("/api/client_blogs/")[0] + "/api/client_blogs"
+        base = endpoint or ENDPOINT or match.group(0).split("/api/client_blogs/")[0] + "/api/client_blogs"
         url = f"{base.rstrip('/')}/{match.group('blog')}/posts"
         if url not in urls:
             urls.append(url)

@@ -27,6 +27,7 @@ from pipeline.parse.liveblog.providers.base import ProviderAnswer, ProviderError
 from pipeline.parse.liveblog.times import PageClock
 
 NAME = "tickaroo"
+MARKER = b"<tickaroo-liveblog"  # in a page's lower-cased bytes naming a feed
 ENDPOINT = "https://cdn.tickaroo.com/api/embed/v4/prefetch/liveblog.json"
 # Tickaroo ids are 24 hex digits (`69d7f6b873c197e4f2ecfc0a`), theme ids `lct_` + 24 hex digits; anything else in an
 # attribute is not passed on to a request.
@@ -34,7 +35,8 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _INITIAL_DATA = "//*[@initialdata]/@initialdata"
 
 
-def find(root, endpoint: str = ENDPOINT) -> list[str]:
+def find(root, endpoint: str | None = None) -> list[str]:
+    endpoint = endpoint or ENDPOINT
     urls = []
     for element in root.xpath("//tickaroo-liveblog[@liveblogid][@clientid]"):
         params = {"liveblogId": element.get("liveblogid", "").strip(), "client_id": element.get("clientid", "").strip()}
