@@ -5,8 +5,8 @@ discover → parse_and_stage (one mapped task per batch of sources, grouped by h
 the load, prune_archive (the raw archive's retention: THREADLINE_ARCHIVE_KEEP_DAYS / _MAX_BYTES).
 A scheduled run or backfill day covers its data interval [start, end); a manual run without one reads everything.
 Params (the Trigger form): `sources` (names from the sources CSV; none = all), `mode` (`fetch`, or `reparse` from
-the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.ingest`; this file only
-wires it to Airflow, so it imports nothing heavy at parse time.
+the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.stages` (the archive's
+pruning in `pipeline.runs`); this file only wires it to Airflow, so it imports nothing heavy at parse time.
 """
 from __future__ import annotations
 
@@ -76,7 +76,9 @@ def threadline_ingest():
         """Check the params (before any work), then list the run's pages (or archived pages) in batches."""
         from airflow.sdk.exceptions import AirflowFailException
 
-        from pipeline.ingest import RunParamsError, discover, prune_staging, validate_params
+        from pipeline.stages.cleanup import prune_staging
+        from pipeline.stages.discovery import discover
+        from pipeline.stages.params import RunParamsError, validate_params
         from pipeline.settings import source_names
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
@@ -104,7 +106,7 @@ def threadline_ingest():
 
     @task
     def parse_and_stage(sources: list[dict]) -> dict:
-        from pipeline.ingest import stage_sources
+        from pipeline.stages.staging import stage_sources
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
 
@@ -122,7 +124,7 @@ def threadline_ingest():
     # was staged: a failed batch does not cost the others their data.
     @task(max_active_tis_per_dag=settings.max_loaders(), trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
     def load(batches: list[list[dict]]) -> dict:
-        from pipeline.ingest import load_staged, staged_batches
+        from pipeline.stages.staging import load_staged, staged_batches
         from threadline_airflow.connection import warehouse_path
 
         context = get_current_context()
@@ -156,7 +158,7 @@ def threadline_ingest():
     # after the load, whether it succeeded or not, and one writer after the other. No limit set: removes nothing.
     @task(trigger_rule="all_done")
     def prune_archive() -> dict:
-        from pipeline.ingest import prune_archive
+        from pipeline.runs import prune_archive
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
 

@@ -64,7 +64,7 @@ def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data
 
 
 def _entry(location: str, source, origin: str) -> dict:
-    """An entry as discovery hands it to staging (pipeline/ingest.py: location, source, settings, timezone, origin)."""
+    """An entry as discovery hands it to staging (pipeline/stages/staging.py: location, source, settings, timezone, origin)."""
     return {"location": location, "source": source.name if source else None,
             "settings": dict(source.settings_overrides) if source else {},
             "timezone": source.timezone if source else None, "origin": origin, "root": None}
@@ -83,7 +83,8 @@ def poll(db: str, plan: LivePlan, *, command: str = "live", airflow_run_id: str 
          airflow_try: int | None = None, lake_data: str | None = None):
     """Read every planned live blog (conditional requests, politeness, archive) and load what changed as one run;
     returns the run's `RunReport`, or None when there was nothing to poll (no run is recorded)."""
-    from pipeline.ingest import RunReport, load_batches, parse_batches, read_entries
+    from pipeline.batches import RunReport, load_batches, parse_batches
+    from pipeline.stages.staging import read_entries
 
     if not plan.entries:
         return None

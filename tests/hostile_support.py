@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.ingest import discover_sources, load_staged, stage_sources
+from pipeline.stages.discovery import discover_sources
+from pipeline.stages.staging import load_staged, stage_sources
 from tests.warehouse_rows import rows
 
 SECRET = "TOPSECRET-LOCAL-TEXT"

@@ -13,7 +13,9 @@ import gzip
 import shutil
 from pathlib import Path
 
-from pipeline.ingest import discover, load_staged, stage_sources, staged_batches, validate_params
+from pipeline.stages.discovery import discover
+from pipeline.stages.params import validate_params
+from pipeline.stages.staging import load_staged, stage_sources, staged_batches
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -15,7 +15,10 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.fetch import WarcArchive
 from pipeline.fetch.archive import summarize_ours
-from pipeline.ingest import RunParams, archive_dir, discover, load_batches, prune_archive
+from pipeline.batches import archive_dir, load_batches
+from pipeline.runs import prune_archive
+from pipeline.stages.discovery import discover
+from pipeline.stages.params import RunParams
 from pipeline.model import FetchRecord
 from pipeline.stage import build_batch
 from tests.commands import pipeline

@@ -1,4 +1,4 @@
-"""The DAG's stage functions (pipeline.ingest) without Airflow: discovery for an interval, per-source settings,
+"""The DAG's stage functions (pipeline/stages/) without Airflow: discovery for an interval, per-source settings,
 live blogs that have ended, staging and loading."""
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from pipeline.ingest import discover_sources, load_staged, stage_sources
+from pipeline.batches import load_batches
 from pipeline.model import Page, ParseResult
 from pipeline.stage import build_batch
-from pipeline.ingest import load_batches
+from pipeline.stages.discovery import discover_sources
+from pipeline.stages.staging import load_staged, stage_sources
 from tests.fetch_support import Reply
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>

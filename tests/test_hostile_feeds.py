@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from pipeline.ingest import load_staged, stage_sources
+from pipeline.stages.staging import load_staged, stage_sources
 from tests.commands import pipeline
 from tests.fetch_support import Reply
 from tests.hostile_support import SECRET, page, run_stages, write_sources

@@ -289,7 +289,7 @@ def test_reparse_of_an_empty_range_or_no_archive_says_so_and_exits_0(tmp_path):
 
 def test_the_dags_reparse_stage_reports_a_corrupt_archive_file_and_stages_the_others(tmp_path):
     """Mode reparse in Airflow: the same archive reads as `pipeline reparse`, through the stage functions."""
-    from pipeline.ingest import load_staged, stage_sources
+    from pipeline.stages.staging import load_staged, stage_sources
 
     db = str(tmp_path / "w.duckdb")
     archive = tmp_path / "archive"

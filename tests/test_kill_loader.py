@@ -25,7 +25,7 @@ CONTENT = {
     "post_entities": "SELECT count(*) FROM post_entities",
     "item_revisions": "SELECT count(*) FROM item_revisions",
 }
-LOAD = ("import os, sys; from pipeline.ingest import load_staged; "
+LOAD = ("import os, sys; from pipeline.stages.staging import load_staged; "
         "print(load_staged(sys.argv[1], sys.argv[2:], command='airflow', airflow_run_id=os.environ['RUN'], "
         "airflow_try=int(os.environ['TRY']))['status'])")
 
@@ -43,7 +43,7 @@ def loader(db: Path, folders: list[Path], attempt: int, run: str = "manual__kill
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory):
     """A small batch (the seed) and a big one (100,000 synthetic live-blog entries with their posts), staged."""
-    from pipeline.ingest import stage_sources
+    from pipeline.stages.staging import stage_sources
     from pipeline.stage import build_batch, write_batch
 
     folder = tmp_path_factory.mktemp("staged")

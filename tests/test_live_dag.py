@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.ingest import ingest
+from pipeline.runs import ingest
 from pipeline.live import plan_poll, poll
 from tests.airflow_harness import airflow_env, copy_home, dags_test, last_run_tasks
 from tests.fetch_support import Reply

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.ingest import discover_sources, ingest
+from pipeline.runs import ingest
+from pipeline.stages.discovery import discover_sources
 from pipeline.live import plan_poll, poll
 from pipeline.settings import SettingError, live_every_minutes
 from tests.fetch_support import Reply

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ingest import ingest, reparse
+from pipeline.runs import ingest, reparse
 from pipeline.parse import parse
 from pipeline.model import Document
 from tests.live_support import LiveBlogPage

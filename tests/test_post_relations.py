@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from pipeline.enrich import EnrichSettings, relations
-from pipeline.ingest import enrich, ingest
+from pipeline.runs import enrich, ingest
 from pipeline.model import Document
 from pipeline.parse import parse
 from tests.fetch_support import Reply

@@ -14,7 +14,9 @@ import duckdb
 import pytest
 
 from pipeline.discover import SourceListError, load_sources
-from pipeline.ingest import discover_sources, ingest, load_staged, stage_sources
+from pipeline.runs import ingest
+from pipeline.stages.discovery import discover_sources
+from pipeline.stages.staging import load_staged, stage_sources
 from tests.commands import pipeline
 from tests.fetch_support import Reply
 

@@ -337,7 +337,7 @@ def test_a_run_reads_the_ticker_json_of_a_fetched_page_and_stores_its_entries(se
     attempts in fetch_log."""
     import duckdb
 
-    from pipeline.ingest import load_batches, parse_batches
+    from pipeline.batches import load_batches, parse_batches
     from pipeline.source_reader import SourceReader
 
     server.route("/cyclone-live", Reply(body=page(embed()).content.encode(), content_type="text/html"))
@@ -358,7 +358,7 @@ def test_a_run_reads_the_ticker_json_of_a_fetched_page_and_stores_its_entries(se
 
 
 def test_a_failed_ticker_fetch_in_a_run_is_one_warning_and_the_page_still_loads(server, settings, tmp_path):
-    from pipeline.ingest import parse_batches
+    from pipeline.batches import parse_batches
     from pipeline.source_reader import SourceReader
 
     server.route("/cyclone-live", Reply(body=page(embed()).content.encode(), content_type="text/html"))
