@@ -77,7 +77,7 @@ def threadline_ingest():
         from airflow.sdk.exceptions import AirflowFailException
 
         from pipeline.stages.cleanup import prune_staging
-        from pipeline.stages.discovery import discover
+        from pipeline.stages.discovery import discover_run_batches
         from pipeline.stages.params import RunParamsError, validate_params
         from pipeline.settings import source_names
         from threadline_airflow.connection import warehouse_path
@@ -91,7 +91,7 @@ def threadline_ingest():
             interval = (start, end) if start is not None and end is not None else None
             print(f"mode={params.mode} sources={list(params.sources) or 'all'} max_pages={params.max_pages} "
                   f"interval={'[%s, %s)' % interval if interval else 'none: reading everything'}")
-            found = discover(csv_path, params, interval, staging=_run_folder(context["run_id"]),
+            found = discover_run_batches(csv_path, params, interval, staging=_run_folder(context["run_id"]),
                              db=warehouse_path(), lake_data=settings.lake_data())
         except RunParamsError as exc:
             raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter

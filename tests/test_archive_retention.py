@@ -17,7 +17,7 @@ from pipeline.fetch import WarcArchive
 from pipeline.fetch.archive import summarize_ours
 from pipeline.batches import archive_dir, load_batches
 from pipeline.runs import prune_archive
-from pipeline.stages.discovery import discover
+from pipeline.stages.discovery import discover_run_batches
 from pipeline.stages.params import RunParams
 from pipeline.model import FetchRecord
 from pipeline.stage import build_batch
@@ -137,7 +137,7 @@ def test_a_year_of_nightly_runs_stays_within_the_limits_and_reparse_names_the_pr
     assert result.returncode == 1 and "7 pages fetched in that range could not be re-read" in result.stdout
     assert f"PRUNED {LIVE}: 3 responses fetched 2025-02-01 – 2025-02-03 not re-read" in result.stdout
     # the DAG's mode reparse names them too, as problems of its discovery (printed in the task's log)
-    found = discover(tmp_path / "unused.csv", RunParams((), "reparse", 1000),
+    found = discover_run_batches(tmp_path / "unused.csv", RunParams((), "reparse", 1000),
                      (datetime(2025, 2, 1, tzinfo=timezone.utc), datetime(2025, 2, 4, tzinfo=timezone.utc)),
                      staging=tmp_path / "staging", db=db)
     assert f"PRUNED {LIVE}: 3 responses fetched 2025-02-01 – 2025-02-03 not re-read" in "\n".join(found["problems"])

@@ -163,7 +163,7 @@ def test_a_failed_batch_does_not_cost_the_other_batches_their_data(env, home):
 
 
 def test_every_task_retries_a_transient_failure_and_the_run_succeeds(env, home):
-    faults = {"discover": {"times": 1}, "stage_sources": {"times": 1}, "load_staged": {"times": 1}}
+    faults = {"discover_run_batches": {"times": 1}, "stage_sources": {"times": 1}, "load_staged": {"times": 1}}
     ok(dags_test(env, "threadline_ingest", NIGHT, faults=faults))
     state, tasks = last_run_tasks(home, "threadline_ingest")
     assert state == "success"

@@ -6,8 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.batches import archive_dir, named_for_source, pruned_page_lines
-from pipeline.discover import discover as discover_source
-from pipeline.discover import load_sources, quiet_period, still_live
+from pipeline.discover import discover_source_pages, load_sources, quiet_period, still_live
 from pipeline.fetch import Fetcher, Validators
 from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import FetchRecord
@@ -20,9 +19,10 @@ from pipeline.stages.staging import DISCOVERY_FOLDER, group_into_batches, write_
 from pipeline.store import fetch_validators, liveblog_facts, pruned_pages
 
 
-def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, datetime] | None = None, *,
-             staging: Path, db: str, lake_data: str | None = None) -> dict:
-    """What a run reads, grouped into batches: `{"batches", "problems"}`.
+def discover_run_batches(csv_path: Path, params: RunParams, interval: tuple[datetime, datetime] | None = None, *,
+                         staging: Path, db: str, lake_data: str | None = None) -> dict:
+    """What a DAG run reads, grouped into batches: `{"batches", "problems"}`: the listed sources' pages in mode fetch
+    (`discover_listed_pages`), the raw archive's range in mode reparse.
 
     `interval` is the run's data interval [start, end), or None for a manual run, which reads everything. In mode
     fetch, sources with dates (feed and sitemap entries) keep what belongs to the interval, pages and files are read
@@ -41,17 +41,17 @@ def discover(csv_path: Path, params: RunParams, interval: tuple[datetime, dateti
         gone = pruned_page_lines(pruned_pages(db, since=start, until=end, lake_data=lake_data))
         return {"batches": [[entry]], "problems": gone}
     try:
-        found = discover_sources(csv_path, staging / DISCOVERY_FOLDER, db, start=start, end=end,
-                                 names=list(params.sources), max_pages=params.max_pages, lake_data=lake_data)
+        found = discover_listed_pages(csv_path, staging / DISCOVERY_FOLDER, db, start=start, end=end,
+                                      names=list(params.sources), max_pages=params.max_pages, lake_data=lake_data)
     except ValueError as exc:
         raise RunParamsError(str(exc)) from None
     return {"batches": found["batches"], "problems": found["problems"]}
 
 
-def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
-                     end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
-                     now: datetime | None = None, lake_data: str | None = None) -> dict:
-    """The source list → what to read in [start, end), grouped by host into batches of entries
+def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
+                          end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
+                          now: datetime | None = None, lake_data: str | None = None) -> dict:
+    """The pages the source list's sources lead to, to read in [start, end), grouped by host into batches of entries
     (`{"location", "source", "settings", "origin", "root"}`: where, for which source, with that source's fetch
     settings, and where the location came from, which decides what it may be: pipeline/provenance.py).
 
@@ -84,7 +84,7 @@ def discover_sources(csv_path: Path, folder: Path, db: str, *, start: datetime |
                 if not decision.refetch:
                     notes.append(f"{source.name}: not refetched: {decision.reason}")
                     continue
-            found = discover_source(source, fetcher, start, end, validators=known)
+            found = discover_source_pages(source, fetcher, start, end, validators=known)
             records += named_for_source(found.records, source.name)
             notes += [redact(f"{source.name}: {problem}") for problem in found.problems]  # printed by the DAG
             for entry in found.entries[:max_pages]:
