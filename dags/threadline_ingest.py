@@ -76,10 +76,11 @@ def threadline_ingest():
         """Check the params (before any work), then list the run's pages (or archived pages) in batches."""
         from airflow.sdk.exceptions import AirflowFailException
 
+        from pipeline.settings import source_names
         from pipeline.stages.cleanup import prune_staging
         from pipeline.stages.discovery import discover_run_batches
+        from pipeline.stages.entries import SourceEntry
         from pipeline.stages.params import RunParamsError, validate_params
-        from pipeline.settings import source_names
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
 
@@ -92,28 +93,37 @@ def threadline_ingest():
             print(f"mode={params.mode} sources={list(params.sources) or 'all'} max_pages={params.max_pages} "
                   f"interval={'[%s, %s)' % interval if interval else 'none: reading everything'}")
             found = discover_run_batches(csv_path, params, interval, staging=_run_folder(context["run_id"]),
-                             db=warehouse_path(), lake_data=settings.lake_data())
+                                         db=warehouse_path(), lake_data=settings.lake_data())
         except RunParamsError as exc:
             raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter
         for problem in found["problems"]:
             print(f"discovery: {problem}")
         batches = found["batches"]
-        mask_in_task_log([warehouse_path(), *(entry.get("location", "") for batch in batches for entry in batch)])
+        mask_in_task_log([warehouse_path(), *(entry.location for batch in batches for entry in batch
+                                              if isinstance(entry, SourceEntry))])
         print(f"{sum(map(len, batches))} pages in {len(batches)} batches")
         for removed in prune_staging(settings.data_dir() / "staging"):
             print(f"removed staged batches of an old run: {removed}")
-        return batches
+        return [[entry.to_dict() for entry in batch] for batch in batches]  # XCom: plain JSON
 
     @task
     def parse_and_stage(sources: list[dict]) -> dict:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from pipeline.stages.entries import EntryError, entry_from_dict
         from pipeline.stages.staging import stage_sources
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
 
-        mask_in_task_log([warehouse_path(), *(entry.get("location", "") for entry in sources)])
+        locations = [entry.get("location") for entry in sources if isinstance(entry, dict)]
+        mask_in_task_log([warehouse_path(), *(location for location in locations if isinstance(location, str))])
+        try:
+            entries = [entry_from_dict(entry) for entry in sources]
+        except EntryError as exc:
+            raise AirflowFailException(str(exc)) from None  # what discovery handed on: no retry changes it
         context = get_current_context()
         folder = _run_folder(context["run_id"]) / f"batch-{context['ti'].map_index:04d}"
-        staged = stage_sources(sources, folder, warehouse_path(), lake_data=settings.lake_data())
+        staged = stage_sources(entries, folder, warehouse_path(), lake_data=settings.lake_data())
         for line in staged["failed"]:
             print(line)
         return staged

@@ -17,10 +17,10 @@ from pipeline.discover import load_sources
 from pipeline.fetch import FetchSettings, Validators
 from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import FetchRecord, Outcome, ParseResult
-from pipeline.parse import THIN_BODY, ParseError, parse
-from pipeline.redact import redact
 from pipeline.oneline import one_line
+from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.purge.blocklist import Blocklist
+from pipeline.redact import redact
 from pipeline.settings import data_dir, sources_csv
 from pipeline.site_zones import SiteZones
 from pipeline.source_reader import Read, SourceReader, is_url

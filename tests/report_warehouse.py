@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.batches import load_batches
-from pipeline.runs import ingest
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, SocialPost, UpdateItem
 from pipeline.parse import parse
+from pipeline.runs import ingest
 from pipeline.source_reader import read_local
 from pipeline.stage import build_batch
 from pipeline.store import Writer

@@ -13,14 +13,14 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.batches import archive_dir, load_batches
 from pipeline.fetch import WarcArchive
 from pipeline.fetch.archive import summarize_ours
-from pipeline.batches import archive_dir, load_batches
+from pipeline.model import FetchRecord
 from pipeline.runs import prune_archive
+from pipeline.stage import build_batch
 from pipeline.stages.discovery import discover_run_batches
 from pipeline.stages.params import RunParams
-from pipeline.model import FetchRecord
-from pipeline.stage import build_batch
 from tests.commands import pipeline
 from tests.warehouse_rows import rows
 

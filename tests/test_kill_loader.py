@@ -43,11 +43,12 @@ def loader(db: Path, folders: list[Path], attempt: int, run: str = "manual__kill
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory):
     """A small batch (the seed) and a big one (100,000 synthetic live-blog entries with their posts), staged."""
-    from pipeline.stages.staging import stage_sources
     from pipeline.stage import build_batch, write_batch
+    from pipeline.stages.entries import SourceEntry
+    from pipeline.stages.staging import stage_sources
 
     folder = tmp_path_factory.mktemp("staged")
-    stage_sources([{"location": str(ROOT / "seeds" / "seed_article_putin_syria.txt"), "origin": "operator"}],
+    stage_sources([SourceEntry(str(ROOT / "seeds" / "seed_article_putin_syria.txt"), origin="operator")],
                   folder / "seed", str(folder / "unused.duckdb"))
     write_batch(build_batch(synthetic_pages(100_000, 1000)), folder / "big")
     return folder / "seed", folder / "big"

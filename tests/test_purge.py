@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.runs import ingest, reparse
 from pipeline.report.export import export
+from pipeline.runs import ingest, reparse
 from tests.commands import pipeline
 from tests.purge_support import (HANDLE, POST_ID, TEXT, archive_holding, export_holding, serve_pages,
                                  tables_holding)

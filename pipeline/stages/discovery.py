@@ -14,6 +14,7 @@ from pipeline.redact import redact
 from pipeline.settings import live_enabled
 from pipeline.site_zones import listed_zones
 from pipeline.stage import build_batch
+from pipeline.stages.entries import ArchiveEntry, SourceEntry
 from pipeline.stages.params import RunParams, RunParamsError
 from pipeline.stages.staging import DISCOVERY_FOLDER, group_into_batches, write_whole
 from pipeline.store import fetch_validators, liveblog_facts, pruned_pages
@@ -36,8 +37,8 @@ def discover_run_batches(csv_path: Path, params: RunParams, interval: tuple[date
             zones = listed_zones(csv_path)
         except ValueError as exc:
             raise RunParamsError(str(exc)) from None
-        entry = {"archive": str(archive_dir(db)), "since": start.isoformat() if start else None,
-                 "until": end.isoformat() if end else None, "sources": list(params.sources), "timezones": zones}
+        entry = ArchiveEntry(str(archive_dir(db)), since=start, until=end, sources=list(params.sources),
+                             timezones=zones)
         gone = pruned_page_lines(pruned_pages(db, since=start, until=end, lake_data=lake_data))
         return {"batches": [[entry]], "problems": gone}
     try:
@@ -51,9 +52,9 @@ def discover_run_batches(csv_path: Path, params: RunParams, interval: tuple[date
 def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
                           end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
                           now: datetime | None = None, lake_data: str | None = None) -> dict:
-    """The pages the source list's sources lead to, to read in [start, end), grouped by host into batches of entries
-    (`{"location", "source", "settings", "origin", "root"}`: where, for which source, with that source's fetch
-    settings, and where the location came from, which decides what it may be: pipeline/provenance.py).
+    """The pages the source list's sources lead to, to read in [start, end), grouped by host into batches of
+    `SourceEntry`s (where, for which source, with that source's fetch settings and zone, and where the location came
+    from, which decides what it may be: pipeline/provenance.py).
 
     Feeds and sitemaps are read (their own fetch attempts are staged under `folder` for the load); pages and files
     pass through; a live blog passes while it is live (until its coverage end, or a quiet period). `names` picks
@@ -73,7 +74,7 @@ def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datet
     now = now or datetime.now(timezone.utc)
     records: list[FetchRecord] = []
     notes: list[str] = []
-    entries: dict[str, dict] = {}
+    entries: dict[str, SourceEntry] = {}
     with Fetcher(settings_from_environment()) as fetcher:
         for source in sources:
             if source.kind == "liveblog" and source.location in live:
@@ -88,17 +89,17 @@ def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datet
             records += named_for_source(found.records, source.name)
             notes += [redact(f"{source.name}: {problem}") for problem in found.problems]  # printed by the DAG
             for entry in found.entries[:max_pages]:
-                entries.setdefault(entry.url, {"location": entry.url, "source": source.name,
-                                               "settings": dict(source.settings_overrides),
-                                               "timezone": source.timezone,
-                                               "origin": entry.origin, "root": entry.root})
+                entries.setdefault(entry.url, SourceEntry(entry.url, source=source.name,
+                                                          settings=dict(source.settings_overrides),
+                                                          timezone=source.timezone,
+                                                          origin=entry.origin, root=entry.root))
     write_whole(build_batch([], records), folder)
     listed, left = leave_to_live_mode(list(entries.values()), csv_path, db, now=now, lake_data=lake_data)
     return {"batches": group_into_batches(listed), "staged": str(folder), "problems": notes + left}
 
 
-def leave_to_live_mode(entries: list[dict], csv_path: Path, db: str, *, now: datetime,
-                       lake_data: str | None = None) -> tuple[list[dict], list[str]]:
+def leave_to_live_mode(entries: list[SourceEntry], csv_path: Path, db: str, *, now: datetime,
+                       lake_data: str | None = None) -> tuple[list[SourceEntry], list[str]]:
     """When the live mode is on ($THREADLINE_LIVE), the nightly run's entries less the live blogs it polls (with a
     note each); else the entries as they are."""
     if not live_enabled():
