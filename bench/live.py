@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.ingest import load_batches  # noqa: E402
+from pipeline.batches import load_batches  # noqa: E402
 from pipeline.model import FetchRecord  # noqa: E402
 from pipeline.stage import build_batch  # noqa: E402
 from tests.synthetic import synthetic_pages  # noqa: E402

@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.load_peers import (DltMerge, dlt_available, raw_count, raw_insert, raw_prepare, row_count,  # noqa: E402
                               stored_count, stored_rows)
-from pipeline.ingest import load_batches  # noqa: E402
+from pipeline.batches import load_batches  # noqa: E402
 from pipeline.stage import build_batch  # noqa: E402
 from tests.synthetic import synthetic_pages  # noqa: E402 (the synthetic pages tests/test_kill_loader.py loads too)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.ingest import load_batches  # noqa: E402
+from pipeline.batches import load_batches  # noqa: E402
 from pipeline.stage import build_batch  # noqa: E402
 from pipeline.store import load as load_module  # noqa: E402
 from pipeline.store.warehouse import Writer  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline.ingest import load_batches
+from pipeline.batches import load_batches
 from pipeline.store import open_reader
 from pipeline.store.warehouse import connect
 

@@ -4,7 +4,7 @@ Posts with a native id that no platform was asked about yet, and posts found gon
 at their platform's public endpoint (X oEmbed, Bluesky AppView, Mastodon's API, YouTube/TikTok oEmbed): what the
 pages left empty is filled, and a post that is gone becomes `unavailable` with the time checked — never deleted.
 The platforms are asked before the writer lock is taken, so this never holds up a load. The work is
-`pipeline.ingest.enrich`; endpoints can be changed with THREADLINE_ENRICH_<FIELD> variables.
+`pipeline.runs.enrich`; endpoints can be changed with THREADLINE_ENRICH_<FIELD> variables.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from airflow.sdk import CronDataIntervalTimetable, dag, task
 def threadline_enrich():
     @task(max_active_tis_per_dag=1)  # a writer, like threadline_ingest's load; the store's lock orders them
     def enrich() -> dict:
-        from pipeline.ingest import enrich
+        from pipeline.runs import enrich
         from threadline_airflow.connection import warehouse_path
 
         from pipeline.settings import lake_data

@@ -5,8 +5,8 @@ discover → parse_and_stage (one mapped task per batch of sources, grouped by h
 the load, prune_archive (the raw archive's retention: THREADLINE_ARCHIVE_KEEP_DAYS / _MAX_BYTES).
 A scheduled run or backfill day covers its data interval [start, end); a manual run without one reads everything.
 Params (the Trigger form): `sources` (names from the sources CSV; none = all), `mode` (`fetch`, or `reparse` from
-the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.ingest`; this file only
-wires it to Airflow, so it imports nothing heavy at parse time.
+the raw archive), `max_pages` (pages a source may expand to). The work is in `pipeline.stages` (the archive's
+pruning in `pipeline.runs`); this file only wires it to Airflow, so it imports nothing heavy at parse time.
 """
 from __future__ import annotations
 
@@ -76,8 +76,11 @@ def threadline_ingest():
         """Check the params (before any work), then list the run's pages (or archived pages) in batches."""
         from airflow.sdk.exceptions import AirflowFailException
 
-        from pipeline.ingest import RunParamsError, discover, prune_staging, validate_params
         from pipeline.settings import source_names
+        from pipeline.stages.cleanup import prune_staging
+        from pipeline.stages.discovery import discover_run_batches
+        from pipeline.stages.entries import SourceEntry
+        from pipeline.stages.params import RunParamsError, validate_params
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
 
@@ -89,29 +92,38 @@ def threadline_ingest():
             interval = (start, end) if start is not None and end is not None else None
             print(f"mode={params.mode} sources={list(params.sources) or 'all'} max_pages={params.max_pages} "
                   f"interval={'[%s, %s)' % interval if interval else 'none: reading everything'}")
-            found = discover(csv_path, params, interval, staging=_run_folder(context["run_id"]),
-                             db=warehouse_path(), lake_data=settings.lake_data())
+            found = discover_run_batches(csv_path, params, interval, staging=_run_folder(context["run_id"]),
+                                         db=warehouse_path(), lake_data=settings.lake_data())
         except RunParamsError as exc:
             raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter
         for problem in found["problems"]:
             print(f"discovery: {problem}")
         batches = found["batches"]
-        mask_in_task_log([warehouse_path(), *(entry.get("location", "") for batch in batches for entry in batch)])
+        mask_in_task_log([warehouse_path(), *(entry.location for batch in batches for entry in batch
+                                              if isinstance(entry, SourceEntry))])
         print(f"{sum(map(len, batches))} pages in {len(batches)} batches")
         for removed in prune_staging(settings.data_dir() / "staging"):
             print(f"removed staged batches of an old run: {removed}")
-        return batches
+        return [[entry.to_dict() for entry in batch] for batch in batches]  # XCom: plain JSON
 
     @task
     def parse_and_stage(sources: list[dict]) -> dict:
-        from pipeline.ingest import stage_sources
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from pipeline.stages.entries import EntryError, entry_from_dict
+        from pipeline.stages.staging import stage_sources
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
 
-        mask_in_task_log([warehouse_path(), *(entry.get("location", "") for entry in sources)])
+        locations = [entry.get("location") for entry in sources if isinstance(entry, dict)]
+        mask_in_task_log([warehouse_path(), *(location for location in locations if isinstance(location, str))])
+        try:
+            entries = [entry_from_dict(entry) for entry in sources]
+        except EntryError as exc:
+            raise AirflowFailException(str(exc)) from None  # what discovery handed on: no retry changes it
         context = get_current_context()
         folder = _run_folder(context["run_id"]) / f"batch-{context['ti'].map_index:04d}"
-        staged = stage_sources(sources, folder, warehouse_path(), lake_data=settings.lake_data())
+        staged = stage_sources(entries, folder, warehouse_path(), lake_data=settings.lake_data())
         for line in staged["failed"]:
             print(line)
         return staged
@@ -122,7 +134,7 @@ def threadline_ingest():
     # was staged: a failed batch does not cost the others their data.
     @task(max_active_tis_per_dag=settings.max_loaders(), trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
     def load(batches: list[list[dict]]) -> dict:
-        from pipeline.ingest import load_staged, staged_batches
+        from pipeline.stages.staging import load_staged, staged_batches
         from threadline_airflow.connection import warehouse_path
 
         context = get_current_context()
@@ -156,7 +168,7 @@ def threadline_ingest():
     # after the load, whether it succeeded or not, and one writer after the other. No limit set: removes nothing.
     @task(trigger_rule="all_done")
     def prune_archive() -> dict:
-        from pipeline.ingest import prune_archive
+        from pipeline.runs import prune_archive
         from threadline_airflow.connection import warehouse_path
         from threadline_airflow.masking import mask_in_task_log
 

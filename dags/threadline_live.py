@@ -41,7 +41,7 @@ def threadline_live():
         context = get_current_context()
         db = warehouse_path()
         plan = plan_poll(settings.sources_csv(), db, lake_data=settings.lake_data())
-        mask_in_task_log([db, *(entry["location"] for entry in plan.entries)])
+        mask_in_task_log([db, *(entry.location for entry in plan.entries)])
         for note in plan.notes:
             print(note)
         report = poll(db, plan, command="airflow", airflow_run_id=context["run_id"],

@@ -237,14 +237,15 @@ def _day(text: str) -> datetime:
 
 
 def _ingest(args) -> int:
-    from pipeline.ingest import ingest
+    from pipeline.runs import ingest
 
     return _load_and_report("ingest", lambda: ingest(args.sources, db_path(args.db), progress=True,
                                                      lake_data=lake_data(args.lake_data)))
 
 
 def _reparse(args) -> int:
-    from pipeline.ingest import archive_dir, reparse
+    from pipeline.batches import archive_dir
+    from pipeline.runs import reparse
 
     from pipeline.discover import SourceListError
     from pipeline.store import STORE_ERRORS
@@ -270,7 +271,7 @@ def _reparse(args) -> int:
 
 def _prune(args) -> int:
     """`archive prune`: limits from the flags, else the environment (pipeline/settings.py)."""
-    from pipeline.ingest import prune_archive
+    from pipeline.runs import prune_archive
     from pipeline.store import STORE_ERRORS
 
     keep_days = args.keep_days or settings.archive_keep_days()
@@ -318,7 +319,7 @@ def _purge(args) -> int:
 
 
 def _enrich(args) -> int:
-    from pipeline.ingest import enrich
+    from pipeline.runs import enrich
 
     return _load_and_report("enrich", lambda: enrich(db_path(args.db), limit=args.limit,
                                                      lake_data=lake_data(args.lake_data)))

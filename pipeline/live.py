@@ -17,18 +17,19 @@ from pathlib import Path
 from pipeline.discover import load_sources, quiet_period, still_live
 from pipeline.provenance import OPERATOR, WEB
 from pipeline.redact import redact
+from pipeline.stages.entries import SourceEntry
 from pipeline.store import live_blogs, liveblog_facts
 
 @dataclass
 class LivePlan:
     """What one poll reads (entries as discovery makes them) and why the others are left alone."""
 
-    entries: list[dict]
+    entries: list[SourceEntry]
     notes: list[str]
 
     @property
     def locations(self) -> set[str]:
-        return {entry["location"] for entry in self.entries}
+        return {entry.location for entry in self.entries}
 
 
 def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data: str | None = None) -> LivePlan:
@@ -38,7 +39,7 @@ def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data
     by_name = {source.name: source for source in sources}
     listed = [source for source in sources if source.kind == "liveblog" and source.is_remote]
     facts = liveblog_facts(db, [source.location for source in listed], lake_data=lake_data)
-    entries: dict[str, dict] = {}
+    entries: dict[str, SourceEntry] = {}
     notes: list[str] = []
     for source in listed:
         known = facts.get(source.location)
@@ -63,19 +64,19 @@ def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data
     return LivePlan(list(entries.values()), [redact(note) for note in notes])
 
 
-def _entry(location: str, source, origin: str) -> dict:
-    """An entry as discovery hands it to staging (pipeline/ingest.py: location, source, settings, timezone, origin)."""
-    return {"location": location, "source": source.name if source else None,
-            "settings": dict(source.settings_overrides) if source else {},
-            "timezone": source.timezone if source else None, "origin": origin, "root": None}
+def _entry(location: str, source, origin: str) -> SourceEntry:
+    """An entry as discovery hands it to staging (pipeline/stages/entries.py)."""
+    return SourceEntry(location, source=source.name if source else None,
+                       settings=dict(source.settings_overrides) if source else {},
+                       timezone=source.timezone if source else None, origin=origin, root=None)
 
 
-def without_polled(entries: list[dict], plan: LivePlan) -> tuple[list[dict], list[str]]:
+def without_polled(entries: list[SourceEntry], plan: LivePlan) -> tuple[list[SourceEntry], list[str]]:
     """The nightly run's entries less the pages the live mode polls, and a note for each left out."""
     polled = plan.locations
-    kept = [entry for entry in entries if entry.get("location") not in polled]
-    notes = [redact(f"{entry.get('source') or entry['location']}: left to the live mode (threadline_live): "
-                    f"{entry['location']}") for entry in entries if entry.get("location") in polled]
+    kept = [entry for entry in entries if entry.location not in polled]
+    notes = [redact(f"{entry.source or entry.location}: left to the live mode (threadline_live): "
+                    f"{entry.location}") for entry in entries if entry.location in polled]
     return kept, notes
 
 
@@ -83,7 +84,8 @@ def poll(db: str, plan: LivePlan, *, command: str = "live", airflow_run_id: str 
          airflow_try: int | None = None, lake_data: str | None = None):
     """Read every planned live blog (conditional requests, politeness, archive) and load what changed as one run;
     returns the run's `RunReport`, or None when there was nothing to poll (no run is recorded)."""
-    from pipeline.ingest import RunReport, load_batches, parse_batches, read_entries
+    from pipeline.batches import RunReport, load_batches, parse_batches
+    from pipeline.stages.staging import read_entries
 
     if not plan.entries:
         return None

@@ -153,7 +153,7 @@ class Page:
     quotes: list[Quote] = field(default_factory=list)
     fetched_at: datetime | None = None
     charset_guessed: str | None = None  # from the document: the charset used when none was declared that fits
-    source_name: str | None = None  # set by the run (pipeline/ingest): the source list's name it was read for
+    source_name: str | None = None  # set by the run (pipeline/batches.py): the source list's name it was read for
 
 
 @dataclass(slots=True)
@@ -185,7 +185,7 @@ class FetchRecord:
     content_hash: str | None = None  # keys.body_hash of the decoded body: "unchanged" compares it
     archive_path: str | None = None  # the .warc.gz holding this response, and the response record's offset
     archive_offset: int | None = None
-    # Added by the run (pipeline/ingest) for a document it parsed: the parser's warnings, one a line; None when none.
+    # Added by the run (pipeline/batches.py) for a document it parsed: the parser's warnings, one a line; None when none.
     parse_notes: str | None = None
     # Added by the run for a read of the source list: the source's name (report_source_health groups by it).
     source_name: str | None = None

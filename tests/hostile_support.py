@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.ingest import discover_sources, load_staged, stage_sources
+from pipeline.stages.discovery import discover_listed_pages
+from pipeline.stages.staging import load_staged, stage_sources
 from tests.warehouse_rows import rows
 
 SECRET = "TOPSECRET-LOCAL-TEXT"
@@ -41,10 +42,11 @@ class Run:
 
 
 def run_stages(csv: Path, tmp_path: Path) -> Run:
-    """discover_sources → stage_sources per batch → load_staged (discovery's records and every batch), as one run."""
+    """discover_listed_pages → stage_sources per batch → load_staged (discovery's records and every batch), as one
+    run."""
     db = str(tmp_path / "w.duckdb")
     staging = tmp_path / "staging"
-    found = discover_sources(csv, staging / "discovery", db)
+    found = discover_listed_pages(csv, staging / "discovery", db)
     folders, failed = [str(staging / "discovery")], []
     for index, batch in enumerate(found["batches"]):
         staged = stage_sources(batch, staging / f"batch-{index:04d}", db)

@@ -83,7 +83,7 @@ def _wait_for(path: Path) -> None:
 
 
 def main() -> None:
-    from pipeline.ingest import load_batches
+    from pipeline.batches import load_batches
     from pipeline.store import load as store_load
 
     loader = int(sys.argv[1])

@@ -16,9 +16,10 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.ingest import ingest, load_batches
+from pipeline.batches import load_batches
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, SocialPost, UpdateItem
 from pipeline.parse import parse
+from pipeline.runs import ingest
 from pipeline.source_reader import read_local
 from pipeline.stage import build_batch
 from pipeline.store import Writer

@@ -13,7 +13,9 @@ import gzip
 import shutil
 from pathlib import Path
 
-from pipeline.ingest import discover, load_staged, stage_sources, staged_batches, validate_params
+from pipeline.stages.discovery import discover_run_batches
+from pipeline.stages.params import validate_params
+from pipeline.stages.staging import load_staged, stage_sources, staged_batches
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -45,7 +47,7 @@ class Nights:
         shutil.copyfile(STOPS_PAGES[min(night, 1)], self.folder / "stops.html")
         params = validate_params({}, ["steady", "stops", "gone"])
         staging = self.folder / "staging" / f"night-{night}"
-        found = discover(self.folder / "sources.csv", params, None, staging=staging, db=self.db,
+        found = discover_run_batches(self.folder / "sources.csv", params, None, staging=staging, db=self.db,
                          lake_data=self.lake_data)
         for index, entries in enumerate(found["batches"]):
             stage_sources(entries, staging / f"batch-{index:04d}", self.db, lake_data=self.lake_data)

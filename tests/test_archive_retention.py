@@ -13,11 +13,14 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.batches import archive_dir, load_batches
 from pipeline.fetch import WarcArchive
 from pipeline.fetch.archive import summarize_ours
-from pipeline.ingest import RunParams, archive_dir, discover, load_batches, prune_archive
 from pipeline.model import FetchRecord
+from pipeline.runs import prune_archive
 from pipeline.stage import build_batch
+from pipeline.stages.discovery import discover_run_batches
+from pipeline.stages.params import RunParams
 from tests.commands import pipeline
 from tests.warehouse_rows import rows
 
@@ -134,7 +137,7 @@ def test_a_year_of_nightly_runs_stays_within_the_limits_and_reparse_names_the_pr
     assert result.returncode == 1 and "7 pages fetched in that range could not be re-read" in result.stdout
     assert f"PRUNED {LIVE}: 3 responses fetched 2025-02-01 – 2025-02-03 not re-read" in result.stdout
     # the DAG's mode reparse names them too, as problems of its discovery (printed in the task's log)
-    found = discover(tmp_path / "unused.csv", RunParams((), "reparse", 1000),
+    found = discover_run_batches(tmp_path / "unused.csv", RunParams((), "reparse", 1000),
                      (datetime(2025, 2, 1, tzinfo=timezone.utc), datetime(2025, 2, 4, tzinfo=timezone.utc)),
                      staging=tmp_path / "staging", db=db)
     assert f"PRUNED {LIVE}: 3 responses fetched 2025-02-01 – 2025-02-03 not re-read" in "\n".join(found["problems"])

@@ -112,7 +112,7 @@ def test_invalid_params_are_refused_before_any_work(env, conf, message):
 ])
 def test_the_first_task_checks_params_again_with_a_clear_message(params, message):
     # runs that bypass the form's validation (an old serialized DAG, a conf edited in the DB) meet the same rules
-    from pipeline.ingest import RunParamsError, validate_params
+    from pipeline.stages.params import RunParamsError, validate_params
 
     with pytest.raises(RunParamsError) as caught:
         validate_params(params, ["a", "b"])
@@ -163,7 +163,7 @@ def test_a_failed_batch_does_not_cost_the_other_batches_their_data(env, home):
 
 
 def test_every_task_retries_a_transient_failure_and_the_run_succeeds(env, home):
-    faults = {"discover": {"times": 1}, "stage_sources": {"times": 1}, "load_staged": {"times": 1}}
+    faults = {"discover_run_batches": {"times": 1}, "stage_sources": {"times": 1}, "load_staged": {"times": 1}}
     ok(dags_test(env, "threadline_ingest", NIGHT, faults=faults))
     state, tasks = last_run_tasks(home, "threadline_ingest")
     assert state == "success"
@@ -198,7 +198,7 @@ def test_staged_batches_of_old_runs_are_removed_and_recent_ones_kept(tmp_path):
     import os
     import time
 
-    from pipeline.ingest import prune_staging
+    from pipeline.stages.cleanup import prune_staging
 
     staging = tmp_path / "staging"
     for name, age_days in (("scheduled__old", 8), ("scheduled__recent", 1)):
@@ -216,7 +216,7 @@ def test_staging_clean_up_leaves_folders_it_did_not_make(tmp_path):
     import os
     import time
 
-    from pipeline.ingest import prune_staging
+    from pipeline.stages.cleanup import prune_staging
 
     staging = tmp_path / "staging"
     old = time.time() - 30 * 86400
@@ -235,7 +235,7 @@ def test_staging_clean_up_leaves_folders_it_did_not_make(tmp_path):
 
 
 def test_the_enrich_dag_asks_the_platform_and_marks_gone_posts_unavailable(env, home):
-    from pipeline.ingest import ingest
+    from pipeline.runs import ingest
     from tests.fetch_support import Reply, TestServer
 
     ingest([str(ROOT / "seeds" / "seed_article_putin_syria.html")], warehouse(env))

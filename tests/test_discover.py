@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.discover import (Source, SourceListError, discover, load_sources, parse_feed, parse_sitemap,
-                               page_still_live, still_live)
+from pipeline.discover import (Source, SourceListError, discover_source_pages, load_sources, page_still_live,
+                               parse_feed, parse_sitemap, still_live)
 from pipeline.fetch import Fetcher, Validators
 from pipeline.model import Page, UpdateItem
 from tests.fetch_support import Reply, Req
@@ -64,7 +64,7 @@ def test_rss_entries_filtered_to_interval(server, settings):
     server.route("/rss", Reply(body=RSS, content_type="application/rss+xml"))
     source = Source("ex-rss", "feed", server.url("/rss"))
     with Fetcher(settings) as fetcher:
-        found = discover(source, fetcher, START, END)
+        found = discover_source_pages(source, fetcher, START, END)
     assert found.ok and [r.outcome for r in found.records] == ["ok"]
     assert [(e.url, e.published_at) for e in found.entries] == [
         ("https://news.example/b", datetime(2024, 8, 5, 20, 0, 18, tzinfo=UTC)),
@@ -82,8 +82,8 @@ def test_rss_conditional_fetch_gives_no_entries_and_no_problem(server, settings)
     server.route("/rss", handler)
     source = Source("ex-rss", "feed", server.url("/rss"))
     with Fetcher(settings) as fetcher:
-        first = discover(source, fetcher, START, END)
-        again = discover(source, fetcher, START, END, validators=first.validators)
+        first = discover_source_pages(source, fetcher, START, END)
+        again = discover_source_pages(source, fetcher, START, END, validators=first.validators)
     assert first.validators[server.url("/rss")].etag == '"f1"'
     assert again.ok and again.entries == [] and again.records[0].outcome == "not_modified"
 
@@ -114,7 +114,7 @@ def test_sitemap_index_over_http_skips_stale_children_and_filters(server, settin
     server.route("/sitemap-old.xml", Reply(body=NEWS_SITEMAP.encode(), content_type="application/xml"))
     source = Source("ex-sitemap", "sitemap", server.url("/sitemap-index.xml"))
     with Fetcher(settings) as fetcher:
-        found = discover(source, fetcher, START, END)
+        found = discover_source_pages(source, fetcher, START, END)
     assert found.ok, found.problems
     assert [e.url for e in found.entries] == ["https://news.example/n1", "https://news.example/n3"]
     assert server.hits("/sitemap-old.xml") == []  # unchanged since before the interval: not read
@@ -126,7 +126,7 @@ def test_local_sitemap_index_with_relative_children(tmp_path):
         <sitemap><loc>day.xml</loc></sitemap></sitemapindex>""")
     (tmp_path / "day.xml").write_bytes(b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
         <url><loc>pages/one.html</loc><lastmod>2024-08-05</lastmod></url></urlset>""")
-    found = discover(Source("local", "sitemap", str(tmp_path / "index.xml")), None, START, END)
+    found = discover_source_pages(Source("local", "sitemap", str(tmp_path / "index.xml")), None, START, END)
     assert found.ok, found.problems
     [entry] = found.entries
     assert entry.kind == "file" and entry.url == str(tmp_path / "pages" / "one.html")
@@ -136,15 +136,15 @@ def test_local_sitemap_index_with_relative_children(tmp_path):
 def test_broken_feed_and_missing_file_are_problems_not_exceptions(server, settings, tmp_path):
     server.route("/rss", Reply(body=b"<html><body>not a feed", content_type="text/html"))
     with Fetcher(settings) as fetcher:
-        broken = discover(Source("x", "feed", server.url("/rss")), fetcher)
-    missing = discover(Source("y", "sitemap", str(tmp_path / "nope.xml")), None)
+        broken = discover_source_pages(Source("x", "feed", server.url("/rss")), fetcher)
+    missing = discover_source_pages(Source("y", "sitemap", str(tmp_path / "nope.xml")), None)
     assert not broken.ok and "not a feed" in broken.problems[0]
     assert not missing.ok and missing.records[0].outcome == "error" and "cannot be read" in missing.records[0].cause
 
 
 def test_page_liveblog_and_file_sources_pass_through():
     for kind in ("page", "liveblog", "file"):
-        found = discover(Source("s", kind, "https://news.example/live"), None)
+        found = discover_source_pages(Source("s", kind, "https://news.example/live"), None)
         assert [(e.url, e.kind) for e in found.entries] == [("https://news.example/live", kind)]
 
 

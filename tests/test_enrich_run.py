@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 from pipeline.enrich import EnrichSettings
-from pipeline.ingest import enrich, ingest
+from pipeline.runs import enrich, ingest
 from tests.fetch_support import Reply
 from tests.warehouse_rows import rows
 

@@ -79,7 +79,7 @@ def test_07_posts_quoted_by_embedded_posts(tmp_path):
     # The report warehouse holds no quote (its nested tweets are not quotes: the inner one is newer), so this question
     # runs on a warehouse of the quote chain of tests/fixtures/relations/x_nested_quote.html: @BrianKarem's post
     # quotes @realDonaldTrump's, posted 123.0 minutes (by their ids) before it, and the page embeds both.
-    from pipeline.ingest import ingest
+    from pipeline.runs import ingest
 
     db = tmp_path / "quotes.duckdb"
     page = Path(__file__).parent / "fixtures" / "relations" / "x_nested_quote.html"
@@ -91,7 +91,7 @@ def test_07_posts_quoted_by_embedded_posts(tmp_path):
 
 def test_08_what_liveblogs_took_down(server, settings, tmp_path):
     """On a warehouse of its own: the report warehouse's live blogs were read once, so nothing was taken down."""
-    from pipeline.ingest import ingest
+    from pipeline.runs import ingest
     from tests.live_support import LiveBlogPage
 
     blog = LiveBlogPage(entries={"e1": ("2026-03-01T09:00:00+00:00", "Wind rising."),

@@ -11,7 +11,8 @@ import os
 import re
 from pathlib import Path
 
-from pipeline.ingest import load_staged, stage_sources
+from pipeline.stages.entries import SourceEntry
+from pipeline.stages.staging import load_staged, stage_sources
 from tests.commands import pipeline
 from tests.fetch_support import Reply
 from tests.hostile_support import SECRET, page, run_stages, write_sources
@@ -156,12 +157,12 @@ def test_a_staged_entry_reaches_a_local_read_only_when_its_origin_allows_it(secr
     (inside / "ok.txt").write_text("A bundled paragraph that loads.", encoding="utf-8")
     passwd = str(secrets / "passwd.txt")
     entries = [
-        {"location": passwd},  # no origin: treated as found on the web
-        {"location": passwd, "origin": "web"},
-        {"location": f"file://x{passwd}", "origin": "web"},
-        {"location": passwd, "origin": "local", "root": str(inside)},
-        {"location": passwd, "origin": "local"},
-        {"location": str(inside / "ok.txt"), "origin": "local", "root": str(inside)},
+        SourceEntry(passwd),  # no origin: treated as found on the web
+        SourceEntry(passwd, origin="web"),
+        SourceEntry(f"file://x{passwd}", origin="web"),
+        SourceEntry(passwd, origin="local", root=str(inside)),
+        SourceEntry(passwd, origin="local"),
+        SourceEntry(str(inside / "ok.txt"), origin="local", root=str(inside)),
     ]
     db = str(tmp_path / "w.duckdb")
     staged = stage_sources(entries, tmp_path / "staging" / "batch-0000", db)

@@ -19,7 +19,7 @@ import pytest
 
 from pipeline.fetch import Fetcher
 from pipeline.fetch.decode import decode_body
-from pipeline.ingest import ingest
+from pipeline.runs import ingest
 from tests.fetch_support import Reply
 from tests.warehouse_rows import rows
 

@@ -139,7 +139,7 @@ def test_a_remote_text_sitemap_gets_the_same_rules(server, local_fetching, secre
 def test_a_local_sitemap_naming_a_pipe_fails_alone_and_does_not_block(tmp_path):
     import threading
 
-    from pipeline.discover.discover import discover
+    from pipeline.discover.discover import discover_source_pages
     from pipeline.discover.source_list import Source
 
     os.mkfifo(tmp_path / "child.xml")  # no writer ever opens it: reading it would wait for ever
@@ -148,7 +148,7 @@ def test_a_local_sitemap_naming_a_pipe_fails_alone_and_does_not_block(tmp_path):
     (tmp_path / "index.xml").write_bytes(index("child.xml", "day.xml"))
     found = []
     worker = threading.Thread(target=lambda: found.append(
-        discover(Source("bundle", "sitemap", str(tmp_path / "index.xml")), None)), daemon=True)
+        discover_source_pages(Source("bundle", "sitemap", str(tmp_path / "index.xml")), None)), daemon=True)
     worker.start()
     worker.join(timeout=20)
     assert found, "discovery blocked on a named pipe"

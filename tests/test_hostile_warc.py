@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import zlib
+from datetime import datetime, timezone
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -289,14 +290,15 @@ def test_reparse_of_an_empty_range_or_no_archive_says_so_and_exits_0(tmp_path):
 
 def test_the_dags_reparse_stage_reports_a_corrupt_archive_file_and_stages_the_others(tmp_path):
     """Mode reparse in Airflow: the same archive reads as `pipeline reparse`, through the stage functions."""
-    from pipeline.ingest import load_staged, stage_sources
+    from pipeline.stages.entries import ArchiveEntry
+    from pipeline.stages.staging import load_staged, stage_sources
 
     db = str(tmp_path / "w.duckdb")
     archive = tmp_path / "archive"
     archive.mkdir()
     warc(archive / "a.warc.gz", {"https://news.example/a": page("Archived A")})
     (archive / "b.warc.gz").write_bytes(b"not a warc at all")
-    entry = {"archive": str(archive), "since": "2024-01-01T00:00:00+00:00", "until": None, "sources": []}
+    entry = ArchiveEntry(str(archive), since=datetime(2024, 1, 1, tzinfo=timezone.utc))
     staged = stage_sources([entry], tmp_path / "staging" / "batch-0000", db)
     assert staged["sources_ok"] == 1
     assert staged["failed"] == [f"FAILED {archive / 'b.warc.gz'}: read: not a WARC file: it does not start with a "

@@ -11,7 +11,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.ingest import ingest, reparse
+from pipeline.runs import ingest, reparse
 from tests.fetch_support import Reply, TestServer
 from tests.warehouse_rows import rows
 

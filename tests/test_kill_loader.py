@@ -25,7 +25,7 @@ CONTENT = {
     "post_entities": "SELECT count(*) FROM post_entities",
     "item_revisions": "SELECT count(*) FROM item_revisions",
 }
-LOAD = ("import os, sys; from pipeline.ingest import load_staged; "
+LOAD = ("import os, sys; from pipeline.stages.staging import load_staged; "
         "print(load_staged(sys.argv[1], sys.argv[2:], command='airflow', airflow_run_id=os.environ['RUN'], "
         "airflow_try=int(os.environ['TRY']))['status'])")
 
@@ -43,11 +43,12 @@ def loader(db: Path, folders: list[Path], attempt: int, run: str = "manual__kill
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory):
     """A small batch (the seed) and a big one (100,000 synthetic live-blog entries with their posts), staged."""
-    from pipeline.ingest import stage_sources
     from pipeline.stage import build_batch, write_batch
+    from pipeline.stages.entries import SourceEntry
+    from pipeline.stages.staging import stage_sources
 
     folder = tmp_path_factory.mktemp("staged")
-    stage_sources([{"location": str(ROOT / "seeds" / "seed_article_putin_syria.txt"), "origin": "operator"}],
+    stage_sources([SourceEntry(str(ROOT / "seeds" / "seed_article_putin_syria.txt"), origin="operator")],
                   folder / "seed", str(folder / "unused.duckdb"))
     write_batch(build_batch(synthetic_pages(100_000, 1000)), folder / "big")
     return folder / "seed", folder / "big"

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.ingest import load_batches
+from pipeline.batches import load_batches
 from pipeline.store import Writer, export_duckdb, maintain, open_reader, read_stats
 from pipeline.store.backend import adapt_ddl
 from tests import lake_loader

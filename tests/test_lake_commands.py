@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.ingest import ingest, reparse
+from pipeline.runs import ingest, reparse
 from pipeline.store import fetch_validators, liveblog_facts, posts_to_enrich
 from tests.commands import pipeline
 from tests.fetch_support import Reply, TestServer
@@ -149,7 +149,7 @@ def test_enrich_on_a_lake_asks_about_unchecked_posts_once_and_marks_gone_ones(la
 
     from pipeline.enrich import EnrichSettings
     from pipeline.fetch.fetch_settings import settings_from_environment
-    from pipeline.ingest import enrich
+    from pipeline.runs import enrich
 
     new_arab = "1869739994848011185"
 

@@ -34,7 +34,7 @@ def test_the_maintenance_dag_runs_weekly_with_no_custom_pool():
 
 @pytest.mark.postgres
 def test_the_maintenance_task_maintains_the_lake_and_keeps_every_row(tmp_path, monkeypatch):
-    from pipeline.ingest import load_batches
+    from pipeline.batches import load_batches
     from pipeline.store import read_stats
 
     with fresh_lake(tmp_path) as lake:

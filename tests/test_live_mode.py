@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.ingest import discover_sources, ingest
 from pipeline.live import plan_poll, poll
+from pipeline.runs import ingest
 from pipeline.settings import SettingError, live_every_minutes
+from pipeline.stages.discovery import discover_listed_pages
 from tests.fetch_support import Reply
 from tests.live_support import CONTENT_TABLES, LiveBlogPage
 from tests.warehouse_rows import rows
@@ -105,8 +106,8 @@ def test_the_nightly_run_leaves_what_the_live_mode_polls_to_it_only_when_the_liv
     assert ingest([url], db).status == "ok"
 
     def nightly() -> list[str]:
-        found = discover_sources(csv_path, tmp_path / "staging", db)
-        return [entry["location"] for batch in found["batches"] for entry in batch]
+        found = discover_listed_pages(csv_path, tmp_path / "staging", db)
+        return [entry.location for batch in found["batches"] for entry in batch]
 
     assert nightly() == [url]
     monkeypatch.setenv("THREADLINE_LIVE", "on")

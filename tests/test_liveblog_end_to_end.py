@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gzip
 
-from pipeline.ingest import ingest
+from pipeline.runs import ingest
 from tests.labels import FIXTURES
 from tests.warehouse_rows import rows as query
 

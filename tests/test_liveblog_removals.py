@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ingest import ingest, reparse
-from pipeline.parse import parse
 from pipeline.model import Document
+from pipeline.parse import parse
+from pipeline.runs import ingest, reparse
 from tests.live_support import LiveBlogPage
 from tests.warehouse_rows import rows
 

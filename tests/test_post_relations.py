@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from pipeline.enrich import EnrichSettings, relations
-from pipeline.ingest import enrich, ingest
 from pipeline.model import Document
 from pipeline.parse import parse
+from pipeline.runs import enrich, ingest
 from tests.fetch_support import Reply
 from tests.lakes import fresh_lake
 from tests.warehouse_rows import rows

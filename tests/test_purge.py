@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import ingest, reparse
 from pipeline.report.export import export
+from pipeline.runs import ingest, reparse
 from tests.commands import pipeline
 from tests.purge_support import (HANDLE, POST_ID, TEXT, archive_holding, export_holding, serve_pages,
                                  tables_holding)
@@ -186,7 +186,7 @@ def test_a_purged_page_takes_the_posts_only_its_posts_quote(loaded, tmp_path):
     posts only page 1 embeds do."""
     from datetime import datetime, timezone
 
-    from pipeline.ingest import load_batches
+    from pipeline.batches import load_batches
     from pipeline.model import PostRelation, SocialPost
     from pipeline.stage import build_batch
 

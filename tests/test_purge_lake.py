@@ -8,7 +8,7 @@ import psycopg2
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.ingest import ingest
+from pipeline.runs import ingest
 from pipeline.store import open_reader
 from tests.commands import pipeline
 from tests.lakes import fresh_lake

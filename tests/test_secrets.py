@@ -187,10 +187,11 @@ def test_a_file_warehouse_its_outputs_report_and_export_hold_no_secret(server, e
 
 def test_what_a_dag_parse_task_prints_and_stages_holds_no_secret(server, env, tmp_path):
     """`stage_sources` is the DAG's parse task: its failure lines go to the task log and XCom, its batch to Parquet."""
-    from pipeline.ingest import stage_sources
+    from pipeline.stages.entries import SourceEntry
+    from pipeline.stages.staging import stage_sources
 
     urls = secret_urls(server)
-    staged = stage_sources([{"location": url, "source": "paywalled", "settings": {}} for url in urls.values()],
+    staged = stage_sources([SourceEntry(url, source="paywalled") for url in urls.values()],
                            tmp_path / "staging" / "batch-0000", str(tmp_path / "w.duckdb"))
     assert staged["sources_ok"] == 1 and len(staged["failed"]) == 1
     assert_no_secret("the parse task's result", json.dumps(staged))

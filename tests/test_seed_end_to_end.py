@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import ingest
+from pipeline.runs import ingest
 from tests.warehouse_rows import rows as query
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,9 @@ import duckdb
 import pytest
 
 from pipeline.discover import SourceListError, load_sources
-from pipeline.ingest import discover_sources, ingest, load_staged, stage_sources
+from pipeline.runs import ingest
+from pipeline.stages.discovery import discover_listed_pages
+from pipeline.stages.staging import load_staged, stage_sources
 from tests.commands import pipeline
 from tests.fetch_support import Reply
 
@@ -43,7 +45,7 @@ def test_the_source_lists_timezone_places_the_pages_zoneless_time(tmp_path):
     csv = tmp_path / "sources.csv"
     csv.write_text("name,kind,location,timezone\ntoi,file,toi.html,Asia/Jerusalem\n", encoding="utf-8")
     db = tmp_path / "w.duckdb"
-    found = discover_sources(csv, tmp_path / "staging" / "discovery", str(db))
+    found = discover_listed_pages(csv, tmp_path / "staging" / "discovery", str(db))
     staged = stage_sources([entry for batch in found["batches"] for entry in batch], tmp_path / "staging" / "b0",
                            str(db))
     assert staged["sources_ok"] == 1

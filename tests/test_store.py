@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from pipeline.ingest import load_batches
+from pipeline.batches import load_batches
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, Quote, SocialPost, UpdateItem
 from pipeline.stage import build_batch
 from pipeline.store import LoadFailed, Writer, read_stats

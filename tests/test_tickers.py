@@ -340,7 +340,7 @@ def test_a_run_reads_the_ticker_json_of_a_fetched_page_and_stores_its_entries(se
     attempts in fetch_log."""
     import duckdb
 
-    from pipeline.ingest import load_batches, parse_batches
+    from pipeline.batches import load_batches, parse_batches
     from pipeline.source_reader import SourceReader
 
     server.route("/cyclone-live", Reply(body=page(embed()).content.encode(), content_type="text/html"))
@@ -361,7 +361,7 @@ def test_a_run_reads_the_ticker_json_of_a_fetched_page_and_stores_its_entries(se
 
 
 def test_a_failed_ticker_fetch_in_a_run_is_one_warning_and_the_page_still_loads(server, settings, tmp_path):
-    from pipeline.ingest import parse_batches
+    from pipeline.batches import parse_batches
     from pipeline.source_reader import SourceReader
 
     server.route("/cyclone-live", Reply(body=page(embed()).content.encode(), content_type="text/html"))
@@ -471,7 +471,7 @@ def test_a_live_poll_of_a_ticker_page_answering_304_still_loads_new_feed_entries
 
 def test_a_ticker_page_whose_archived_body_was_pruned_is_fetched_again_whole_once(server, local_fetching, tmp_path,
                                                                                  monkeypatch):
-    from pipeline.ingest import ingest
+    from pipeline.runs import ingest
     from tests.warehouse_rows import rows
 
     posts = [_lb_post_at("urn:a", "One.", 30)]
@@ -490,7 +490,7 @@ def test_a_ticker_page_whose_archived_body_was_pruned_is_fetched_again_whole_onc
 
 def test_a_feed_that_is_one_page_of_several_or_fails_removes_nothing(server, local_fetching, tmp_path,
                                                                     monkeypatch):
-    from pipeline.ingest import ingest
+    from pipeline.runs import ingest
     from tests.warehouse_rows import rows
 
     posts = [_lb_post_at("urn:a", "One.", 30), _lb_post_at("urn:b", "Two.", 20)]
@@ -512,7 +512,7 @@ def test_a_feed_that_is_one_page_of_several_or_fails_removes_nothing(server, loc
 
 def test_a_reparse_replays_the_archived_feed_answer_and_never_turns_the_live_blog_off(server, local_fetching,
                                                                                      tmp_path, monkeypatch):
-    from pipeline.ingest import ingest, reparse
+    from pipeline.runs import ingest, reparse
     from tests.warehouse_rows import rows
 
     posts = [_lb_post_at("urn:a", "Wind rising on the coast.", 30), _lb_post_at("urn:b", "Ferries cancelled.", 20)]

@@ -2,8 +2,8 @@
 
 Where a list came from decides what its entries may be (pipeline/provenance.py); each entry carries its origin.
 
-`discover(source, fetcher, start, end)` never raises for a bad feed or an unreachable host: what went wrong is in
-the `FetchRecord`s (one per HTTP attempt or local read, as `fetch_log` keeps them) and in `problems`.
+`discover_source_pages(source, fetcher, start, end)` never raises for a bad feed or an unreachable host: what went
+wrong is in the `FetchRecord`s (one per HTTP attempt or local read, as `fetch_log` keeps them) and in `problems`.
 """
 from __future__ import annotations
 
@@ -51,9 +51,11 @@ class Discovery:
         return not self.problems
 
 
-def discover(source: Source, fetcher: Fetcher | None, start: datetime | None = None, end: datetime | None = None,
-             validators: Mapping[str, Validators] | None = None, base_settings: FetchSettings | None = None) -> Discovery:
-    """The entries of one source, published in [start, end) (undated entries kept), first per canonical URL.
+def discover_source_pages(source: Source, fetcher: Fetcher | None, start: datetime | None = None,
+                          end: datetime | None = None, validators: Mapping[str, Validators] | None = None,
+                          base_settings: FetchSettings | None = None) -> Discovery:
+    """The pages one source leads to: a page, live blog or file itself; a feed's or sitemap's entries published in
+    [start, end) (undated entries kept), first per canonical URL.
 
     What a list may give depends on where it came from (pipeline/provenance.py): a feed or sitemap fetched over the
     web gives only http(s) URLs that pass the address guard; a local one the operator named may also name files

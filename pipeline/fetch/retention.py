@@ -10,7 +10,7 @@ pruned. Two limits, each optional (`pipeline.settings`: THREADLINE_ARCHIVE_KEEP_
   time of its first response), then the next.
 
 Only the files to be pruned (and those straddling the age cut-off) are read, so a nightly plan over a large archive
-reads little more than what it removes. Recording what was pruned is the caller's (pipeline/ingest.py).
+reads little more than what it removes. Recording what was pruned is the caller's (pipeline/runs.py).
 """
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export
           lake_data: str | None = None) -> PurgeReport:
     """Carry out one erasure request (see the module's docstring); a dry run reads the published warehouse only and
     changes nothing."""
-    from pipeline.ingest import archive_dir, enrichment_cache
+    from pipeline.batches import archive_dir, enrichment_cache
 
     report = PurgeReport(target, dry_run)
     archive = archive_dir(db)
