@@ -110,11 +110,6 @@ class WarehouseSettings:
         return f"WarehouseSettings({self.describe()!r}, lake_data={self.lake_data!r})"
 
 
-def warehouse_path() -> str:
-    """The published warehouse for scheduled runs: $THREADLINE_DB, else data/warehouse.duckdb in the data folder."""
-    return WarehouseSettings.scheduled().db
-
-
 def sources_csv() -> Path:
     """The list of sources the DAG reads: $THREADLINE_SOURCES, else seeds/sources.csv (offline, bundled)."""
     return Path(os.environ.get("THREADLINE_SOURCES", HOME / "seeds" / "sources.csv"))
@@ -129,11 +124,6 @@ def source_names(csv_path: Path | None = None) -> list[str]:
         return []
     rows = csv.DictReader(line for line in lines if line.strip() and not line.lstrip().startswith("#"))
     return [row["name"].strip() for row in rows if row.get("name")]
-
-
-def lake_data() -> str | None:
-    """The data folder of a DuckLake warehouse ($THREADLINE_LAKE_DATA); only read when THREADLINE_DB names a lake."""
-    return env("THREADLINE_LAKE_DATA")
 
 
 def max_loaders() -> int:
