@@ -4,7 +4,6 @@ with their published time (by host of the page's URL, asked of the warehouse onc
 reads them as UTC)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 from pathlib import Path

@@ -7,7 +7,6 @@ A source whose feed moved or whose markup changed yields nothing new while every
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime
 

@@ -1,7 +1,6 @@
 """The reporting views: every `sql/reporting/NN_name.sql` file, applied through the store's writer."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 

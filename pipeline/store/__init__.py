@@ -16,8 +16,7 @@ import pyarrow as pa
 
 from pipeline.model import SocialPost
 from pipeline.settings import WarehouseSettings
-from pipeline.store.backend import (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseUnusable,
-                                    backend_for, is_lake)
+from pipeline.store.backend import LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseUnusable
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql, sql_files
 from pipeline.store.upkeep import export_duckdb, maintain
@@ -32,7 +31,7 @@ STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, Warehou
                 WarehouseUnusable)
 
 __all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseSettings", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
-           "FetchHistory", "copy_published", "export_duckdb", "fetch_validators", "is_lake", "live_blogs", "liveblog_facts", "maintain", "open_reader",
+           "FetchHistory", "copy_published", "export_duckdb", "fetch_validators", "live_blogs", "liveblog_facts", "maintain", "open_reader",
            "posts_to_enrich", "pruned_pages", "read_stats", "site_offsets", "sql", "sql_files", "published_views_current"]
 
 
