@@ -93,9 +93,7 @@ class WarehouseSettings:
     def of(cls, value: "WarehouseSettings | str | os.PathLike") -> "WarehouseSettings":
         """`value` itself, or for a bare address (a path or `ducklake:…` string, as scripts and tests pass) that
         address with the lake data folder from the environment."""
-        if isinstance(value, WarehouseSettings):
-            return value
-        return cls(value, env("THREADLINE_LAKE_DATA"))
+        return value if isinstance(value, WarehouseSettings) else cls.resolve(value)
 
     @property
     def is_lake(self) -> bool:
@@ -107,7 +105,8 @@ class WarehouseSettings:
         return redact(self.db) if self.is_lake else str(Path(self.db))
 
     def __repr__(self) -> str:
-        return f"WarehouseSettings({self.describe()!r}, lake_data={self.lake_data!r})"
+        lake_data = None if self.lake_data is None else redact(self.lake_data)
+        return f"WarehouseSettings({self.describe()!r}, lake_data={lake_data!r})"
 
 
 def sources_csv() -> Path:
