@@ -15,7 +15,7 @@ CHROME_WORDS = frozenset(
     " copyright credit gallery lightbox meta modal newsletter popup promo related relatedposts recommended"
     " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
     " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred loading correction corrections footer player pagination pager shariff notify navnotify notification notifications"
-    " button enlarge".split()
+    " button enlarge teaser teasers".split()
 )
 # An invisible hyphenation hint ("Mit\xadtel\xadal\xadter"): not part of the words it splits.
 SOFT_HYPHEN = "\xad"

@@ -25,7 +25,7 @@ def remove_furniture(content, entries: list = ()) -> None:
         keep.update(element.iterancestors())
     inside_entries = {node for element in entries for node in element.iterdescendants()}
     _rejoin_drop_caps(content)
-    teasers = _teaser_boxes(content)
+    teasers_and_copies = _teaser_boxes(content) | _hidden_copies(content)
     total = len(content.text_content())
     group_chars: dict = {}
     chrome = []
@@ -37,12 +37,14 @@ def remove_furniture(content, entries: list = ()) -> None:
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
         if element.tag in CHROME_TAGS or hidden or _is_link_only_paragraph(element) \
                 or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
-                or (element in teasers and element not in keep) or _is_control_label(element):
+                or (element in teasers_and_copies and element not in keep) or _is_control_label(element):
             chrome.append(element)
             continue
-        if element not in keep:
+        if element not in keep and element.tag not in _TABLE_PARTS:
             named = chrome_name_words(element, ENTRY_CHROME_WORDS if element in inside_entries else CHROME_WORDS)
             named -= allowed
+            if named and named <= _TEASER_WORDS and not _is_teaser(element):
+                named = frozenset()
             if named:
                 if len(element.text_content()) < _WRAPPER_SHARE * total \
                         and _group_chars(element, group_chars) < _WRAPPER_SHARE * total:
@@ -55,7 +57,38 @@ def remove_furniture(content, entries: list = ()) -> None:
             element.drop_tree()
 
 
+# A table's rows and cells are its data whatever their class says ("player-2020-416": a standings table's row).
+_TABLE_PARTS = frozenset(("thead", "tbody", "tfoot", "tr", "td", "th"))
 _TEASER_BOX_CHARS = 300
+# The opening of a hidden box that is a copy of text the content shows elsewhere.
+_COPY_OPENING_CHARS = 100
+
+
+def _hidden_copies(content) -> set:
+    """Boxes hidden by their style (`display:none`) whose text opens with text the content also shows elsewhere: a
+    copy (Der Freitag repeats the article's second half in a hidden "o-paywall" box), not more of the article."""
+    hidden = content.xpath(".//*[contains(translate(@style, ' ', ''), 'display:none')]")
+    if not hidden:
+        return set()
+    text = " ".join(content.text_content().split())
+    copies = set()
+    for element in hidden:
+        opening = " ".join(element.text_content().split())[:_COPY_OPENING_CHARS]
+        if len(opening) == _COPY_OPENING_CHARS and text.count(opening) > 1:
+            copies.add(element)
+    return copies
+# A box named "teaser" is another story's headline and a line or two (NDR's, SRF's lists of teasers); one holding this
+# many paragraphs is text.
+_TEASER_WORDS = frozenset(("teaser", "teasers"))
+_TEASER_MAX_PARAGRAPHS = 3
+
+
+def _is_teaser(element) -> bool:
+    """A box named "teaser" that is another story's: it links to another page, and holds fewer than
+    `_TEASER_MAX_PARAGRAPHS` paragraphs. WinFuture's "teaser_text" (no link) is its article's lead, Nature's
+    "article__teaser" (many paragraphs) its article's text."""
+    return len(element.xpath(".//p")) < _TEASER_MAX_PARAGRAPHS \
+        and bool(element.xpath("descendant-or-self::a[@href and not(starts-with(@href, '#'))]"))
 
 
 def _teaser_boxes(content) -> set:
