@@ -253,3 +253,39 @@ def test_a_hidden_copy_of_the_articles_text_is_read_once():
     assert page.body_text.count("Paragraph 4 of the visit") == 1
     assert "Paragraph 5 of the visit" in page.body_text
     assert "A note of its own." in page.body_text
+
+
+def test_a_list_of_teaser_articles_is_not_the_article():
+    """novalanalove.com (Elementor): its post is in `div.elementor-text-editor` boxes; below it, a list of other posts
+    as `<article class="post_teaser">`, which together outweighed it and were read as the body."""
+    post = "".join(f'<div class="elementor-text-editor"><p>Ohrring {n}: Kreole mit Perle. {_FILLER} {_FILLER}</p>'
+                   '</div>' for n in range(3))
+    teasers = "".join(f'<li><article class="post_teaser"><h3><a href="/p{n}">Post {n}</a></h3><p>Teaser {n}. {_FILLER}'
+                      '</p></article></li>' for n in range(4))
+    page = parsed(f"""<html><body><section><div class="post">{post}</div><div class="more"><ul>{teasers}</ul></div>
+        </section></body></html>""")
+    assert "Ohrring 0: Kreole mit Perle." in page.body_text and "Ohrring 2:" in page.body_text
+    assert "Teaser 1." not in page.body_text
+
+
+def test_a_post_written_in_noscript_for_readers_without_scripts_is_read():
+    """Blogger (security.googleblog.com) writes the post's text in a `<noscript>` inside `div.post-body`, for
+    readers without scripts; the body came out empty."""
+    text = "".join(f"<p>Paragraph {n} on Safe Browsing. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><div class="post"><h3>New protections</h3><div class="post-body">
+        <script type="text/template">{"x" * 3000}</script><noscript>{text}</noscript></div></div></body></html>""")
+    assert "Paragraph 0 on Safe Browsing." in page.body_text and "Paragraph 3 on Safe Browsing." in page.body_text
+
+
+def test_lead_ins_to_other_stories_in_more_of_our_sources_languages_are_left_out():
+    """Los Andes closes its article with "Temas Relacionados" over a list of topic links, handball.ch with "Das
+    könnte dich auch interessieren" over teasers: the lead-ins were read as the article's last lines."""
+    paragraphs = "".join(f"<p>Párrafo {n}. {_FILLER}</p>" for n in range(4))
+    losandes = parsed(f"""<html><body><article><h1>Mendoza</h1>{paragraphs}<div class="noreadme-audima">
+        <h2>Temas Relacionados</h2><ul class="list-reset"><li><a href="/temas/educacion/">Educación</a></li>
+        <li><a href="/temas/mendoza/">Mendoza</a></li></ul></div></article></body></html>""")
+    assert "Párrafo 3." in losandes.body_text and "Temas Relacionados" not in losandes.body_text
+    handball = parsed(f"""<html><body><article><h1>Bruderduell</h1>{paragraphs}<div class="box">
+        <h3>Das könnte dich auch interessieren</h3><a href="/news/1">Der nächste Sieg</a></div></article>
+        </body></html>""")
+    assert "Párrafo 3." in handball.body_text and "interessieren" not in handball.body_text

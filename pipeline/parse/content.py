@@ -3,6 +3,7 @@ article's text (`find_content`)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import lxml.html
 
@@ -82,9 +83,12 @@ def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 
 def _content_candidates(root, inside_boxes: set):
-    """Lists of candidate content elements, best kind first: marked as the article body, <article>, <main>."""
+    """Lists of candidate content elements, best kind first: marked as the article body, <article>, <main>.
+    `<article>`s of one class named like furniture ("post_teaser") are a list of other stories, not candidates."""
     yield _content_class_elements(root)
-    yield root.xpath("//article")
+    articles = root.xpath("//article")
+    classes = Counter(article.get("class") for article in articles)
+    yield [article for article in articles if classes[article.get("class")] < 2 or not is_chrome_by_name(article)]
     yield root.xpath("//main | //*[@role='main']")
     yield _densest_paragraph_parents(root, inside_boxes)
 

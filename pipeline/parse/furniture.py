@@ -6,7 +6,7 @@ import re
 
 from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, CONTROL_LABEL, ENTRY_CHROME_WORDS, RELATED_LEAD,
                                    RELATED_LEADS, chrome_name_words, is_ad_label)
-from pipeline.parse.content import is_content_marked
+from pipeline.parse.content import is_content_marked, paragraph_chars
 
 
 def remove_furniture(content, entries: list = ()) -> None:
@@ -35,8 +35,8 @@ def remove_furniture(content, entries: list = ()) -> None:
         if not isinstance(element.tag, str):
             continue
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
-        if element.tag in CHROME_TAGS or hidden or _is_link_only_paragraph(element) \
-                or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
+        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content)) or hidden \
+                or _is_link_only_paragraph(element) or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
                 or (element in teasers_and_copies and element not in keep) or _is_control_label(element):
             chrome.append(element)
             continue
@@ -59,7 +59,14 @@ def remove_furniture(content, entries: list = ()) -> None:
 
 # A table's rows and cells are its data whatever their class says ("player-2020-416": a standings table's row).
 _TABLE_PARTS = frozenset(("thead", "tbody", "tfoot", "tr", "td", "th"))
-_TEASER_BOX_CHARS = 300
+
+
+def _is_article_fallback(element, content) -> bool:
+    """A `<noscript>` holding most of the content's paragraph text: the article itself, which a script renders for
+    readers with scripts (Blogger)."""
+    return element.tag == "noscript" and paragraph_chars(element) >= _WRAPPER_SHARE * paragraph_chars(content)
+
+
 # The opening of a hidden box that is a copy of text the content shows elsewhere.
 _COPY_OPENING_CHARS = 100
 
@@ -89,6 +96,9 @@ def _is_teaser(element) -> bool:
     "article__teaser" (many paragraphs) its article's text."""
     return len(element.xpath(".//p")) < _TEASER_MAX_PARAGRAPHS \
         and bool(element.xpath("descendant-or-self::a[@href and not(starts-with(@href, '#'))]"))
+
+
+_TEASER_BOX_CHARS = 300
 
 
 def _teaser_boxes(content) -> set:
