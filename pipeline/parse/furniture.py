@@ -16,7 +16,9 @@ def remove_furniture(content, entries: list = ()) -> None:
     article's own wrapper with an unlucky class, and stays; so do siblings of one class that together hold most of
     it (a slideshow's slides), and inside them the words of their names no longer mark furniture. Live-blog entries,
     elements marked as the article's text (`is_content_marked`) and the elements around them stay; inside an entry
-    only the entry's own furniture words count ("live-match-comment" is no reader comment)."""
+    only the entry's own furniture words count ("live-match-comment" is no reader comment). A box named "teaser"
+    goes only when it is another story's (`_is_teaser`), a table's rows never go by their class, a `<noscript>` that
+    is the article stays (`_is_article_fallback`) and a hidden copy of the article's text goes (`_hidden_copies`)."""
     keep = set(entries)
     for element in content.iterdescendants():
         if isinstance(element.tag, str) and is_content_marked(element):
@@ -36,7 +38,8 @@ def remove_furniture(content, entries: list = ()) -> None:
             continue
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
         if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content)) or hidden \
-                or _is_link_only_paragraph(element) or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
+                or _is_link_only_paragraph(element) or _is_link_list(element) \
+                or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
                 or (element in teasers_and_copies and element not in keep) or _is_control_label(element):
             chrome.append(element)
             continue
@@ -84,6 +87,8 @@ def _hidden_copies(content) -> set:
         if len(opening) == _COPY_OPENING_CHARS and text.count(opening) > 1:
             copies.add(element)
     return copies
+
+
 # A box named "teaser" is another story's headline and a line or two (NDR's, SRF's lists of teasers); one holding this
 # many paragraphs is text.
 _TEASER_WORDS = frozenset(("teaser", "teasers"))
