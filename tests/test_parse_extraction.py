@@ -119,6 +119,18 @@ def test_headline_parts_the_markup_runs_together_are_spaced_as_declared():
                           " Regierung Frieden")
 
 
+def test_headline_parts_spaced_apart_around_their_punctuation_are_read_as_declared():
+    """Golem's `<h1>` is a kicker, a separator and a headline in three classed spans (`<span class="implied">: `):
+    they were spaced apart as "LTE-Patent : Samsung …"; og:title has the same letters as the publisher writes them.
+    (Built from the structure of Golem's page, tests/fixtures/SOURCES.md.)"""
+    page = parsed("""<html><head><meta property="og:title" content="LTE-Patent: Samsung soll wegen Patentklage
+        Smartphones zerstören - Golem.de"><meta property="og:site_name" content="Golem.de"></head><body><article><h1>
+        <span class="dh2 head1">LTE-Patent</span><span class="implied">: </span>
+        <span class="dh1 head5">Samsung soll wegen Patentklage Smartphones zerstören</span></h1>
+        <p>Das Landgericht hat entschieden. </p></article></body></html>""")
+    assert page.title == "LTE-Patent: Samsung soll wegen Patentklage Smartphones zerstören"
+
+
 # --- authors ---------------------------------------------------------------------------------------------------
 
 
