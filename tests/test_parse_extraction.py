@@ -301,3 +301,14 @@ def test_lead_ins_to_other_stories_in_more_of_our_sources_languages_are_left_out
         <h3>Das könnte dich auch interessieren</h3><a href="/news/1">Der nächste Sieg</a></div></article>
         </body></html>""")
     assert "Párrafo 3." in handball.body_text and "interessieren" not in handball.body_text
+
+
+def test_labels_for_screen_readers_only_are_left_out():
+    """Postmedia (Ottawa Citizen, National Post) opens each stretch of its article with `<div class=visually-hidden>
+    Article content</div>`: the label came out a dozen times in the body."""
+    stretches = "".join(f'<section class="article-content__content-group"><div class="visually-hidden">Article content'
+                        f'</div><div class="story-v2-content-element-inline"><p>Stretch {n}. {_FILLER}</p></div>'
+                        '</section>' for n in range(4))
+    page = parsed(f"<html><body><article><h1>Budget</h1>{stretches}</article></body></html>")
+    assert "Stretch 3." in page.body_text
+    assert "Article content" not in page.body_text

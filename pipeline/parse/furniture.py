@@ -40,7 +40,8 @@ def remove_furniture(content, entries: list = ()) -> None:
         if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content)) or hidden \
                 or _is_link_only_paragraph(element) or _is_link_list(element) \
                 or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
-                or (element in teasers_and_copies and element not in keep) or _is_control_label(element):
+                or (element in teasers_and_copies and element not in keep) or _is_control_label(element) \
+                or _is_screen_reader_label(element):
             chrome.append(element)
             continue
         if element not in keep and element.tag not in _TABLE_PARTS:
@@ -126,6 +127,19 @@ def _teaser_boxes(content) -> set:
             box = ancestor
         boxes.add(box)
     return boxes
+
+
+# Classes that hide an element from sight and leave it to screen readers.
+_SCREEN_READER_ONLY = re.compile(r"sr-only|visually-?hidden|screen-?reader|a11y-hidden|hidden-visually", re.IGNORECASE)
+_SCREEN_READER_LABEL_CHARS = 100
+
+
+def _is_screen_reader_label(element) -> bool:
+    """A short text shown only to screen readers ("Article content" over each of Postmedia's stretches of text,
+    "Opens in a new window"): a label, not the article's text."""
+    names = element.get("class")
+    return bool(names) and bool(_SCREEN_READER_ONLY.search(names)) \
+        and len(element.text_content().strip()) < _SCREEN_READER_LABEL_CHARS
 
 
 def _is_control_label(element) -> bool:
