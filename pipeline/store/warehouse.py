@@ -27,7 +27,7 @@ from pipeline.store.backend import (Backend, LakeUnavailable, LoadFailed, Publis
                                     WarehouseMissing, WarehouseUnusable, backend_for, close_quietly, connect_file,
                                     first_line)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
-from pipeline.store.migrate import migrate, pending
+from pipeline.store.migrate import migrate, pending, without_keys
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class Writer:
     def _set_up(self, con: duckdb.DuckDBPyConnection) -> None:
         """Apply the migrations this warehouse lacks, then bring the reporting views up to date."""
         if pending(con):
-            migrate(con, self.backend.adapt_ddl)
+            migrate(con)
         self.con = con
         # The reporting views come with the schema: analysts find them after any load. Failing to bring them up to
         # date (a broken view file, or the lake's data store out of reach) must not stop a load: the load reports
@@ -330,7 +330,7 @@ class Writer:
 
         def apply() -> None:
             applied.clear()
-            self.con.execute(self.backend.adapt_ddl(sql("store/schema_views")))
+            self.con.execute(without_keys(sql("store/schema_views")))
             row = self.con.execute(sql("store/applied_views"), [VIEWS_FOLDER]).fetchone()
             if row is not None and row[0] == digest:
                 return

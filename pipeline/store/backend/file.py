@@ -166,9 +166,6 @@ class FileBackend(Backend):
     def retryable(self, exc: BaseException) -> bool:
         return False
 
-    def adapt_ddl(self, text: str) -> str:
-        return text
-
     def adapt_views(self, text: str) -> str:
         return text
 
