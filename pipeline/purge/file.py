@@ -1,5 +1,5 @@
 """The DuckDB-file side of a purge: a DuckDB file keeps deleted rows' bytes in its blocks until they are reused, so
-after the rows are deleted the file is written anew (`COPY FROM DATABASE` into a fresh file: tables, keys, comments
+after the rows are deleted the file is written anew (`COPY FROM DATABASE` into a fresh file: tables, NOT NULLs, comments
 and views, live rows only), flushed and renamed over the old one."""
 from __future__ import annotations
 
