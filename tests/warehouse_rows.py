@@ -29,7 +29,8 @@ def duplicate_keys(con) -> dict[str, int]:
     """Keys held by more than one row, per table (none, when the load keeps its promise)."""
     found = {}
     for table, key in KEYS.items():
-        n = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+        n = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+                        ).fetchone()[0]
         if n:
             found[table] = n
     return found
