@@ -285,6 +285,12 @@ def test_a_warehouse_made_with_keys_is_rebuilt_without_them_with_its_rows_and_co
     for table in ("articles", "social_posts", "update_items", "article_posts", "post_entities", "quotes"):
         assert data[table] == fresh_data[table] != []
     assert len(data["articles"]) == 2
+    con = connect_file(old, read_only=True)
+    try:  # written anew after the rebuild: publishing copies no freed blocks
+        used, free = con.execute("SELECT used_blocks, free_blocks FROM pragma_database_size()").fetchone()
+    finally:
+        con.close()
+    assert free < used
 
 
 def test_run_bookkeeping_records_each_run_and_its_table_counts(db):
