@@ -102,13 +102,13 @@ class Writer:
                         con = self.backend.open_writer(self.lock_timeout_s)
                     con = self._set_up(con)
         except duckdb.Error as exc:
-            self.con = None
+            con, self.con = self.con or con, None  # `_set_up` may have reopened the working copy
             if con is not None:
                 self.backend.abandon_writer(con)
             raise WarehouseUnusable(f"{self.backend.describe()}: the schema could not be brought up to date: "
                                     f"{first_line(exc)}") from exc
         except BaseException:
-            self.con = None
+            con, self.con = self.con or con, None
             if con is not None:
                 self.backend.abandon_writer(con)
             raise
