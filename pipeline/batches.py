@@ -257,9 +257,3 @@ def _progress(total: int):
 
     return tqdm(total=total, unit="source", file=sys.stderr, leave=False)
 
-
-def named_for_source(records: list[FetchRecord], name: str | None) -> list[FetchRecord]:
-    """Records marked as made for the source list's source `name` (fetch_log.source_name)."""
-    for record in records:
-        record.source_name = name
-    return records

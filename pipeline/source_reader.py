@@ -6,12 +6,16 @@ warehouse keeps, and every response is archived; a WARC file yields each HTML re
 each archived record are capped at the fetcher's `max_bytes` like a response, and a bad file or record is a failed
 read of its own: the others are read on.
 
-Ticker pages (pipeline/tickers.py): a fetched page's provider JSON is fetched with the page's own settings. When the
-page answers 304 (or the same body), its ticker feeds may still have changed: the page as the archive last kept it
-(`FetchHistory.latest_bodies`) names them, they are asked conditionally (their validators from `fetch_log`), and
-only when one answers something new is the page read again — the archived page with every answer, a 304'd one's
-body read back from the archive — as a read of now; else the read stays unchanged. A reparse (`Read.replay`) reads
-the answers the page's own read came with back from the archive (`FetchHistory.bodies_read_with`), never the network.
+Ticker pages (pipeline/tickers.py): a fetched page's provider JSON is fetched with the page's own settings. When a
+live blog answers 304 (or the same body), its ticker feeds may still have changed: the page's body that answer
+confirmed — the one the validators sent came from (`FetchHistory.latest`: validators and body from one `fetch_log`
+row), read back from the archive within the source's `max_bytes` — names them, they are asked conditionally, and
+only when one answers something new is the page read again — the archived page with every answer, a 304'd one's body
+the one its validators came from — as a read of now; else the read stays unchanged. A confirmed body the archive does
+not hold is never replaced by an older one: a page is fetched again whole without validators, a feed's answer is
+missing (the read incomplete). A reparse (`Read.replay`) reads the answers the page's own read came with back from
+the archive (`FetchHistory.bodies_read_with`), never the network. Every attempt joins its read's records where it is
+made (`Read.attach`), so that `fetch_log` has it whatever becomes of the page.
 """
 from __future__ import annotations
 
@@ -153,7 +157,7 @@ class SourceReader:
         if read.document is None:
             return []
         if read.replay:
-            fetcher = _Replay(self, read.source)
+            fetcher = _Replay(self, read)
         elif read.answers is not None:
             fetcher = _Answers(read.answers, self._fetcher.settings)
         elif self._fetcher is not None and is_url(read.source):
@@ -208,16 +212,12 @@ class SourceReader:
         if not _names_a_provider(page.body):
             return
         decoded = decode_body(page.body, split_content_type(page.content_type)[1])
-        try:
-            root = lxml.html.document_fromstring(decoded.text.encode("utf-8", errors="replace"),
-                                                 parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
-        except (lxml.etree.ParserError, ValueError):
-            return
-        urls = [request.url for request in provider_requests(root, self.ticker_endpoints)][:MAX_REQUESTS]
+        urls = self.feed_urls(decoded.text)
         if not urls:
             return
         fetched_at = read.records[-1].fetched_at  # the page's 304
-        known = self.history.latest(urls) if self.history else {}  # one query: each feed's validators and the body they stand for
+        # One query: each feed's validators, and from the same row the body they stand for.
+        known = self.history.latest(urls) if self.history else {}
         bounded = feed_settings(settings)
         answers: dict[str, FetchResult] = {}
         for url in urls:
@@ -234,6 +234,15 @@ class SourceReader:
         read.unchanged, read.answers = None, answers
         read.document = Document(source=read.source, content=decoded.text, kind="html", url=page.url or read.source,
                                  fetched_at=fetched_at, charset_guessed=decoded.guessed)
+
+    def feed_urls(self, text: str) -> list[str]:
+        """The ticker feeds a page's HTML names, as `read_tickers` asks them (the first MAX_REQUESTS)."""
+        try:
+            root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"),
+                                                 parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
+        except (lxml.etree.ParserError, ValueError):
+            return []
+        return [request.url for request in provider_requests(root, self.ticker_endpoints)][:MAX_REQUESTS]
 
     def _archived(self, url: str, where, max_bytes: int) -> ArchivedResponse | None:
         """The good response to `url` archived where `where` (a `pipeline.store.ArchivedBody`: fetch_log's path and
@@ -264,17 +273,21 @@ class _Answers:
 
 
 class _Replay:
-    """A reparse's ticker answers: those the archived page's own read came with, read back from the archive."""
+    """A reparse's ticker answers: those the archived page's own read came with, read back from the archive; where
+    they are asked of `fetch_log` in one query per page, when its first feed is asked."""
 
-    def __init__(self, reader: SourceReader, source: str):
-        self.reader, self.settings = reader, reader._settings()
-        self.path, _, offset = source.rpartition("#")
+    def __init__(self, reader: SourceReader, read: Read):
+        self.reader, self.document, self.settings = reader, read.document, reader._settings()
+        self.path, _, offset = read.source.rpartition("#")
         self.offset = int(offset) if offset.isdigit() else -1
+        self.found: dict | None = None
 
     def fetch(self, url: str, **_) -> FetchResult:
-        history = self.reader.history
-        where = history.bodies_read_with(Path(self.path).name, self.offset, [url]).get(url) if history else None
-        found = self.reader._archived(url, where, MAX_BYTES)
+        if self.found is None:
+            history = self.reader.history
+            urls = self.reader.feed_urls(self.document.content)
+            self.found = history.bodies_read_with(Path(self.path).name, self.offset, urls) if history else {}
+        found = self.reader._archived(url, self.found.get(url), MAX_BYTES)
         if found is None:
             return FetchResult(url, records=[FetchRecord(
                 url=url, outcome=Outcome.ERROR, fetched_at=datetime.now(timezone.utc), stage="fetch",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.batches import archive_dir, named_for_source, pruned_page_lines
+from pipeline.batches import archive_dir, pruned_page_lines
 from pipeline.discover import discover_source_pages, load_sources, quiet_period, still_live
 from pipeline.fetch import Fetcher, Validators
 from pipeline.fetch.fetch_settings import settings_from_environment
@@ -86,7 +86,7 @@ def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datet
                     notes.append(f"{source.name}: not refetched: {decision.reason}")
                     continue
             found = discover_source_pages(source, fetcher, start, end, validators=known)
-            records += named_for_source(found.records, source.name)
+            records += found.records  # named after the source by discovery
             notes += [redact(f"{source.name}: {problem}") for problem in found.problems]  # printed by the DAG
             for entry in found.entries[:max_pages]:
                 entries.setdefault(entry.url, SourceEntry(entry.url, source=source.name,

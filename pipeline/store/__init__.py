@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy, WarehouseMissing,
                 WarehouseUnusable)
 
-__all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
-           "ArchivedBody", "FetchHistory", "LatestFetch", "copy_published", "export_duckdb", "is_lake", "live_blogs", "liveblog_facts", "maintain", "open_reader",
-           "posts_to_enrich", "pruned_pages", "read_stats", "site_offsets", "sql", "sql_files", "published_views_current"]
+__all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable",
+           "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "ArchivedBody",
+           "FetchHistory", "LatestFetch", "copy_published", "export_duckdb", "is_lake", "live_blogs",
+           "liveblog_facts", "maintain", "open_reader", "posts_to_enrich", "pruned_pages", "read_stats",
+           "site_offsets", "sql", "sql_files", "published_views_current"]
 
 
 @dataclass
