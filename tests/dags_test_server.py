@@ -66,10 +66,17 @@ def serve() -> None:
     import airflow.cli.commands.dag_command  # noqa: F401
     import airflow.sdk.execution_time.supervisor  # noqa: F401
     import airflow.sdk.execution_time.task_runner  # noqa: F401
-    import airflow.api_fastapi.execution_api.app  # noqa: F401
     import airflow.dag_processing.dagbag  # noqa: F401
     import pipeline.ingest  # noqa: F401
     import pipeline.report.views  # noqa: F401
+    from airflow.sdk.execution_time.supervisor import in_process_api_server
+
+    # The execution API app that the tasks of `dags test` talk to, built once with the versioned routes Cadwyn
+    # would build on its first request (both take many seconds); no thread, event loop or DB connection is started
+    # here: each fork starts its own.
+    app = in_process_api_server().app
+    if not getattr(app, "_cadwyn_initialized", True):
+        app._cadwyn_initialize()
 
     replies.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
