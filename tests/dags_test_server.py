@@ -8,9 +8,26 @@ exit code, a JSON line each on the reply stream. The server ends when stdin clos
 """
 from __future__ import annotations
 
+import ast
+import importlib
 import json
 import os
 import sys
+from pathlib import Path
+
+DAGS = Path(__file__).resolve().parents[1] / "dags"
+
+
+def _imported_by_our_dags() -> list[str]:
+    """The modules of our package that the DAG files import (their names only: nothing in a DAG file runs here)."""
+    names = set()
+    for path in DAGS.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+    return sorted(name for name in names if name.split(".")[0] == "pipeline")
 
 
 def _run(request: dict) -> None:
@@ -67,9 +84,10 @@ def serve() -> None:
     import airflow.sdk.execution_time.supervisor  # noqa: F401
     import airflow.sdk.execution_time.task_runner  # noqa: F401
     import airflow.dag_processing.dagbag  # noqa: F401
-    import pipeline.ingest  # noqa: F401
-    import pipeline.report.views  # noqa: F401
     from airflow.sdk.execution_time.supervisor import in_process_api_server
+
+    for module in _imported_by_our_dags():
+        importlib.import_module(module)
 
     # The execution API app that the tasks of `dags test` talk to, built once with the versioned routes Cadwyn
     # would build on its first request (both take many seconds); no thread, event loop or DB connection is started
