@@ -15,7 +15,8 @@ The sets we measure on are built from public repositories, kept outside the proj
 (see bench/README.md for their origin and licence).
 
 Scores: title exact (after squeezing whitespace), authors set F1 (case-folded names), published date within one day,
-body word F1 (bags of case-folded words), body phrases (share of `with` phrases present and `without` phrases absent).
+body word F1 (bags of case-folded words, in Unicode NFC), body phrases (share of `with` phrases present and `without`
+phrases absent).
 Pages where one contender failed count as wrong for it.
 usage: python bench/extract.py [--corpus DIR | --sets DIR [--only SET] [--limit N]] [--cache FILE]
        [--verbose [FIELD]] [--scores FILE]
@@ -28,6 +29,7 @@ import json
 import pickle
 import re
 import sys
+import unicodedata
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -131,9 +133,13 @@ def _set_f1(found: list[str], expected: list[str]) -> float:
     return 2 * shared / (len(found_set) + len(expected_set))
 
 
+def _words(text: str) -> Counter:
+    """Case-folded words of a text in Unicode NFC: a decomposed "ü" (u and a combining mark) is the same word as "ü"."""
+    return Counter(_WORD.findall(unicodedata.normalize("NFC", text).casefold()))
+
+
 def _word_f1(found: str, expected: str) -> float:
-    found_words = Counter(_WORD.findall(found.casefold()))
-    expected_words = Counter(_WORD.findall(expected.casefold()))
+    found_words, expected_words = _words(found), _words(expected)
     shared = sum((found_words & expected_words).values())
     if not shared:
         return 0.0
@@ -166,8 +172,9 @@ def score(field: str, found: dict, expected) -> float:
         day, want = _day(found.get("date")), _day(expected)
         return float(day is not None and want is not None and abs((day - want).days) <= 1)
     if field == "phrases":  # soft hyphens are invisible: a phrase matches with or without them
-        body = squeeze(found.get("body")).replace("\xad", "")
-        expected = {key: [phrase.replace("\xad", "") for phrase in phrases] for key, phrases in expected.items()}
+        body = unicodedata.normalize("NFC", squeeze(found.get("body")).replace("\xad", ""))
+        expected = {key: [unicodedata.normalize("NFC", phrase.replace("\xad", "")) for phrase in phrases]
+                    for key, phrases in expected.items()}
         checks = [phrase in body for phrase in expected["with"]]
         checks += [phrase not in body for phrase in expected["without"]]
         return sum(checks) / max(len(checks), 1)

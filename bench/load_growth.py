@@ -11,13 +11,17 @@ the run's time is split into its parts:
 - publish: closing the working copy and publishing it (today a copy of the whole file, docs/architecture.md).
 
 A part that grows with the warehouse is work the run does on what it did not load. The warehouse's file size is
-printed beside each line.
+printed beside each line. Each size is probed `--rounds` times with new pages each time; the first round warms up
+(the working copy, DuckDB's caches) and the medians of the others are the steady state. The last lines print the
+ratio the issue's bound is about: a probe into the largest warehouse ÷ the same into the smallest (whole run, and
+without publishing).
 
-usage: python bench/load_growth.py [--sizes 0,1000,4000] [--step 500] [--probe 10]
+usage: python bench/load_growth.py [--sizes 0,1000,4000] [--step 500] [--probe 10] [--rounds 3]
 """
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -68,14 +72,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="0,1000,4000", help="pages in the warehouse when the probe is loaded")
     parser.add_argument("--step", type=int, default=500, help="pages per batch while growing the warehouse")
     parser.add_argument("--probe", type=int, default=10, help="pages of the small batch timed at each size")
+    parser.add_argument("--rounds", type=int, default=3, help="probes at each size (the first warms up)")
     parser.add_argument("--items-per-page", type=int, default=100)
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    probe_first = UNIVERSE - args.probe * (len(sizes) + 1)
+    rounds = max(args.rounds, 2)
+    probe_first = UNIVERSE - args.probe * (len(sizes) * rounds + 1)
     print(f"a batch of {args.probe} new pages ({args.probe * args.items_per_page:,} items), then the same again, "
           f"into a DuckDB file of growing size; seconds per part of the run")
     print(f"  {'pages stored':>12} {'file MB':>8}  {'':<6}{'merges':>8}{'commit':>8}{'checkpoint':>11}{'publish':>9}"
           f"{'total':>8}")
+    steady: dict[tuple[int, str], dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "warehouse.duckdb")
         load_batches(db, [], command="bench")
@@ -85,13 +92,29 @@ def main() -> None:
                 count = min(args.step, size - stored)
                 load_batches(db, [build_batch(pages(stored, count, args.items_per_page))], command="bench")
                 stored += count
-            batch = build_batch(pages(probe_first + n * args.probe, args.probe, args.items_per_page))
-            for label in ("new", "again"):
-                parts = timed_run(db, batch)
-                megabytes = Path(db).stat().st_size / 1e6
-                cells = "".join(f"{parts[p]:>{w}.3f}" for p, w in
-                                (("merges", 8), ("commit", 8), ("checkpoint", 11), ("publish", 9)))
-                print(f"  {size:>12,} {megabytes:>8.0f}  {label:<6}{cells}{sum(parts.values()):>8.3f}", flush=True)
+            measured: dict[str, list[dict[str, float]]] = {"new": [], "again": []}
+            for r in range(rounds):
+                batch = build_batch(pages(probe_first + (n * rounds + r) * args.probe, args.probe,
+                                          args.items_per_page))
+                for label in ("new", "again"):
+                    parts = timed_run(db, batch)
+                    parts["total"] = sum(parts.values())
+                    if r:
+                        measured[label].append(parts)
+            megabytes = Path(db).stat().st_size / 1e6
+            for label, runs in measured.items():
+                median = {part: statistics.median(run[part] for run in runs) for part in runs[0]}
+                steady[size, label] = median
+                cells = "".join(f"{median[p]:>{w}.3f}" for p, w in
+                                (("merges", 8), ("commit", 8), ("checkpoint", 11), ("publish", 9), ("total", 8)))
+                print(f"  {size:>12,} {megabytes:>8.0f}  {label:<6}{cells}", flush=True)
+    small, large = sizes[0], sizes[-1]
+    for label in ("new", "again"):
+        whole = steady[large, label]["total"] / steady[small, label]["total"]
+        unpublished = ((steady[large, label]["total"] - steady[large, label]["publish"])
+                       / (steady[small, label]["total"] - steady[small, label]["publish"]))
+        print(f"{label:<6} {large:,} pages ÷ {small:,}: {whole:.2f}× the whole run, {unpublished:.2f}× without "
+              f"publishing (medians of {rounds - 1} rounds)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The yardsticks `bench/load.py` holds our load against, given the rows our load stored (its final rows, as Arrow
-tables), each into the same tables with the same keys, in a DuckDB file of its own:
+tables), each into the same tables with the same keys (as `PRIMARY KEY`s, which our warehouse does not have:
+its load keeps them unique), in a DuckDB file of its own:
 
 - raw: one `INSERT … SELECT` per table from the Arrow table, in one transaction, then CHECKPOINT; rows that are
   there already (a reload) take `INSERT … ON CONFLICT (key) DO UPDATE SET` every other column. No dedupe, no
@@ -24,7 +25,7 @@ from pipeline.batches import load_batches
 from pipeline.store import open_reader
 from pipeline.store.warehouse import connect
 
-# Each content table's key (the PRIMARY KEYs of sql/migrations/); the bookkeeping tables are ours alone.
+# Each content table's key (docs/contract.md); the bookkeeping tables are ours alone.
 KEYS = {"articles": ["article_id"], "social_posts": ["post_id"], "update_items": ["item_id"],
         "item_revisions": ["item_id", "revision"], "article_posts": ["article_id", "post_id", "occurrence"],
         "post_entities": ["post_id", "kind", "value"], "quotes": ["quote_id"]}
@@ -54,8 +55,15 @@ def row_count(tables: dict[str, pa.Table]) -> int:
 
 
 def raw_prepare(db: Path) -> None:
-    """A DuckDB file with our tables and keys (our migrations), and nothing in them."""
+    """A DuckDB file with our tables (our migrations) and nothing in them, each content table with its key as a
+    `PRIMARY KEY`, which the upsert needs (our warehouse has none since migration 014: its load keeps keys unique)."""
     load_batches(str(db), [], command="bench")
+    con = connect(db)
+    try:
+        for table, key in KEYS.items():
+            con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(key)})")
+    finally:
+        con.close()
 
 
 def raw_insert(db: Path, tables: dict[str, pa.Table], *, upsert: bool) -> float:

@@ -202,14 +202,16 @@ def load_batches(db: WarehouseSettings, batches: Iterable[Batch], *, command: st
 
 
 def open_reader_for(db: WarehouseSettings, sources: list[str], settings: FetchSettings | None = None) -> SourceReader:
-    """A reader for a run into `db`: the warehouse's validators for the URLs and where the archive holds their
-    latest bodies (a ticker page answering 304 is read again from there), the raw archive beside the warehouse."""
+    """A reader for a run into `db`: the warehouse's validators for the URLs and, for live blogs, where the archive
+    holds the body those very validators stand for (a ticker page answering 304 is read again from there; one query,
+    `FetchHistory.latest`), the raw archive beside the warehouse."""
     urls = [source for source in sources if is_url(source)]
     history = FetchHistory(db)
-    known = {url: Validators(*fields) for url, fields in history.validators(urls).items()}
+    latest = history.latest(urls)
     return SourceReader(archive_dir=archive_dir(db), settings=settings or settings_from_environment(),
-                        validators=known, history=history,
-                        archived=history.latest_bodies(urls, live_blogs=True))
+                        validators={url: Validators(*fetch.validators) for url, fetch in latest.items()},
+                        history=history,
+                        archived={url: fetch.body for url, fetch in latest.items() if fetch.is_liveblog})
 
 
 def archive_dir(db: WarehouseSettings) -> Path:
@@ -254,9 +256,3 @@ def _progress(total: int):
 
     return tqdm(total=total, unit="source", file=sys.stderr, leave=False)
 
-
-def named_for_source(records: list[FetchRecord], name: str | None) -> list[FetchRecord]:
-    """Records marked as made for the source list's source `name` (fetch_log.source_name)."""
-    for record in records:
-        record.source_name = name
-    return records

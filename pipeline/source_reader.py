@@ -6,12 +6,16 @@ warehouse keeps, and every response is archived; a WARC file yields each HTML re
 each archived record are capped at the fetcher's `max_bytes` like a response, and a bad file or record is a failed
 read of its own: the others are read on.
 
-Ticker pages (pipeline/tickers.py): a fetched page's provider JSON is fetched with the page's own settings. When the
-page answers 304 (or the same body), its ticker feeds may still have changed: the page as the archive last kept it
-(`FetchHistory.latest_bodies`) names them, they are asked conditionally (their validators from `fetch_log`), and
-only when one answers something new is the page read again — the archived page with every answer, a 304'd one's
-body read back from the archive — as a read of now; else the read stays unchanged. A reparse (`Read.replay`) reads
-the answers the page's own read came with back from the archive (`FetchHistory.bodies_read_with`), never the network.
+Ticker pages (pipeline/tickers.py): a fetched page's provider JSON is fetched with the page's own settings. When a
+live blog answers 304 (or the same body), its ticker feeds may still have changed: the page's body that answer
+confirmed — the one the validators sent came from (`FetchHistory.latest`: validators and body from one `fetch_log`
+row), read back from the archive within the source's `max_bytes` — names them, they are asked conditionally, and
+only when one answers something new is the page read again — the archived page with every answer, a 304'd one's body
+the one its validators came from — as a read of now; else the read stays unchanged. A confirmed body the archive does
+not hold is never replaced by an older one: a page is fetched again whole without validators, a feed's answer is
+missing (the read incomplete). A reparse (`Read.replay`) reads the answers the page's own read came with back from
+the archive (`FetchHistory.bodies_read_with`), never the network. Every attempt joins its read's records where it is
+made (`Read.attach`), so that `fetch_log` has it whatever becomes of the page.
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ from pipeline.fetch.archive import split_content_type
 from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import Document, FetchRecord, Outcome, ParseResult
 from pipeline.parse.liveblog.providers import PROVIDERS, provider_requests
-from pipeline.tickers import MAX_REQUESTS, feed_settings, read_tickers
+from pipeline.tickers import MAX_BYTES, MAX_REQUESTS, feed_settings, read_tickers
 from pipeline.urls import is_http
 
 # What a local file's extension says about its content.
@@ -61,6 +65,13 @@ class Read:
     replay: bool = False  # a reparse of the raw archive: never a complete read of a live blog (removes no entry)
     overrides: dict[str, str] | None = None  # the source's own fetch settings the page was fetched with
     answers: dict[str, FetchResult] | None = None  # ticker answers fetched before parsing (the page answered 304)
+
+    def attach(self, records: list[FetchRecord]) -> None:
+        """Attempts made for this read, each for `fetch_log`, named after the read's source (`source_name`): the one
+        place a read's records are added and named."""
+        for record in records:
+            record.source_name = self.source_name
+        self.records += records
 
 
 def is_url(source: str) -> bool:
@@ -94,13 +105,15 @@ class SourceReader:
 
     def __init__(self, *, archive_dir: Path | None = None, settings: FetchSettings | None = None,
                  validators: dict[str, Validators] | None = None, ticker_endpoints: dict[str, str] | None = None,
-                 history=None, archived: dict[str, tuple[str, int]] | None = None):
+                 history=None, archived: dict | None = None):
         self.archive_dir = archive_dir
         self.ticker_endpoints = ticker_endpoints  # a provider's JSON endpoint by its NAME (tests: a server of ours)
         self.settings = settings
         self.validators = validators or {}
         self.history = history  # pipeline.store.FetchHistory of the run's warehouse, when there is one
-        self.archived = archived or {}  # live blog URL → (archive path, offset) of its latest good read (FetchHistory)
+        # Live blog URL → where the archive holds the body its validators stand for (pipeline.store.ArchivedBody), or
+        # None when it holds none: from the same fetch_log row as `validators` (FetchHistory.latest).
+        self.archived = archived or {}
         self._fetcher: Fetcher | None = None
 
     def __enter__(self) -> "SourceReader":
@@ -113,31 +126,38 @@ class SourceReader:
     def read(self, source: str, *, source_name: str | None = None,
              overrides: dict[str, str] | None = None) -> Iterator[Read]:
         """The documents of one source: one for a file or URL, one per HTML response for a WARC file. A URL is
-        fetched with `overrides` on the run's settings (a source's own settings) and archived under `source_name`."""
+        fetched with `overrides` on the run's settings (a source's own settings) and archived under `source_name`;
+        every read and its attempts are named after `source_name`."""
         if is_url(source):
             yield self._fetch(source, source_name, overrides)
-        elif is_warc(source) and not Path(source).is_dir():
-            yield from _read_warc(source, self.max_bytes(overrides))
-        else:
-            yield _read_local(source, self.max_bytes(overrides))
+            return
+        reads = (_read_warc(source, self.max_bytes(overrides)) if is_warc(source) and not Path(source).is_dir()
+                 else [_read_local(source, self.max_bytes(overrides))])
+        for read in reads:
+            records, read.records, read.source_name = read.records, [], source_name
+            read.attach(records)
+            yield read
 
     def max_bytes(self, overrides: dict[str, str] | None = None) -> int:
         """The cap on what one local file or archived record may hold: the fetcher's `max_bytes` (the run's
         settings, THREADLINE_FETCH_MAX_BYTES, or a source's own)."""
+        return self._settings(overrides).max_bytes
+
+    def _settings(self, overrides: dict[str, str] | None = None) -> FetchSettings:
         settings = self.settings or settings_from_environment()
-        return settings.with_overrides(overrides).max_bytes if overrides else settings.max_bytes
+        return settings.with_overrides(overrides) if overrides else settings
 
     def read_tickers(self, read: Read, result: ParseResult, zone: tzinfo | None = None) -> list[str]:
         """The ticker providers' JSON a page's embed code names (pipeline/tickers.py), its clock times read in `zone`
         (the page's). A page fetched in this run: fetched with this run's fetcher (guard, robots, politeness,
-        archive) and the page's own settings, or the answers its 304 path already has; its attempts join the read's
-        records. A reparse: the answers its read came with, from the archive (never complete). A local file fetches
-        nothing. Its entries join the page; a failed or partial one leaves the read incomplete (no entry counts as
-        removed). Returns one line per problem."""
+        archive) and the page's own settings, or the answers its 304 path already has (their attempts already among
+        the read's records); the attempts join the read's records. A reparse: the answers its read came with, from
+        the archive (never complete). A local file fetches nothing. Its entries join the page; a failed or partial
+        one leaves the read incomplete (no entry counts as removed). Returns one line per problem."""
         if read.document is None:
             return []
         if read.replay:
-            fetcher = _Replay(self, read.source)
+            fetcher = _Replay(self, read)
         elif read.answers is not None:
             fetcher = _Answers(read.answers, self._fetcher.settings)
         elif self._fetcher is not None and is_url(read.source):
@@ -149,10 +169,8 @@ class SourceReader:
                              source_name=read.source_name, endpoints=self.ticker_endpoints)
         if read.replay:
             result.page.entries_complete = False  # a reparse removes nothing
-        else:
-            for record in found.records:
-                record.source_name = read.source_name  # fetch_log: made for the page's source
-            read.records += found.records
+        elif fetcher is self._fetcher:
+            read.attach(found.records)
         return found.problems
 
     def _fetch(self, url: str, source_name: str | None, overrides: dict[str, str] | None) -> Read:
@@ -162,7 +180,8 @@ class SourceReader:
         settings = self._fetcher.settings.with_overrides(overrides) if overrides else None
         result = self._fetcher.fetch(url, validators=self.validators.get(url), settings=settings,
                                      source_name=source_name)
-        read = Read(url, records=list(result.records), source_name=source_name, overrides=overrides)
+        read = Read(url, source_name=source_name, overrides=overrides)
+        read.attach(result.records)
         if result.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED):
             read.unchanged = result.outcome
             self._poll_tickers(read, settings or self._fetcher.settings)
@@ -174,84 +193,101 @@ class SourceReader:
         return read
 
     def _poll_tickers(self, read: Read, settings: FetchSettings) -> None:
-        """A page that answered 304 (or the same body): ask its ticker feeds, named by the page as the archive last
-        kept it, conditionally; when one answers something new, the read becomes the archived page (read now) with
-        the answers, else it stays unchanged with the feeds' attempts added. A live blog whose last body the archive no
-        longer holds (pruned) is fetched again whole, once: the archive then holds it for the next poll."""
-        page = self._archived(read.source, self.archived.get(read.source))
-        if page is None and read.source in self.archived and self.archive_dir is not None:
-            again = self._fetcher.fetch(read.source, settings=settings, source_name=read.source_name)
-            read.records += again.records
-            if again.ok and again.document is not None:
-                read.unchanged, read.document = None, again.document
+        """A live blog that answered 304 (or the same body): ask its ticker feeds, named by the page as the archive
+        kept the body the server just confirmed, conditionally; when one answers something new, the read becomes that
+        archived page (read now) with the answers, else it stays unchanged with the feeds' attempts added. A live
+        blog whose confirmed body the archive does not hold (never archived, pruned, purged, or another response
+        there) is fetched again whole, without validators, once: the archive then holds it for the next poll. Pages
+        not stored as live blogs cost nothing more."""
+        if read.source not in self.archived:
             return
-        if page is None or not _names_a_provider(page.body):
+        page = self._archived(read.source, self.archived[read.source], settings.max_bytes)
+        if page is None:
+            if self.archive_dir is not None:
+                again = self._fetcher.fetch(read.source, settings=settings, source_name=read.source_name)
+                read.attach(again.records)
+                if again.ok and again.document is not None:
+                    read.unchanged, read.document = None, again.document
+            return
+        if not _names_a_provider(page.body):
             return
         decoded = decode_body(page.body, split_content_type(page.content_type)[1])
-        try:
-            root = lxml.html.document_fromstring(decoded.text.encode("utf-8", errors="replace"),
-                                                 parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
-        except (lxml.etree.ParserError, ValueError):
-            return
-        urls = [request.url for request in provider_requests(root, self.ticker_endpoints)][:MAX_REQUESTS]
+        urls = self.feed_urls(decoded.text)
         if not urls:
             return
-        known = {url: Validators(*fields) for url, fields in self.history.validators(urls).items()}
+        fetched_at = read.records[-1].fetched_at  # the page's 304
+        # One query: each feed's validators, and from the same row the body they stand for.
+        known = self.history.latest(urls) if self.history else {}
         bounded = feed_settings(settings)
-        answers = {url: self._fetcher.fetch(url, validators=known.get(url), expect="json", settings=bounded,
-                                            source_name=read.source_name) for url in urls}
+        answers: dict[str, FetchResult] = {}
+        for url in urls:
+            latest = known.get(url)
+            answer = self._fetcher.fetch(url, validators=Validators(*latest.validators) if latest else None,
+                                         expect="json", settings=bounded, source_name=read.source_name)
+            read.attach(answer.records)  # logged whatever becomes of the page
+            if answer.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED):
+                earlier = self._archived(url, latest.body if latest else None, bounded.max_bytes)
+                answer.body = earlier.body if earlier is not None else None  # none: the read is incomplete
+            answers[url] = answer
         if not any(answer.ok for answer in answers.values()):
-            read.records += [record for answer in answers.values() for record in answer.records]
             return
-        kept = self.history.latest_bodies([url for url, answer in answers.items()
-                                           if answer.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED)])
-        for url, (path, offset) in kept.items():
-            if (earlier := self._archived(url, (path, offset))) is not None:
-                answers[url].body = earlier.body
         read.unchanged, read.answers = None, answers
         read.document = Document(source=read.source, content=decoded.text, kind="html", url=page.url or read.source,
-                                 fetched_at=read.records[-1].fetched_at, charset_guessed=decoded.guessed)
+                                 fetched_at=fetched_at, charset_guessed=decoded.guessed)
 
-    def _archived(self, url: str, where: tuple[str, int] | None) -> ArchivedResponse | None:
-        """The good response to `url` archived at `where` (fetch_log's path and offset; the file is looked for in this
-        run's archive folder too, by name), or None when the archive no longer holds it."""
-        if where is None or self.history is None:
+    def feed_urls(self, text: str) -> list[str]:
+        """The ticker feeds a page's HTML names, as `read_tickers` asks them (the first MAX_REQUESTS)."""
+        try:
+            root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"),
+                                                 parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
+        except (lxml.etree.ParserError, ValueError):
+            return []
+        return [request.url for request in provider_requests(root, self.ticker_endpoints)][:MAX_REQUESTS]
+
+    def _archived(self, url: str, where, max_bytes: int) -> ArchivedResponse | None:
+        """The good response to `url` archived where `where` (a `pipeline.store.ArchivedBody`: fetch_log's path and
+        offset, and the URL the response came from) says, read within `max_bytes` (the settings it was fetched with);
+        the file is looked for in this run's archive folder too, by name. None when the archive no longer holds it
+        whole, or holds there a response to another URL."""
+        if where is None:
             return None
-        path, offset = where
-        for candidate in dict.fromkeys([Path(path)] + ([self.archive_dir / Path(path).name] if self.archive_dir
-                                                       else [])):
+        path = Path(where.path)
+        for candidate in dict.fromkeys([path] + ([self.archive_dir / path.name] if self.archive_dir else [])):
             if candidate.is_file():
-                found = response_at(candidate, offset, max_bytes=self.max_bytes())
+                found = response_at(candidate, where.offset, max_bytes=max_bytes)
                 if isinstance(found, ArchivedResponse) and found.problem is None and 200 <= found.status < 300 \
-                        and not found.truncated:
+                        and not found.truncated and found.url in (url, where.url):
                     return found
         return None
 
 
 class _Answers:
-    """Ticker answers already fetched, handed to `read_tickers` as its fetcher would."""
+    """Ticker answers `_poll_tickers` already fetched (for the same page, so for every URL `read_tickers` asks),
+    handed to `read_tickers` as its fetcher would."""
 
     def __init__(self, answers: dict[str, FetchResult], settings: FetchSettings):
         self.answers, self.settings = answers, settings
 
     def fetch(self, url: str, **_) -> FetchResult:
-        return self.answers.get(url) or FetchResult(url, records=[FetchRecord(
-            url=url, outcome=Outcome.ERROR, fetched_at=datetime.now(timezone.utc), stage="fetch",
-            cause="not asked while its page answered not modified")])
+        return self.answers[url]
 
 
 class _Replay:
-    """A reparse's ticker answers: those the archived page's own read came with, read back from the archive."""
+    """A reparse's ticker answers: those the archived page's own read came with, read back from the archive; where
+    they are asked of `fetch_log` in one query per page, when its first feed is asked."""
 
-    def __init__(self, reader: SourceReader, source: str):
-        self.reader, self.settings = reader, reader.settings or settings_from_environment()
-        self.path, _, offset = source.rpartition("#")
+    def __init__(self, reader: SourceReader, read: Read):
+        self.reader, self.document, self.settings = reader, read.document, reader._settings()
+        self.path, _, offset = read.source.rpartition("#")
         self.offset = int(offset) if offset.isdigit() else -1
+        self.found: dict | None = None
 
     def fetch(self, url: str, **_) -> FetchResult:
-        history = self.reader.history
-        where = history.bodies_read_with(Path(self.path).name, self.offset, [url]).get(url) if history else None
-        found = self.reader._archived(url, where)
+        if self.found is None:
+            history = self.reader.history
+            urls = self.reader.feed_urls(self.document.content)
+            self.found = history.bodies_read_with(Path(self.path).name, self.offset, urls) if history else {}
+        found = self.reader._archived(url, self.found.get(url), MAX_BYTES)
         if found is None:
             return FetchResult(url, records=[FetchRecord(
                 url=url, outcome=Outcome.ERROR, fetched_at=datetime.now(timezone.utc), stage="fetch",

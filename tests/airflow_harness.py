@@ -1,5 +1,6 @@
 """Airflow as the tests drive it: a throw-away AIRFLOW_HOME on SQLite pointed at our dags/ and plugins/, and
-`airflow dags test` runs in subprocesses (Airflow's config is global, so it never runs inside pytest's process)."""
+`airflow dags test` runs in processes of their own (Airflow's config is global, so it never runs inside pytest's
+process), forked from one that has imported Airflow once (tests/dags_test_server.py)."""
 from __future__ import annotations
 
 import json
@@ -50,17 +51,93 @@ def copy_home(template: Path, home: Path) -> Path:
 
 def dags_test(env: dict[str, str], dag_id: str, logical_date: str | None = None, *, conf: dict | None = None,
               faults: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    """`airflow dags test`; with `faults`, tests/faults/sitecustomize.py injects transient failures."""
+    """`airflow dags test`, as a fork of tests/dags_test_server.py (one per Airflow home and settings); with
+    `faults`, tests/faults/sitecustomize.py injects transient failures."""
     env = dict(env)
     if faults is not None:
         env.update(THREADLINE_TEST_FAULTS=json.dumps(faults), PYTHONPATH=f"{FAULTS}:{env['PYTHONPATH']}",
                    THREADLINE_TEST_FAULTS_DIR=str(Path(env["AIRFLOW_HOME"]) / f"faults-{uuid.uuid4().hex}"))
-    args = [str(VENV_BIN / "airflow"), "dags", "test", dag_id]
+    args = ["dags", "test", dag_id]
     if logical_date:
         args.append(logical_date)
     if conf is not None:
         args += ["-c", json.dumps(conf)]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    return _DagsTestServer.for_env(env).run(args, env, timeout)
+
+
+class _DagsTestServer:
+    """The one tests/dags_test_server.py of this pytest process: Airflow's settings are read when it imports
+    Airflow, so it serves runs of one Airflow home and one set of AIRFLOW__* settings, and another is started (this
+    one ended) when a run names others."""
+
+    current: _DagsTestServer | None = None
+
+    def __init__(self, key: tuple, env: dict[str, str]):
+        import atexit
+
+        self.key, self.pending = key, b""
+        with open(Path(env["AIRFLOW_HOME"]) / "dags-test-server.log", "ab") as log:
+            self.proc = subprocess.Popen([str(VENV_BIN / "python"), str(Path(__file__).with_name("dags_test_server.py"))],
+                                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+        atexit.register(self.close)
+        assert json.loads(self._reply(300)) == {"ready": True}
+
+    @classmethod
+    def for_env(cls, env: dict[str, str]) -> _DagsTestServer:
+        key = tuple(sorted((k, v) for k, v in env.items() if k == "AIRFLOW_HOME" or k.startswith("AIRFLOW__")))
+        server = cls.current
+        if server is None or server.key != key or server.proc.poll() is not None:
+            if server is not None:
+                server.close()
+            cls.current = server = cls(key, {k: v for k, v in env.items() if not k.startswith("THREADLINE_TEST")})
+        return server
+
+    def _reply(self, timeout: float) -> str:
+        """The server's next reply line, waiting at most `timeout` seconds for it."""
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.pending:
+            ready, _, _ = select.select([self.proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError(f"tests/dags_test_server.py gave no answer within {timeout} s")
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                raise RuntimeError(f"tests/dags_test_server.py gave no answer (exit code {self.proc.poll()})")
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode()
+
+    def run(self, args: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+        import signal
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            out, err = Path(folder, "stdout"), Path(folder, "stderr")
+            request = {"argv": args, "env": env, "stdout": str(out), "stderr": str(err)}
+            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+            self.proc.stdin.flush()
+            pid = json.loads(self._reply(60))["pid"]
+            try:
+                returncode = json.loads(self._reply(timeout))["returncode"]
+            except TimeoutError:
+                os.kill(pid, signal.SIGKILL)
+                self.close()
+                raise subprocess.TimeoutExpired(["airflow", *args], timeout)
+            return subprocess.CompletedProcess(["airflow", *args], returncode, out.read_text(errors="replace"),
+                                               err.read_text(errors="replace"))
+
+    def close(self) -> None:
+        if self.proc.poll() is None and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if _DagsTestServer.current is self:
+            _DagsTestServer.current = None
 
 
 def last_run_tasks(home: Path, dag_id: str) -> tuple[str, dict[str, tuple[str, int]]]:

@@ -88,6 +88,7 @@ def user_files(tmp_path: Path, archive: Path) -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in [*archive.rglob("*"), target] if path.is_file()}
 
 
+@pytest.mark.slow  # a year of nightly runs: the slowest test `make check` ran (~100 s of its ~360 s on a loaded machine)
 def test_a_year_of_nightly_runs_stays_within_the_limits_and_reparse_names_the_pruned_pages(tmp_path):
     db = str(tmp_path / "w.duckdb")
     archive = archive_dir(db)

@@ -19,19 +19,13 @@ import pytest
 
 from pipeline.batches import load_batches
 from pipeline.store import Writer, export_duckdb, maintain, open_reader, read_stats
-from pipeline.store.backend import adapt_ddl
 from tests import lake_loader
 from tests.lakes import fresh_lake
+from tests.warehouse_rows import KEYS, duplicate_keys
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYS = {"articles": "article_id", "social_posts": "post_id", "update_items": "item_id",
-        "item_revisions": "item_id, revision", "article_posts": "article_id, post_id, occurrence",
-        "post_entities": "post_id, kind, value", "quotes": "quote_id", "fetch_log": "run_id, url, attempt",
-        "ingest_runs": "run_id", "run_table_counts": "run_id, table_name",
-        "run_source_counts": "run_id, source_name", "load_attempts": "run_id, batch, attempt",
-        "post_relations": "post_id, related_post_id, kind"}
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", "article_posts", "post_entities",
                   "quotes"]
 
@@ -58,16 +52,6 @@ def finish(process: subprocess.Popen, timeout: float = 180) -> str:
 
 def counts(con, tables=CONTENT_TABLES) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-
-
-def duplicate_keys(con) -> dict[str, int]:
-    """Keys held by more than one row, per table (DuckLake has no keys: this is what would go wrong)."""
-    found = {}
-    for table, key in KEYS.items():
-        n = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
-        if n:
-            found[table] = n
-    return found
 
 
 def load_one(lake, n: int) -> str:
@@ -284,10 +268,12 @@ def test_export_duckdb_writes_one_file_with_the_lakes_rows_and_the_warehouse_sch
     lake_counts = counts(con, list(KEYS))
     con.close()
     assert {t: exported[t] for t in KEYS} == lake_counts
-    # an ordinary warehouse file: opens in plain DuckDB, keys enforced, and exports again as a file warehouse
+    # an ordinary warehouse file: opens in plain DuckDB, the file's schema (NOT NULLs, no keys: the load keeps them
+    # unique), every key unique, and exports again as a file warehouse
     plain = duckdb.connect(str(out), read_only=True)
-    assert plain.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
-                         "AND table_name = 'social_posts'").fetchone() == (1,)
+    assert plain.execute("SELECT DISTINCT constraint_type FROM duckdb_constraints() "
+                         "WHERE table_name = 'social_posts'").fetchall() == [("NOT NULL",)]
+    assert duplicate_keys(plain) == {}
     plain.close()
     again = export_duckdb(out, tmp_path / "again.duckdb")
     assert again == exported
@@ -378,12 +364,3 @@ def test_extensions_load_by_path_with_signature_checks_and_no_downloads(lake):
         assert set(loaded) == {"ducklake", "postgres_scanner"}
     finally:
         con.close()
-
-
-def test_migrations_lose_their_keys_on_the_lake_and_nothing_else():
-    ddl = ("CREATE TABLE a (\n    id VARCHAR PRIMARY KEY,\n    n INTEGER NOT NULL\n);\n"
-           "CREATE TABLE b (\n    x VARCHAR NOT NULL,\n    y INTEGER,\n    PRIMARY KEY (x, y)\n);\n"
-           "COMMENT ON COLUMN a.id IS 'the PRIMARY KEY of a';")
-    assert adapt_ddl(ddl) == ("CREATE TABLE a (\n    id VARCHAR,\n    n INTEGER NOT NULL\n);\n"
-                              "CREATE TABLE b (\n    x VARCHAR NOT NULL,\n    y INTEGER\n);\n"
-                              "COMMENT ON COLUMN a.id IS 'the PRIMARY KEY of a';")

@@ -119,6 +119,18 @@ def test_headline_parts_the_markup_runs_together_are_spaced_as_declared():
                           " Regierung Frieden")
 
 
+def test_headline_parts_spaced_apart_around_their_punctuation_are_read_as_declared():
+    """Golem's `<h1>` is a kicker, a separator and a headline in three classed spans (`<span class="implied">: `):
+    they were spaced apart as "LTE-Patent : Samsung …"; og:title has the same letters as the publisher writes them.
+    (Built from the structure of Golem's page, tests/fixtures/SOURCES.md.)"""
+    page = parsed("""<html><head><meta property="og:title" content="LTE-Patent: Samsung soll wegen Patentklage
+        Smartphones zerstören - Golem.de"><meta property="og:site_name" content="Golem.de"></head><body><article><h1>
+        <span class="dh2 head1">LTE-Patent</span><span class="implied">: </span>
+        <span class="dh1 head5">Samsung soll wegen Patentklage Smartphones zerstören</span></h1>
+        <p>Das Landgericht hat entschieden. </p></article></body></html>""")
+    assert page.title == "LTE-Patent: Samsung soll wegen Patentklage Smartphones zerstören"
+
+
 # --- authors ---------------------------------------------------------------------------------------------------
 
 
@@ -161,3 +173,142 @@ def test_htmldate_gives_the_day_when_the_page_states_it_nowhere_we_read():
     assert people.published_at is not None and people.published_at.date().isoformat() == "2024-04-24"
     hankook = shared_page("article__fundus__HankookIlbo_2026_01_29.html")
     assert hankook.published_at is not None and hankook.published_at.date().isoformat() == "2026-01-29"
+
+
+# --- body: minimal pages built from the structure of public pages (tests/fixtures/SOURCES.md names each) ---------
+
+_FILLER = ("The committee heard evidence for three days before it published a report on the new rules, and the minister"
+           " said the changes would be made before the summer recess. ")
+
+
+def parsed(html: str):
+    return parse(Document(source="built.html", content=html, kind="html", url=None)).page
+
+
+def test_a_long_reader_comment_does_not_outweigh_the_article():
+    """MacRumors: no article markup, the article a `div.content` of `<br>`-split lines with links in them, and a
+    reader comment under `#comments` longer than the article: the comment was read as the body."""
+    article_lines = "<br><br>".join(
+        f"Line {n} of the report, citing <em><a href='/source'>DigiTimes</a></em>, says {_FILLER}" for n in range(4))
+    comment = "<p>" + "I agree but it begs the question who is in charge of the company. " * 30 + "</p>"
+    page = parsed(f"""<html><body><div id="content"><div class="article"><h1 class="title">Keyboard in 2020</h1>
+        <div class="content">{article_lines}</div></div>
+        <div id="comments"><div class="comment first"><div class="comment_content">{comment}</div></div></div>
+        </div></body></html>""")
+    assert page.body_text.startswith("Line 0 of the report, citing DigiTimes, says")
+    assert "Line 3 of the report" in page.body_text
+    assert "who is in charge" not in page.body_text
+
+
+def test_a_footers_legal_text_is_not_the_article():
+    """Details: a short article (one paragraph) and a footer box named "global-footer-copyright" with more
+    paragraph text: the footer was read as the body."""
+    legal = "<p>" + "Use of this site constitutes acceptance of our User Agreement and Privacy Policy. " * 6 + "</p>"
+    page = parsed(f"""<html><body><div class="wrap"><div class="intro"><p>Going Gray. {_FILLER}</p></div></div>
+        <div class="global-footer"><div class="global-footer-copyright">{legal}</div></div></body></html>""")
+    assert page.body_text.startswith("Going Gray.")
+    assert "User Agreement" not in page.body_text
+
+
+def test_teaser_boxes_of_other_stories_go_and_a_lead_named_teaser_stays():
+    """NDR lists other stories as `div.teaser` boxes (a linked headline and a line) inside its article; WinFuture
+    calls its own lead "teaser_text" (no link); Nature keeps its whole text in an "article__teaser"."""
+    paragraphs = "".join(f"<p>Paragraph {n}. {_FILLER}</p>" for n in range(5))
+    teaser = ('<div class="teaser"><div class="headlinewrapper"><h2><a href="/other.html">Literarische Übersetzungen'
+              '</a></h2></div><p>Intelligente Sprachmodelle scheinen Übersetzer überflüssig zu machen.</p></div>')
+    page = parsed(f"""<html><body><article><h1>Leseforscher warnt</h1><div class="teaser_text">Studierende lesen
+        weniger, sagt ein Forscher.</div>{paragraphs}<div class="contentbox list">{teaser}{teaser}</div></article>
+        </body></html>""")
+    assert "Studierende lesen weniger" in page.body_text
+    assert "Paragraph 4." in page.body_text
+    assert "Literarische Übersetzungen" not in page.body_text and "Sprachmodelle" not in page.body_text
+    nature = parsed(f"""<html><body><article><h1>Nobel</h1><div class="article__teaser">{paragraphs}
+        <p>See <a href="/ref">the paper</a>.</p></div></article></body></html>""")
+    assert "Paragraph 0." in nature.body_text and "Paragraph 4." in nature.body_text
+
+
+def test_a_standings_tables_rows_are_text_whatever_their_class():
+    """autoracing.com.br's NASCAR standings: each row is a `tr class="evenrow player-2020-416"`; "player" names a
+    media player elsewhere, and the rows were dropped."""
+    rows = "".join(f'<tr class="evenrow player-2020-{n}"><td>{n}</td><td>Driver Number{n}</td><td>50{n}</td></tr>'
+                   for n in range(1, 6))
+    page = parsed(f"""<html><body><div class="articleBody"><p>{_FILLER}</p>
+        <table class="tablehead"><tr class="colhead"><td>Pos.</td><td>Piloto</td><td>Pontos</td></tr>{rows}</table>
+        <p>{_FILLER}</p></div></body></html>""")
+    assert "Driver Number1" in page.body_text and "Driver Number5" in page.body_text
+
+
+def test_an_article_in_sibling_sections_of_one_class_is_read_whole_without_article_markup():
+    """Quanta Magazine: no `<article>`, `<main>` or marked body; the text is in three `div.post__content` sections
+    with pull quotes and figures between them. Only the largest section was read (the first third went missing)."""
+    def section(name: str, count: int) -> str:
+        text = "".join(f"<p>{name} paragraph {n}. {_FILLER}</p>" for n in range(count))
+        return (f'<section class="outer"><div class="container"><div class="post__content wysiwyg">{text}</div></div>'
+                '</section>')
+    page = parsed(f"""<html><body><div class="postBody"><h1>Tuft cells</h1>{section("First", 3)}
+        <figure><img src="x.jpg"><figcaption>A tuft cell</figcaption></figure>{section("Second", 6)}
+        {section("Third", 2)}</div><div class="related"><p>Related: {_FILLER}</p></div></body></html>""")
+    for name in ("First paragraph 0.", "Second paragraph 5.", "Third paragraph 1."):
+        assert name in page.body_text
+    assert "Related:" not in page.body_text
+
+
+def test_a_hidden_copy_of_the_articles_text_is_read_once():
+    """Der Freitag repeats the second half of its article in a `div.o-paywall` hidden by `style="display:none"`:
+    the body held that half twice. A hidden box with text of its own stays (it is not a copy)."""
+    paragraphs = [f"Paragraph {n} of the visit to Manila. {_FILLER}" for n in range(6)]
+    shown = "".join(f"<p>{text}</p>" for text in paragraphs)
+    copy = "".join(paragraphs[3:])
+    page = parsed(f"""<html><body><article><h1>Ehrengast</h1><div class="bo-article-text">{shown}</div>
+        <div class="o-paywall" style="display:none">{copy}</div>
+        <div class="extra" style="display: none"><p>A note of its own. {_FILLER}</p></div></article></body></html>""")
+    assert page.body_text.count("Paragraph 4 of the visit") == 1
+    assert "Paragraph 5 of the visit" in page.body_text
+    assert "A note of its own." in page.body_text
+
+
+def test_a_list_of_teaser_articles_is_not_the_article():
+    """novalanalove.com (Elementor): its post is in `div.elementor-text-editor` boxes; below it, a list of other posts
+    as `<article class="post_teaser">`, which together outweighed it and were read as the body."""
+    post = "".join(f'<div class="elementor-text-editor"><p>Ohrring {n}: Kreole mit Perle. {_FILLER} {_FILLER}</p>'
+                   '</div>' for n in range(3))
+    teasers = "".join(f'<li><article class="post_teaser"><h3><a href="/p{n}">Post {n}</a></h3><p>Teaser {n}. {_FILLER}'
+                      '</p></article></li>' for n in range(4))
+    page = parsed(f"""<html><body><section><div class="post">{post}</div><div class="more"><ul>{teasers}</ul></div>
+        </section></body></html>""")
+    assert "Ohrring 0: Kreole mit Perle." in page.body_text and "Ohrring 2:" in page.body_text
+    assert "Teaser 1." not in page.body_text
+
+
+def test_a_post_written_in_noscript_for_readers_without_scripts_is_read():
+    """Blogger (security.googleblog.com) writes the post's text in a `<noscript>` inside `div.post-body`, for
+    readers without scripts; the body came out empty."""
+    text = "".join(f"<p>Paragraph {n} on Safe Browsing. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><div class="post"><h3>New protections</h3><div class="post-body">
+        <script type="text/template">{"x" * 3000}</script><noscript>{text}</noscript></div></div></body></html>""")
+    assert "Paragraph 0 on Safe Browsing." in page.body_text and "Paragraph 3 on Safe Browsing." in page.body_text
+
+
+def test_lead_ins_to_other_stories_in_more_of_our_sources_languages_are_left_out():
+    """Los Andes closes its article with "Temas Relacionados" over a list of topic links, handball.ch with "Das
+    könnte dich auch interessieren" over teasers: the lead-ins were read as the article's last lines."""
+    paragraphs = "".join(f"<p>Párrafo {n}. {_FILLER}</p>" for n in range(4))
+    losandes = parsed(f"""<html><body><article><h1>Mendoza</h1>{paragraphs}<div class="noreadme-audima">
+        <h2>Temas Relacionados</h2><ul class="list-reset"><li><a href="/temas/educacion/">Educación</a></li>
+        <li><a href="/temas/mendoza/">Mendoza</a></li></ul></div></article></body></html>""")
+    assert "Párrafo 3." in losandes.body_text and "Temas Relacionados" not in losandes.body_text
+    handball = parsed(f"""<html><body><article><h1>Bruderduell</h1>{paragraphs}<div class="box">
+        <h3>Das könnte dich auch interessieren</h3><a href="/news/1">Der nächste Sieg</a></div></article>
+        </body></html>""")
+    assert "Párrafo 3." in handball.body_text and "interessieren" not in handball.body_text
+
+
+def test_labels_for_screen_readers_only_are_left_out():
+    """Postmedia (Ottawa Citizen, National Post) opens each stretch of its article with `<div class=visually-hidden>
+    Article content</div>`: the label came out a dozen times in the body."""
+    stretches = "".join(f'<section class="article-content__content-group"><div class="visually-hidden">Article content'
+                        f'</div><div class="story-v2-content-element-inline"><p>Stretch {n}. {_FILLER}</p></div>'
+                        '</section>' for n in range(4))
+    page = parsed(f"<html><body><article><h1>Budget</h1>{stretches}</article></body></html>")
+    assert "Stretch 3." in page.body_text
+    assert "Article content" not in page.body_text

@@ -13,9 +13,12 @@ import pytest
 from pipeline.batches import load_batches
 from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, Quote, SocialPost, UpdateItem
 from pipeline.stage import build_batch
-from pipeline.store import LoadFailed, Writer, read_stats
+from pipeline.store import LoadFailed, Writer, open_reader, read_stats
+from pipeline.store.backend import connect_file
+from pipeline.store.migrate import migrate, without_keys
+from pipeline.store.sqlfiles import sql, sql_files
 from tests.lakes import fresh_lake
-from tests.warehouse_rows import rows
+from tests.warehouse_rows import duplicate_keys, rows
 
 T0 = datetime(2024, 12, 19, 12, 0, tzinfo=timezone.utc)
 THREAD_TEXT = "🧵 UPDATES\n👉 Gaza death toll reaches 45,129\n👉 Two killed in another raid🔴 Live blog: https://t.co/w1oxigfedT"
@@ -200,6 +203,94 @@ def test_duplicate_keys_in_one_batch_load_once_with_the_latest_content(db):
     assert rows(db, "SELECT text, first_seen_at, last_seen_at FROM update_items") == \
         [("New", T0, T0 + timedelta(minutes=1))]
     assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def test_every_key_stays_unique_through_reloads_revisions_and_post_moves(db):
+    # No table has a PRIMARY KEY (sql/migrations/014_no_keys.sql): the load alone keeps each key unique.
+    url = "https://news.example/live"
+    text_post = page("seed.txt", seen=T0, embeds=[Embed(new_arab_post(False), 1, "text_signature")])
+    html_post = page("seed.html", url="https://news.example/putin", seen=T0 + timedelta(hours=1),
+                     embeds=[Embed(new_arab_post(True), 1, "blockquote"), Embed(new_arab_post(True), 2, "blockquote")],
+                     quotes=[Quote("We hope", "Putin", 1)])
+    live = [page("live.html", url=url, seen=T0 + timedelta(minutes=m),
+                 embeds=[Embed(new_arab_post(m == 1), 1, "blockquote")],
+                 entries=[entry("a", f"Text {m}"), entry("b", "B", 2)]) for m in range(3)]
+    load(db, text_post, live[0])
+    load(db, text_post, html_post, live[1])  # a reload, a post move and a revision in one batch
+    load(db, html_post, *live)  # another revision; a post seen as text and as HTML in one batch
+    load(db, *live, html_post, text_post)  # everything again
+    con = open_reader(str(db))
+    try:
+        assert duplicate_keys(con) == {}
+        assert con.execute("SELECT count(*) FROM social_posts").fetchone() == (1,)  # the text post moved onto it
+        assert con.execute("SELECT count(*) FROM item_revisions").fetchone() == (2,)
+        assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() "
+                           "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_migrations_lose_their_keys_and_nothing_else():
+    ddl = ("CREATE TABLE a (\n    id VARCHAR PRIMARY KEY,\n    n INTEGER NOT NULL\n);\n"
+           "CREATE TABLE b (\n    x VARCHAR NOT NULL,\n    y INTEGER NOT NULL,\n    PRIMARY KEY (x, y)\n);\n"
+           "CREATE UNIQUE INDEX b_x ON b (x);\n"
+           "COMMENT ON COLUMN a.id IS 'the PRIMARY KEY of a';")
+    assert without_keys(ddl) == ("CREATE TABLE a (\n    id VARCHAR NOT NULL,\n    n INTEGER NOT NULL\n);\n"
+                                 "CREATE TABLE b (\n    x VARCHAR NOT NULL,\n    y INTEGER NOT NULL\n);\n"
+                                 "COMMENT ON COLUMN a.id IS 'the PRIMARY KEY of a';")
+
+
+def schema_and_rows(path) -> tuple:
+    con = connect_file(path, read_only=True)
+    try:
+        columns = con.execute("SELECT table_name, column_index, column_name, data_type, is_nullable, comment "
+                              "FROM duckdb_columns() WHERE schema_name = 'main' ORDER BY ALL").fetchall()
+        tables = con.execute("SELECT table_name, comment FROM duckdb_tables() ORDER BY ALL").fetchall()
+        constraints = con.execute("SELECT table_name, constraint_type, constraint_column_names "
+                                  "FROM duckdb_constraints() ORDER BY ALL").fetchall()
+        data = {name: con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for name, _ in tables}
+    finally:
+        con.close()
+    return columns, tables, constraints, data
+
+
+def test_a_warehouse_made_with_keys_is_rebuilt_without_them_with_its_rows_and_comments(tmp_path):
+    fresh = tmp_path / "fresh" / "warehouse.duckdb"
+    load(fresh, page("live.html", url="https://news.example/live", entries=[entry("a", "A")],
+                     embeds=[Embed(new_arab_post(True), 1, "blockquote")], quotes=[Quote("We hope", "Putin", 1)]))
+    # the same warehouse as a writer before migration 014 made it: every migration with its keys, then its rows
+    old = tmp_path / "old" / "warehouse.duckdb"
+    old.parent.mkdir()
+    con = connect_file(old)
+    con.execute(sql("store/schema_migrations"))
+    for name, text in sql_files("migrations"):
+        if int(name.split("_", 1)[0]) < 14:
+            con.execute(text)
+            con.execute(sql("store/record_migration"), [int(name.split("_", 1)[0]), name])
+    keyed = "SELECT count(DISTINCT table_name) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+    assert con.execute(keyed).fetchone()[0] > 10
+    con.execute(f"ATTACH '{fresh}' AS fresh (READ_ONLY)")
+    for (table,) in con.execute(sql("store/user_tables"), ["fresh"]).fetchall():
+        if table != "schema_views":
+            con.execute(f"INSERT INTO main.{table} SELECT * FROM fresh.main.{table}")
+    con.close()
+
+    load(old, page("other.txt", body="Another page."))  # its writer migrates it first
+    load(fresh, page("other.txt", body="Another page."))
+    columns, tables, constraints, data = schema_and_rows(old)
+    fresh_columns, fresh_tables, fresh_constraints, fresh_data = schema_and_rows(fresh)
+    assert (columns, tables) == (fresh_columns, fresh_tables)  # columns in order, types, NOT NULLs, comments
+    assert constraints == fresh_constraints and {kind for _, kind, _ in constraints} == {"NOT NULL"}
+    assert ("articles", "NOT NULL", ["article_id"]) in constraints  # a key column stays NOT NULL
+    for table in ("articles", "social_posts", "update_items", "article_posts", "post_entities", "quotes"):
+        assert data[table] == fresh_data[table] != []
+    assert len(data["articles"]) == 2
+    con = connect_file(old, read_only=True)
+    try:  # written anew after the rebuild: publishing copies no freed blocks
+        used, free = con.execute("SELECT used_blocks, free_blocks FROM pragma_database_size()").fetchone()
+    finally:
+        con.close()
+    assert free < used
 
 
 def test_run_bookkeeping_records_each_run_and_its_table_counts(db):

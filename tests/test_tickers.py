@@ -567,3 +567,184 @@ def test_a_ticker_sub_fetch_uses_its_sources_settings_and_time_zone(server, loca
     assert feeds == [("nz", "ok"), ("small", "too_large")]  # the small source's max_bytes holds for its feed
     [nz_request] = [r for r in server.hits(PATH) if r.headers.get("User-Agent", "").find("nz.example") >= 0]
     assert "https://nz.example/contact" in nz_request.headers["User-Agent"]
+
+
+LB_OTHER = "56c5b34120dc360081f8e519"
+
+
+def _two_feed_page() -> bytes:
+    """A live blog whose entries two Liveblog Pro blogs hold (LB_BLOG and LB_OTHER)."""
+    scripts = "".join(f'<script>var LB{n} = {{api: "https://dpa-api.liveblog.pro/api/client_blogs/{blog}/posts"}};'
+                      f'</script>' for n, blog in enumerate((LB_BLOG, LB_OTHER)))
+    return page(extra_head=scripts).content.encode()
+
+
+def _failing_archive_writes(monkeypatch, url: str) -> list[str]:
+    """Archive writes of responses from `url` fail as on a full disk (the fetch stays `ok`, with no archive_path),
+    while the returned list holds an item; the others are written."""
+    from pipeline.fetch.archive import WarcArchive
+
+    failing = ["on"]
+    write = WarcArchive.write_exchange
+
+    def write_exchange(self, *, url: str, **kwargs):
+        if failing and url == failed_url:
+            raise OSError(28, "No space left on device")
+        return write(self, url=url, **kwargs)
+    failed_url = url
+    monkeypatch.setattr(WarcArchive, "write_exchange", write_exchange)
+    return failing
+
+
+def test_a_feed_304_to_validators_whose_answer_the_archive_lacks_reads_no_older_answer(server, local_fetching,
+                                                                                      tmp_path, monkeypatch):
+    """The answer a 304 confirms is the one whose validators were sent; when the archive did not keep that one (its
+    write failed), an older archived answer is never read back as the feed's list now: nothing is removed or
+    reverted, and the read says why."""
+    from pipeline.parse.liveblog.providers import liveblog_pro
+    from pipeline.runs import ingest
+    from tests.warehouse_rows import rows
+
+    monkeypatch.setattr(liveblog_pro, "ENDPOINT", server.url("/api/client_blogs"))
+    first = [_lb_post_at("urn:a1", "Wind rising on the coast.", 30)]
+    second = [_lb_post_at("urn:b1", "Ferries cancelled.", 25), _lb_post_at("urn:b2", "Trains slowed.", 20)]
+    feed_a = _Served(server, LB_PATH, lambda: lb_answer(first, total=len(first)), "application/json")
+    feed_b = _Served(server, f"/api/client_blogs/{LB_OTHER}/posts", lambda: lb_answer(second, total=len(second)),
+                     "application/json")
+    shell = _Served(server, "/live/storm", _two_feed_page, "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"  # T1: both answers archived
+
+    first.append(_lb_post_at("urn:a2", "Bridge shut.", 15))
+    second[0] = {**second[0], **_lb_post_at("urn:b1", "Ferries cancelled until noon.", 25)}  # edited
+    second.append(_lb_post_at("urn:b3", "Schools closed.", 10))
+    failing = _failing_archive_writes(monkeypatch, feed_b.url)
+    assert ingest([shell.url], db).status == "ok"  # T2: feed B's new answer loaded, not archived
+    failing.clear()
+    after_t2 = rows(db, "SELECT native_id, text, removed_at IS NOT NULL FROM update_items ORDER BY native_id")
+    assert [row[0] for row in after_t2] == ["urn:a1", "urn:a2", "urn:b1", "urn:b2", "urn:b3"]
+    assert rows(db, f"SELECT archive_path IS NULL FROM fetch_log WHERE url = '{feed_b.url}' AND outcome = 'ok' "
+                    "ORDER BY fetched_at") == [(False,), (True,)]
+
+    first.append(_lb_post_at("urn:a3", "Power back in the south.", 5))
+    report = ingest([shell.url], db)  # T3: feed A new, feed B a 304 to T2's validators
+    assert (shell.statuses, feed_a.statuses, feed_b.statuses) == ([200, 304, 304], [200, 200, 200], [200, 200, 304])
+    assert rows(db, "SELECT native_id, text, removed_at IS NOT NULL FROM update_items ORDER BY native_id") == [
+        *after_t2[:2], ("urn:a3", "Power back in the south.", False), *after_t2[2:]]
+    assert rows(db, "SELECT count(*) FROM item_events") == [(0,)]
+    [source] = report.sources
+    assert any(feed_b.url in warning and "the archive keeps no earlier answer" in warning
+               for warning in source.warnings)
+
+
+def test_a_ticker_page_304_to_validators_whose_body_the_archive_lacks_is_fetched_again_without_them(
+        server, local_fetching, tmp_path, monkeypatch):
+    from pipeline.runs import ingest
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "One.", 30)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    version = ["<!-- v1 -->"]
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode() + version[0].encode(),
+                    "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"  # T1: archived
+    version[0] = "<!-- v2 -->"
+    failing = _failing_archive_writes(monkeypatch, shell.url)
+    assert ingest([shell.url], db).status == "ok"  # T2: a new body, not archived
+    failing.clear()
+    posts.append(_lb_post_at("urn:b", "Two.", 10))
+    assert ingest([shell.url], db).status == "ok"  # T3: a 304 to T2's validators: T1's body is not T2's
+    assert shell.statuses == [200, 200, 304, 200]
+    assert [r.headers.get("If-None-Match") is not None for r in shell.requests] == [False, True, True, False]
+    assert rows(db, "SELECT native_id FROM update_items ORDER BY native_id") == [("urn:a",), ("urn:b",)]
+    assert feed.statuses[-1] == 200
+
+
+def test_a_ticker_source_allowed_a_large_page_is_read_back_within_its_own_max_bytes(server, local_fetching, tmp_path,
+                                                                                   monkeypatch):
+    from pipeline.live import plan_poll, poll
+    from tests.warehouse_rows import rows
+
+    monkeypatch.setenv("THREADLINE_FETCH_MAX_BYTES", "4000")  # the run's cap; the page is larger
+    posts = [_lb_post_at("urn:a", "One.", 30)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    body = lb_page().content.encode() + b"<!--" + b"x" * 8000 + b"-->"
+    shell = _Served(server, "/live/storm", lambda: body, "text/html; charset=utf-8")
+    csv_path = tmp_path / "sources.csv"
+    csv_path.write_text(f"name,kind,location,max_bytes\nstorm,liveblog,{shell.url},100000\n")
+    db = str(tmp_path / "warehouse.duckdb")
+    for n in range(3):
+        if n == 2:
+            posts.append(_lb_post_at("urn:b", "Two.", 10))
+        report = poll(db, plan_poll(csv_path, db))
+        assert report.status == "ok", [s.line() for s in report.sources]
+    assert shell.statuses == [200, 304, 304]  # read back from the archive, never fetched whole again
+    assert feed.statuses == [200, 304, 200]
+    assert rows(db, "SELECT native_id FROM update_items ORDER BY native_id") == [("urn:a",), ("urn:b",)]
+
+
+def test_a_ticker_page_reached_through_a_redirect_has_its_feeds_asked_on_a_304(server, local_fetching, tmp_path,
+                                                                              monkeypatch):
+    from pipeline.runs import ingest
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "One.", 30)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    server.route("/live/old", Reply(301, b"", headers={"Location": shell.url}, content_type=None))
+    old = server.url("/live/old")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([old], db).status == "ok"
+    assert rows(db, "SELECT url, is_liveblog FROM articles") == [(shell.url, True)]
+    posts.append(_lb_post_at("urn:b", "Two.", 10))
+    assert ingest([old], db).status == "ok"
+    assert (shell.statuses, feed.statuses) == ([200, 304], [200, 200])
+    assert rows(db, "SELECT native_id FROM update_items ORDER BY native_id") == [("urn:a",), ("urn:b",)]
+
+
+def test_the_feed_attempts_of_a_304_poll_reach_fetch_log_when_the_page_is_then_not_loaded(server, local_fetching,
+                                                                                         tmp_path, monkeypatch):
+    """Every attempt is logged: a feed asked because its page answered 304 is in fetch_log even when the page read
+    back is then purged (pipeline purge's blocklist) and not loaded."""
+    from pipeline.batches import load_batches, open_reader_for, parse_batches
+    from pipeline.purge.blocklist import Blocklist
+    from pipeline.runs import ingest
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "One.", 30)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"
+    posts.append(_lb_post_at("urn:b", "Two.", 10))
+    purged = Blocklist.from_rows([("page", None, None, None, None, [shell.url])])
+    with open_reader_for(db, [shell.url]) as reader:
+        batches = parse_batches(reader.read(shell.url), blocklist=purged, tickers=reader.read_tickers)
+        load_batches(db, batches, command="ingest")
+    assert (shell.statuses, feed.statuses) == ([200, 304], [200, 200])
+    assert rows(db, f"SELECT outcome FROM fetch_log WHERE url = '{feed.url}' ORDER BY fetched_at") == [
+        ("ok",), ("ok",)]
+    assert rows(db, "SELECT native_id FROM update_items") == [("urn:a",)]
+
+
+def test_an_archive_offset_holding_another_urls_response_is_not_read_back_as_the_page(server, local_fetching,
+                                                                                      tmp_path, monkeypatch):
+    import duckdb
+
+    from pipeline.runs import ingest
+    from tests.warehouse_rows import rows
+
+    posts = [_lb_post_at("urn:a", "One.", 30)]
+    feed = _lb_feed(server, monkeypatch, posts)
+    shell = _Served(server, "/live/storm", lambda: lb_page().content.encode(), "text/html; charset=utf-8")
+    db = str(tmp_path / "warehouse.duckdb")
+    assert ingest([shell.url], db).status == "ok"
+    # fetch_log points the page at the feed's response (as a rewritten archive file could): not the page's body.
+    with duckdb.connect(db) as con:
+        con.execute("UPDATE fetch_log SET archive_offset = (SELECT archive_offset FROM fetch_log WHERE url = ?) "
+                    "WHERE url = ?", [feed.url, shell.url])
+    posts.append(_lb_post_at("urn:b", "Two.", 10))
+    assert ingest([shell.url], db).status == "ok"
+    assert shell.statuses == [200, 304, 200]  # fetched again whole instead
+    assert rows(db, "SELECT native_id FROM update_items ORDER BY native_id") == [("urn:a",), ("urn:b",)]

@@ -50,6 +50,13 @@ class Discovery:
     def ok(self) -> bool:
         return not self.problems
 
+    def attach(self, records: list[FetchRecord]) -> None:
+        """Attempts made for this source, for `fetch_log`, named after it (`source_name`): the one place discovery's
+        records are added and named."""
+        for record in records:
+            record.source_name = self.source.name
+        self.records += records
+
 
 def discover_source_pages(source: Source, fetcher: Fetcher | None, start: datetime | None = None,
                           end: datetime | None = None, validators: Mapping[str, Validators] | None = None,
@@ -162,8 +169,8 @@ class _Lists:
         self.refused += 1
         if self.refused > MAX_REFUSALS_LISTED:
             return
-        self.result.records.append(FetchRecord(url=shown(link), outcome=Outcome.REFUSED, fetched_at=datetime.now(timezone.utc),
-                                               stage="fetch", cause=f"listed by {shown(listing)}: {cause}"))
+        self.result.attach([FetchRecord(url=shown(link), outcome=Outcome.REFUSED, fetched_at=datetime.now(timezone.utc),
+                                         stage="fetch", cause=f"listed by {shown(listing)}: {cause}")])
         self.result.problems.append(f"{shown(listing)} lists an entry that was not opened: {cause}")
 
     def read(self, location: str, expect: str, path: Path | None) -> tuple[bytes | None, str | None]:
@@ -181,7 +188,7 @@ def _read(location: str, expect: str, path: Path | None, fetcher: Fetcher | None
             return None, None
         fetched = fetcher.fetch(location, validators=(validators or {}).get(location), settings=settings,
                                 expect=expect, source_name=result.source.name)
-        result.records.extend(fetched.records)
+        result.attach(fetched.records)
         if fetched.validators:
             result.validators[location] = fetched.validators
         if fetched.outcome in (Outcome.NOT_MODIFIED, Outcome.UNCHANGED):
@@ -204,7 +211,7 @@ def _read(location: str, expect: str, path: Path | None, fetcher: Fetcher | None
                         "not read") if exc.outcome == Outcome.TOO_LARGE else f"{path}: {exc.cause}"
         body = None
     record.elapsed_ms = int((time.monotonic() - started) * 1000)
-    result.records.append(record)
+    result.attach([record])
     if body is None:
         result.problems.append(record.cause or str(path))
         return None, None

@@ -15,7 +15,7 @@ CHROME_WORDS = frozenset(
     " copyright credit gallery lightbox meta modal newsletter popup promo related relatedposts recommended"
     " respond share sharedaddy sharing sidebar signup slideshow social sponsor sponsored subscribe subscription"
     " tags card cards embed inset internallink pie promos outbrain taboola whatsapp carousel slide slides author authors actions btn tip tooltip ttp cred loading correction corrections footer player pagination pager shariff notify navnotify notification notifications"
-    " button enlarge".split()
+    " button enlarge teaser teasers".split()
 )
 # An invisible hyphenation hint ("Mit\xadtel\xadal\xadter"): not part of the words it splits.
 SOFT_HYPHEN = "\xad"
@@ -48,10 +48,11 @@ def is_ad_label(element) -> bool:
 # the same short box, is a teaser of another article.
 RELATED_LEADS = (
     r"(?:see also|related(?: articles?| stories| coverage)?|read more|read also|also read|more on this(?: story)?"
-    r"|don'?t miss|more|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant"
-    r"|das könnte sie auch interessieren|weiterlesen|les også|se også|läs också|læs også|lees ook|lue myös"
+    r"|don'?t miss|more|you (?:may|might) also like|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant"
+    r"|das könnte (?:sie|dich) auch interessieren|das könnte dich interessieren|(?:zum )?weiterlesen|viel gelesen"
+    r"|empfehlungen aus der redaktion|les også|se også|läs också|læs også|lees ook|lue myös"
     r"|czytaj (?:też|także)|leia também|lee también|leer más|lire aussi|à lire aussi|leggi anche|da non perdere"
-    r"|también te puede interesar)"
+    r"|también te puede interesar|temas relacionados|notas relacionadas|articles similaires|sur le même sujet)"
 )
 RELATED_LEAD = re.compile(r"^[\s\ufeff]*" + RELATED_LEADS + r"[\s\ufeff]*[:.]?[\s\ufeff]*$", re.IGNORECASE)
 # The label a control prints for screen readers, alone in its element ("Video starten, abbrechen mit Escape", an

@@ -3,10 +3,11 @@ article's text (`find_content`)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import lxml.html
 
-from pipeline.parse.chrome import is_chrome_by_name
+from pipeline.parse.chrome import chrome_name_words, is_chrome_by_name
 
 # Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).
 _CONTENT_CLASSES = frozenset(
@@ -56,10 +57,15 @@ def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     body = root.find("body")
     if body is None:
         return None
-    least_chars = max(_MIN_CONTENT_CHARS, _MIN_CONTENT_SHARE * paragraph_chars(body, _OUTSIDE_FURNITURE))
-    for tier in _content_candidates(root):
-        candidates = dict.fromkeys(
+    boxes = _comment_and_footer_boxes(root)
+    inside_boxes = {element for box in boxes for element in box.iter()}
+    page_chars = paragraph_chars(body, _OUTSIDE_FURNITURE) \
+        - sum(paragraph_chars(box, _OUTSIDE_FURNITURE) for box in boxes)
+    least_chars = max(_MIN_CONTENT_CHARS, _MIN_CONTENT_SHARE * page_chars)
+    for tier in _content_candidates(root, inside_boxes):
+        candidates = dict.fromkeys(  # nothing in a comment or footer box is the article (comments' "entry-content")
             element.getparent() if element.tag in _PARAGRAPH_TAGS else element for element in tier
+            if element not in inside_boxes
         )
         # a candidate's runs of text count (LBC's article is one), the page's are left out of the measure it must meet
         chars = {candidate: paragraph_chars(candidate, runs=True) for candidate in candidates}
@@ -76,12 +82,15 @@ def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return body
 
 
-def _content_candidates(root):
-    """Lists of candidate content elements, best kind first: marked as the article body, <article>, <main>."""
+def _content_candidates(root, inside_boxes: set):
+    """Lists of candidate content elements, best kind first: marked as the article body, <article>, <main>.
+    `<article>`s of one class named like furniture ("post_teaser") are a list of other stories, not candidates."""
     yield _content_class_elements(root)
-    yield root.xpath("//article")
+    articles = root.xpath("//article")
+    classes = Counter(article.get("class") for article in articles)
+    yield [article for article in articles if classes[article.get("class")] < 2 or not is_chrome_by_name(article)]
     yield root.xpath("//main | //*[@role='main']")
-    yield _densest_paragraph_parents(root)
+    yield _densest_paragraph_parents(root, inside_boxes)
 
 
 def _content_class_elements(root) -> list:
@@ -99,36 +108,80 @@ def is_content_marked(element) -> bool:
                for name in (element.get("class") or "").split())
 
 
-def _densest_paragraph_parents(root) -> list:
+def _densest_paragraph_parents(root, inside_boxes: set) -> list:
     """The elements whose paragraphs (counted fully for their parent, half for its parent) hold the most text.
 
-    Paragraphs inside blockquotes (an embedded post), footers, navigation and sidebars are left out.
+    Paragraphs inside blockquotes (an embedded post), footers, navigation and sidebars, and those in comment and
+    footer boxes (`inside_boxes`), are left out.
     """
     scores: dict = {}
     outside = "[not(ancestor::blockquote or ancestor::footer or ancestor::nav or ancestor::aside)]"
     paragraphs = [(len(paragraph.text_content()), paragraph.getparent())
                   for paragraph in root.xpath(f"//body//p{outside}")]
-    paragraphs += [(len(run), run.getparent())
-                   for run in root.xpath(f"//body//div{outside}/text()[string-length(.) > {_TEXT_RUN_CHARS}]")]
+    paragraphs += [(_run_chars(div), div) for div in root.xpath(f"//body//div{outside}{_HAS_RUN}")]
     for chars, parent in paragraphs:
+        if parent in inside_boxes:
+            continue
         scores[parent] = scores.get(parent, 0) + chars
         grandparent = parent.getparent()
         if grandparent is not None:
             scores[grandparent] = scores.get(grandparent, 0) + chars / 2
     best = max(scores, key=scores.get, default=None)
-    return [best] if best is not None else []
+    if best is None:
+        return []
+    # an article in sibling boxes of one class (Quanta's "post__content" sections): the others that hold a fair share
+    # of its text are candidates too (not a fact box of a few lines)
+    siblings = [element for element in scores if element is not best and element.tag == best.tag
+                and best.get("class") and element.get("class") == best.get("class")
+                and scores[element] >= _SIBLING_SHARE * scores[best]]
+    return [best, *siblings]
+
+
+# Boxes named for reader comments or the page's footer: their paragraphs are not the article's.
+_SECTION_WORDS = frozenset(("comment", "comments", "footer", "copyright"))
+_NAMED_FOR_SECTIONS = "//body//*[" + " or ".join(
+    f"contains(@{attribute}, '{stem}')" for attribute in ("class", "id") for stem in ("omment", "ooter", "opyright")
+) + "]"
+
+
+def _comment_and_footer_boxes(root) -> list:
+    """The outermost boxes named for reader comments or the page's footer ("commentsContainer", "comment_content",
+    "global-footer-copyright"): their paragraphs are neither the article nor the page's text it is weighed against
+    (a long comment outweighed MacRumors' article, a footer's legal text Details' short one). A box that holds the
+    page's `<h1>` is a wrapper with an unlucky name."""
+    inside: set = set()
+    boxes = []
+    for box in root.xpath(_NAMED_FOR_SECTIONS):
+        if box not in inside and chrome_name_words(box, _SECTION_WORDS) and not box.xpath(".//h1"):
+            boxes.append(box)
+            inside.update(box.iter())
+    return boxes
+
+
+_SIBLING_SHARE = 0.2
 
 
 def paragraph_chars(element, condition: str = "", runs: bool = False) -> int:
     """Characters in paragraphs: `<p>`s, the `<div>`s some sites write them as (Reuters: data-testid=paragraph-N) and
     with `runs` long runs of text straight inside a `<div>`, those meeting an XPath `condition` when one is given."""
-    run_path = f" | .//div{condition}/text()[string-length(.) > {_TEXT_RUN_CHARS}]" if runs else ""
-    return sum(len(text) for text in element.xpath(
-        f".//p{condition}//text() | .//div[starts-with(@data-testid, 'paragraph')]{condition}//text(){run_path}"))
+    chars = sum(len(text) for text in element.xpath(
+        f".//p{condition}//text() | .//div[starts-with(@data-testid, 'paragraph')]{condition}//text()"))
+    if runs:
+        chars += sum(_run_chars(div) for div in element.xpath(f"descendant-or-self::div{condition}{_HAS_RUN}"))
+    return chars
 
 
-# A run of text this long straight inside a `<div>` (lines split by `<br>`, no `<p>`: LBC) is a paragraph too.
+# A run of text this long straight inside a `<div>` (lines split by `<br>`, no `<p>`: LBC, MacRumors) is a paragraph
+# too, and so is the rest of that `<div>`'s inline text: its links and emphasis, and its shorter runs.
 _TEXT_RUN_CHARS = 150
+_HAS_RUN = f"[text()[string-length(normalize-space(.)) > {_TEXT_RUN_CHARS}]]"
+_INLINE_TAGS = frozenset("a abbr b cite em i q small span strong sub sup u".split())
+
+
+def _run_chars(div) -> int:
+    """Characters of a `<div>`'s own lines of text: its text runs and its inline elements'."""
+    texts = [*div.xpath("text()"), *(child.text_content() for child in div if child.tag in _INLINE_TAGS)]
+    return sum(len(" ".join(text.split())) for text in texts)
 
 
 # The page's text an article is weighed against leaves out its footer, navigation and sidebars (Yomiuri's footer

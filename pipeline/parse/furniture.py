@@ -6,7 +6,7 @@ import re
 
 from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, CONTROL_LABEL, ENTRY_CHROME_WORDS, RELATED_LEAD,
                                    RELATED_LEADS, chrome_name_words, is_ad_label)
-from pipeline.parse.content import is_content_marked
+from pipeline.parse.content import is_content_marked, paragraph_chars
 
 
 def remove_furniture(content, entries: list = ()) -> None:
@@ -16,7 +16,9 @@ def remove_furniture(content, entries: list = ()) -> None:
     article's own wrapper with an unlucky class, and stays; so do siblings of one class that together hold most of
     it (a slideshow's slides), and inside them the words of their names no longer mark furniture. Live-blog entries,
     elements marked as the article's text (`is_content_marked`) and the elements around them stay; inside an entry
-    only the entry's own furniture words count ("live-match-comment" is no reader comment)."""
+    only the entry's own furniture words count ("live-match-comment" is no reader comment). A box named "teaser"
+    goes only when it is another story's (`_is_teaser`), a table's rows never go by their class, a `<noscript>` that
+    is the article stays (`_is_article_fallback`) and a hidden copy of the article's text goes (`_hidden_copies`)."""
     keep = set(entries)
     for element in content.iterdescendants():
         if isinstance(element.tag, str) and is_content_marked(element):
@@ -25,7 +27,7 @@ def remove_furniture(content, entries: list = ()) -> None:
         keep.update(element.iterancestors())
     inside_entries = {node for element in entries for node in element.iterdescendants()}
     _rejoin_drop_caps(content)
-    teasers = _teaser_boxes(content)
+    teasers_and_copies = _teaser_boxes(content) | _hidden_copies(content)
     total = len(content.text_content())
     group_chars: dict = {}
     chrome = []
@@ -35,14 +37,18 @@ def remove_furniture(content, entries: list = ()) -> None:
         if not isinstance(element.tag, str):
             continue
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
-        if element.tag in CHROME_TAGS or hidden or _is_link_only_paragraph(element) \
-                or _is_link_list(element) or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
-                or (element in teasers and element not in keep) or _is_control_label(element):
+        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content)) or hidden \
+                or _is_link_only_paragraph(element) or _is_link_list(element) \
+                or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
+                or (element in teasers_and_copies and element not in keep) or _is_control_label(element) \
+                or _is_screen_reader_label(element):
             chrome.append(element)
             continue
-        if element not in keep:
+        if element not in keep and element.tag not in _TABLE_PARTS:
             named = chrome_name_words(element, ENTRY_CHROME_WORDS if element in inside_entries else CHROME_WORDS)
             named -= allowed
+            if named and named <= _TEASER_WORDS and not _is_teaser(element):
+                named = frozenset()
             if named:
                 if len(element.text_content()) < _WRAPPER_SHARE * total \
                         and _group_chars(element, group_chars) < _WRAPPER_SHARE * total:
@@ -53,6 +59,49 @@ def remove_furniture(content, entries: list = ()) -> None:
     for element in chrome:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+# A table's rows and cells are its data whatever their class says ("player-2020-416": a standings table's row).
+_TABLE_PARTS = frozenset(("thead", "tbody", "tfoot", "tr", "td", "th"))
+
+
+def _is_article_fallback(element, content) -> bool:
+    """A `<noscript>` holding most of the content's paragraph text: the article itself, which a script renders for
+    readers with scripts (Blogger)."""
+    return element.tag == "noscript" and paragraph_chars(element) >= _WRAPPER_SHARE * paragraph_chars(content)
+
+
+# The opening of a hidden box that is a copy of text the content shows elsewhere.
+_COPY_OPENING_CHARS = 100
+
+
+def _hidden_copies(content) -> set:
+    """Boxes hidden by their style (`display:none`) whose text opens with text the content also shows elsewhere: a
+    copy (Der Freitag repeats the article's second half in a hidden "o-paywall" box), not more of the article."""
+    hidden = content.xpath(".//*[contains(translate(@style, ' ', ''), 'display:none')]")
+    if not hidden:
+        return set()
+    text = " ".join(content.text_content().split())
+    copies = set()
+    for element in hidden:
+        opening = " ".join(element.text_content().split())[:_COPY_OPENING_CHARS]
+        if len(opening) == _COPY_OPENING_CHARS and text.count(opening) > 1:
+            copies.add(element)
+    return copies
+
+
+# A box named "teaser" is another story's headline and a line or two (NDR's, SRF's lists of teasers); one holding this
+# many paragraphs is text.
+_TEASER_WORDS = frozenset(("teaser", "teasers"))
+_TEASER_MAX_PARAGRAPHS = 3
+
+
+def _is_teaser(element) -> bool:
+    """A box named "teaser" that is another story's: it links to another page, and holds fewer than
+    `_TEASER_MAX_PARAGRAPHS` paragraphs. WinFuture's "teaser_text" (no link) is its article's lead, Nature's
+    "article__teaser" (many paragraphs) its article's text."""
+    return len(element.xpath(".//p")) < _TEASER_MAX_PARAGRAPHS \
+        and bool(element.xpath("descendant-or-self::a[@href and not(starts-with(@href, '#'))]"))
 
 
 _TEASER_BOX_CHARS = 300
@@ -78,6 +127,19 @@ def _teaser_boxes(content) -> set:
             box = ancestor
         boxes.add(box)
     return boxes
+
+
+# Classes that hide an element from sight and leave it to screen readers.
+_SCREEN_READER_ONLY = re.compile(r"sr-only|visually-?hidden|screen-?reader|a11y-hidden|hidden-visually", re.IGNORECASE)
+_SCREEN_READER_LABEL_CHARS = 100
+
+
+def _is_screen_reader_label(element) -> bool:
+    """A short text shown only to screen readers ("Article content" over each of Postmedia's stretches of text,
+    "Opens in a new window"): a label, not the article's text."""
+    names = element.get("class")
+    return bool(names) and bool(_SCREEN_READER_ONLY.search(names)) \
+        and len(element.text_content().strip()) < _SCREEN_READER_LABEL_CHARS
 
 
 def _is_control_label(element) -> bool:

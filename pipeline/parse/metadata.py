@@ -167,10 +167,12 @@ def _title(root, meta, article_ld, site_names: list[str]) -> str | None:
                 best, best_score = text, shared
     if best is not None and best_score >= 0.5:
         best = without_site_suffix(best, site_names)
-        # the same letters in more words: the heading's parts ran together ("Nationale DemoDer 9. Juli")
+        # a declared title with the heading's very letters is the headline as the publisher writes it: in more words,
+        # the heading's parts ran together ("Nationale DemoDer 9. Juli"); in as many, they were spaced apart around
+        # their punctuation ("Kultur : Ehrengast") or the markup dropped some ("Ausschuss zur Ahrtal-Flut Zwei …")
         letters = _letters(best)
         return next((candidate for candidate in declared
-                     if _letters(candidate) == letters and _word_count(candidate) > _word_count(best)), best)
+                     if _letters(candidate) == letters and _word_count(candidate) >= _word_count(best)), best)
     return declared[0] if declared else None
 
 

@@ -25,12 +25,12 @@ from pipeline.fetch.warc_rewrite import RewritePlan, WarcRecordInfo, plan_rewrit
 from pipeline.oneline import one_line
 from pipeline.purge import lake
 from pipeline.purge.exports import ExportPlan, plan_export
-from pipeline.purge.file import compact_working_copy
 from pipeline.purge.tables import TABLES, Scope, remove, resolve
 from pipeline.purge.targets import Target
 from pipeline.redact import redact
 from pipeline.settings import WarehouseSettings
 from pipeline.store import Writer, open_reader, sql
+from pipeline.store.backend import compact_working_copy
 from pipeline.urls import canonical_url
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.batches import archive_dir, named_for_source, pruned_page_lines
+from pipeline.batches import archive_dir, pruned_page_lines
 from pipeline.discover import discover_source_pages, load_sources, quiet_period, still_live
 from pipeline.fetch import Fetcher, Validators
 from pipeline.fetch.fetch_settings import settings_from_environment
@@ -17,7 +17,7 @@ from pipeline.stage import build_batch
 from pipeline.stages.entries import ArchiveEntry, SourceEntry
 from pipeline.stages.params import RunParams, RunParamsError
 from pipeline.stages.staging import DISCOVERY_FOLDER, group_into_batches, write_whole
-from pipeline.store import fetch_validators, liveblog_facts, pruned_pages
+from pipeline.store import FetchHistory, liveblog_facts, pruned_pages
 
 
 def discover_run_batches(csv_path: Path, params: RunParams, interval: tuple[datetime, datetime] | None = None, *,
@@ -68,7 +68,7 @@ def discover_listed_pages(csv_path: Path, folder: Path, db: WarehouseSettings, *
                              f"known: {', '.join(source.name for source in sources)}")
         sources = [source for source in sources if source.name in names]
     remote = [source.location for source in sources if source.kind in ("feed", "sitemap") and source.is_remote]
-    known = {url: Validators(*fields) for url, fields in fetch_validators(db, remote).items()}
+    known = {url: Validators(*fields) for url, fields in FetchHistory(db).validators(remote).items()}
     live = liveblog_facts(db, [source.location for source in sources if source.kind == "liveblog"])
     now = now or datetime.now(timezone.utc)
     records: list[FetchRecord] = []
@@ -85,7 +85,7 @@ def discover_listed_pages(csv_path: Path, folder: Path, db: WarehouseSettings, *
                     notes.append(f"{source.name}: not refetched: {decision.reason}")
                     continue
             found = discover_source_pages(source, fetcher, start, end, validators=known)
-            records += named_for_source(found.records, source.name)
+            records += found.records  # named after the source by discovery
             notes += [redact(f"{source.name}: {problem}") for problem in found.problems]  # printed by the DAG
             for entry in found.entries[:max_pages]:
                 entries.setdefault(entry.url, SourceEntry(entry.url, source=source.name,

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.batches import (DEFAULT_BATCH_SIZE, SourceReport, archive_max_bytes, load_batches, named_for_source,
+from pipeline.batches import (DEFAULT_BATCH_SIZE, SourceReport, archive_max_bytes, load_batches,
                               open_reader_for, parse_batches, replays)
 from pipeline.model import FetchRecord, Outcome
 from pipeline.oneline import one_line
@@ -76,24 +76,18 @@ def _entry_zones(entries: list[StageEntry]) -> dict[str, str]:
 
 
 def _entry_reads(entry: StageEntry, reader: SourceReader) -> Iterator[Read]:
-    """The reads of one discovered entry, each (and its attempts) named after the entry's source."""
-    for read in _unnamed_entry_reads(entry, reader):
-        read.source_name = entry.source if isinstance(entry, SourceEntry) else None
-        named_for_source(read.records, read.source_name)
-        yield read
-
-
-def _unnamed_entry_reads(entry: StageEntry, reader: SourceReader) -> Iterator[Read]:
+    """The reads of one discovered entry, each (and its attempts) named after the entry's source (`Read.attach`)."""
     if isinstance(entry, ArchiveEntry):
         return replays(warc_reads(entry.archive, since=entry.since, until=entry.until,
                                   source_names=entry.sources or None, max_bytes=archive_max_bytes()))
     location = entry.location
     refusal = read_refusal(location, entry.origin, entry.root)
     if refusal:
-        error = SourceError(location, "fetch", refusal, outcome=Outcome.REFUSED)
-        return iter([Read(location, error=error, records=[FetchRecord(
-            url=one_line(location), outcome=Outcome.REFUSED, fetched_at=datetime.now(timezone.utc), stage="fetch",
-            cause=refusal)])])
+        read = Read(location, error=SourceError(location, "fetch", refusal, outcome=Outcome.REFUSED),
+                    source_name=entry.source)
+        read.attach([FetchRecord(url=one_line(location), outcome=Outcome.REFUSED,
+                                 fetched_at=datetime.now(timezone.utc), stage="fetch", cause=refusal)])
+        return iter([read])
     return reader.read(location, source_name=entry.source, overrides=entry.settings)
 
 

@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy, WarehouseMissing,
                 WarehouseUnusable)
 
-__all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseSettings", "WarehouseUnusable", "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer",
-           "FetchHistory", "copy_published", "export_duckdb", "fetch_validators", "live_blogs", "liveblog_facts", "maintain", "open_reader",
-           "posts_to_enrich", "pruned_pages", "read_stats", "site_offsets", "sql", "sql_files", "published_views_current"]
+__all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "WarehouseSettings",
+           "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "ArchivedBody",
+           "FetchHistory", "LatestFetch", "copy_published", "export_duckdb", "live_blogs",
+           "liveblog_facts", "maintain", "open_reader", "posts_to_enrich", "pruned_pages", "read_stats",
+           "site_offsets", "sql", "sql_files", "published_views_current"]
 
 
 @dataclass
@@ -68,51 +70,59 @@ def _published_reader(db: WarehouseSettings | str | os.PathLike):
         return None
 
 
-def fetch_validators(db: WarehouseSettings | str | os.PathLike, urls: list[str]
-                     ) -> dict[str, tuple[str | None, str | None, str | None]]:
-    """(etag, last_modified, content_hash) of each URL's latest fetch that had any, from the published warehouse.
+@dataclass(frozen=True)
+class ArchivedBody:
+    """Where the raw archive holds one good response's body: the file, the response record's offset, and the URL the
+    response came from (its final URL, which the record's target must be)."""
 
-    Read-only, so parse tasks may ask while the writer loads; an empty dict when there is no warehouse yet.
-    """
-    con = _published_reader(db) if urls else None
-    if con is None:
-        return {}
-    try:
-        con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
-        return {url: (etag, modified, digest)
-                for url, etag, modified, digest in con.execute(sql("fetch/validators")).fetchall()}
-    finally:
-        con.close()
+    path: str
+    offset: int
+    url: str
+
+
+@dataclass(frozen=True)
+class LatestFetch:
+    """What the latest fetches of a URL that had validators left: those validators, the archived body they stand for
+    (None when that very fetch was not `ok` or not archived: never an older body), and whether the page is stored as
+    a live blog (by the URL asked or its final URL)."""
+
+    validators: tuple[str | None, str | None, str | None]  # etag, last_modified, content_hash
+    body: ArchivedBody | None
+    is_liveblog: bool
 
 
 @dataclass(frozen=True)
 class FetchHistory:
     """What earlier reads left in `fetch_log`, asked while a run reads (read-only, published copy; empty answers when
-    there is no warehouse yet): the validators of URLs, and where the raw archive holds their bodies (file path and
-    offset of the response record) — the latest good read of each, or those a given page read came with."""
+    there is no warehouse yet, so parse tasks may ask while the writer loads): each URL's validators and the archived
+    body they stand for, in one query (`latest`), or the answers a given page read came with (`bodies_read_with`)."""
 
     db: WarehouseSettings | str | os.PathLike
 
+    def latest(self, urls: list[str]) -> dict[str, LatestFetch]:
+        """URL → its `LatestFetch` (sql/fetch/latest_fetches.sql), for the URLs fetched with validators before."""
+        return {url: LatestFetch((etag, modified, digest),
+                                 ArchivedBody(path, offset, body_url) if path is not None else None, bool(live))
+                for url, etag, modified, digest, path, offset, body_url, live
+                in self._rows(urls, "fetch/latest_fetches", [])}
+
     def validators(self, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
-        return fetch_validators(self.db, urls)
+        """(etag, last_modified, content_hash) of each URL's latest fetch that had any."""
+        return {url: latest.validators for url, latest in self.latest(urls).items()}
 
-    def latest_bodies(self, urls: list[str], *, live_blogs: bool = False) -> dict[str, tuple[str, int]]:
-        """URL → (archive path, offset) of its latest good read; with `live_blogs`, of pages stored as live blogs
-        only."""
-        return self._bodies(urls, "fetch/archived_responses", [live_blogs])
+    def bodies_read_with(self, archive_file: str, offset: int, urls: list[str]) -> dict[str, ArchivedBody]:
+        """URL → where the archive holds the first good read of it that the run which archived the page response at
+        (`archive_file` by name, `offset`) made with or after that page."""
+        return {url: ArchivedBody(path, at, final) for url, path, at, final
+                in self._rows(urls, "fetch/run_responses", [archive_file, offset])}
 
-    def bodies_read_with(self, archive_file: str, offset: int, urls: list[str]) -> dict[str, tuple[str, int]]:
-        """URL → (archive path, offset) of the first good read of it that the run which archived the page response
-        at (`archive_file` by name, `offset`) made with or after that page."""
-        return self._bodies(urls, "fetch/run_responses", [archive_file, offset])
-
-    def _bodies(self, urls: list[str], query: str, params: list) -> dict[str, tuple[str, int]]:
+    def _rows(self, urls: list[str], query: str, params: list) -> list[tuple]:
         con = _published_reader(self.db) if urls else None
         if con is None:
-            return {}
+            return []
         try:
             con.register("wanted_urls", pa.table({"url": pa.array(urls, pa.string())}))
-            return {url: (path, offset) for url, path, offset in con.execute(sql(query), params).fetchall()}
+            return con.execute(sql(query), params).fetchall()
         finally:
             con.close()
 

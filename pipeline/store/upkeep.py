@@ -24,7 +24,7 @@ def export_duckdb(db: WarehouseSettings | str | os.PathLike, out_path: str | os.
                   snapshot: int | None = None, at: datetime | None = None) -> dict[str, int]:
     """Write the warehouse (a DuckDB file or a lake, on a lake at an optional snapshot) as one DuckDB file.
 
-    The file gets the same schema as a warehouse file (migrations with keys and comments), so it opens in any
+    The file gets the same schema as a warehouse file (the migrations, with their comments), so it opens in any
     DuckDB 1.5 tool like `data/warehouse.duckdb`; it is written beside `out_path` and renamed into place. Returns
     rows per table."""
     source = backend_for(db)

@@ -25,10 +25,10 @@ from pipeline.redact import redact, redact_optional
 from pipeline.settings import WarehouseSettings
 from pipeline.stage import Batch
 from pipeline.store.backend import (Backend, LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy,
-                                    WarehouseMissing, WarehouseUnusable, backend_for, close_quietly, connect_file,
-                                    first_line)
+                                    WarehouseMissing, WarehouseUnusable, backend_for, close_quietly,
+                                    compact_working_copy, connect_file, first_line)
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
-from pipeline.store.migrate import migrate, pending
+from pipeline.store.migrate import migrate, pending, without_keys
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
 
 log = logging.getLogger(__name__)
@@ -102,15 +102,15 @@ class Writer:
                 with self.backend.setting_up(self.lock_timeout_s):
                     if con is None:
                         con = self.backend.open_writer(self.lock_timeout_s)
-                    self._set_up(con)
+                    con = self._set_up(con)
         except duckdb.Error as exc:
-            self.con = None
+            con, self.con = self.con or con, None  # `_set_up` may have reopened the working copy
             if con is not None:
                 self.backend.abandon_writer(con)
             raise WarehouseUnusable(f"{self.backend.describe()}: the schema could not be brought up to date: "
                                     f"{first_line(exc)}") from exc
         except BaseException:
-            self.con = None
+            con, self.con = self.con or con, None
             if con is not None:
                 self.backend.abandon_writer(con)
             raise
@@ -133,10 +133,12 @@ class Writer:
         except duckdb.Error:  # e.g. the lake's data store out of reach: `_set_up` logs it
             return True
 
-    def _set_up(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Apply the migrations this warehouse lacks, then bring the reporting views up to date."""
+    def _set_up(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """Apply the migrations this warehouse lacks, then bring the reporting views up to date; returns the writer's
+        connection (a new one when the working copy was written anew)."""
         if pending(con):
-            migrate(con, self.backend.adapt_ddl)
+            migrate(con)
+            con = self._compacted(con)
         self.con = con
         # The reporting views come with the schema: analysts find them after any load. Failing to bring them up to
         # date (a broken view file, or the lake's data store out of reach) must not stop a load: the load reports
@@ -148,6 +150,21 @@ class Writer:
             self.views_applied = []
             log.warning("%s: the reporting views were not brought up to date: %s", self.backend.describe(),
                         str(exc).strip().splitlines()[0])
+        return con
+
+    def _compacted(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """A working copy mostly made of free blocks after a migration (014 rebuilt every keyed table: two thirds of
+        a file were key indexes) written anew with its live rows only, so publishing copies no empty blocks."""
+        working = self.backend.working_copy
+        if working is None:
+            return con
+        con.execute("CHECKPOINT")
+        used, free = con.execute(sql("store/database_blocks")).fetchone()
+        if free <= used:
+            return con
+        log.info("%s: the working copy is %d%% free blocks after migrating; writing it anew", self.backend.describe(),
+                 100 * free // (used + free))
+        return compact_working_copy(con, working)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         """Publish (on a file) and release the warehouse. When publishing fails after the runs were recorded, they
@@ -332,7 +349,7 @@ class Writer:
 
         def apply() -> None:
             applied.clear()
-            self.con.execute(self.backend.adapt_ddl(sql("store/schema_views")))
+            self.con.execute(without_keys(sql("store/schema_views")))
             row = self.con.execute(sql("store/applied_views"), [VIEWS_FOLDER]).fetchone()
             if row is not None and row[0] == digest:
                 return

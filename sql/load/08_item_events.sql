@@ -7,7 +7,7 @@
 -- Restored: an entry marked removed that a read newer than its removal shows again; at = the first such read.
 -- Removed: an entry with an id of its own (native_id), not marked removed, that a complete read of its page newer
 -- than its last_seen_at did not show (every read that showed it moved last_seen_at); at = the first such read.
--- A reparse stages no complete read (pipeline/ingest.py), so it never removes anything.
+-- A reparse stages no complete read (pipeline/batches.py `replays`, `parse_read`), so it never removes anything.
 CREATE OR REPLACE TEMP TABLE a_item_events AS
 SELECT t.item_id, 'restored' AS kind, min(b.seen_at) AS "at"
 FROM batch_update_items b JOIN update_items t USING (item_id)

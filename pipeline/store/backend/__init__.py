@@ -14,15 +14,16 @@ from pipeline.store.backend.errors import (LakeUnavailable, LoadFailed, PublishF
                                            first_line, os_trouble)
 from pipeline.store.backend.extensions import (OBJECT_STORE_SCHEME, _sql_literal, _wheel_extension, extension_files,
                                                is_object_store, object_store_secret)
-from pipeline.store.backend.file import FileBackend, connect_file, open_failure, open_warehouse_file
+from pipeline.store.backend.file import (FileBackend, compact_working_copy, connect_file, copy_live, open_failure,
+                                         open_warehouse_file)
 from pipeline.store.backend.lake import (LAKE_ALIAS, LAKE_PREFIX, LOCK_TIME, SCHEMA_LOCK, LakeBackend, LockTime,
-                                         adapt_ddl, adapt_views)
+                                         adapt_views)
 
 __all__ = ["Backend", "FileBackend", "LAKE_ALIAS", "LAKE_PREFIX", "LOCK_TIME", "LakeBackend", "LakeUnavailable",
            "LoadFailed", "LockTime", "OBJECT_STORE_SCHEME", "PublishFailed", "SCHEMA_LOCK", "StoreError",
            "ViewsFailed", "WarehouseBusy", "WarehouseMissing", "WarehouseUnusable", "_sql_literal",
-           "_wheel_extension", "adapt_ddl", "adapt_views", "backend_for", "close_quietly", "connect_file",
-           "extension_files", "first_line", "is_object_store", "object_store_secret", "open_failure",
+           "_wheel_extension", "adapt_views", "backend_for", "close_quietly", "compact_working_copy", "connect_file",
+           "copy_live", "extension_files", "first_line", "is_object_store", "object_store_secret", "open_failure",
            "open_warehouse_file", "os_trouble"]
 
 

@@ -8,7 +8,6 @@ call what is declared here and never ask which backend they hold. What differs:
 | --- | --- | --- |
 | writers | one at a time (`fcntl` lock `<db>.lock`), working copy `<db>.writer`, published by rename | many at once; merges into one table serialised by a PostgreSQL advisory lock per table |
 | readers | open the published file read-only | `ATTACH … (READ_ONLY)`; any earlier snapshot by version or time |
-| keys | `PRIMARY KEY`s from the migrations | none (DuckLake has no keys or indexes): stripped from the DDL by `adapt_ddl`; each batch is deduplicated before it is merged, under the table's lock |
 | view comments | on the view and its columns | on the view only (DuckLake refuses `COMMENT ON COLUMN` of a view): stripped by `adapt_views` |
 | stale writer state | `<db>.writer.published` records the published file's (device, inode, size, mtime); a published file that no longer matches (a restored backup) or a working copy DuckDB cannot open sets the working copy aside as `<db>.writer.stale-<time>` | none: every commit is a snapshot |
 | abandoned runs | a run still `running` when a writer takes the free lock | a run whose recorded catalog session (`pg_backend_pid`) is gone |
@@ -94,10 +93,6 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def retryable(self, exc: BaseException) -> bool:
         """Whether a failed commit is worth another try (it lost to another writer)."""
-
-    @abc.abstractmethod
-    def adapt_ddl(self, text: str) -> str:
-        """A migration as this warehouse accepts it."""
 
     @abc.abstractmethod
     def adapt_views(self, text: str) -> str:

@@ -166,9 +166,6 @@ class FileBackend(Backend):
     def retryable(self, exc: BaseException) -> bool:
         return False
 
-    def adapt_ddl(self, text: str) -> str:
-        return text
-
     def adapt_views(self, text: str) -> str:
         return text
 
@@ -316,6 +313,47 @@ class FileBackend(Backend):
             temporary.unlink(missing_ok=True)
             log.warning("%s: could not record what was published in %s: %s", self.published, self.record.name,
                         exc.strerror or exc)
+
+
+_COMPACTED = "compacted"
+
+
+def copy_live(con: duckdb.DuckDBPyConnection, fresh: Path) -> None:
+    """Every live row, table, view and comment of `con`'s database written to a new file `fresh`."""
+    fresh.unlink(missing_ok=True)
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute("CHECKPOINT")
+    con.execute(f"ATTACH {_sql_literal(str(fresh))} AS {_COMPACTED}")
+    try:
+        con.execute(f'COPY FROM DATABASE "{name}" TO {_COMPACTED}')
+    finally:
+        con.execute(f"DETACH {_COMPACTED}")
+    with open(fresh, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def compact_working_copy(con: duckdb.DuckDBPyConnection, working: Path) -> duckdb.DuckDBPyConnection:
+    """The writer's working copy rewritten with its live rows only; returns a new connection to it (the writer
+    publishes it as after a load). `con` is closed."""
+    fresh = working.with_name(f"{working.name}.compacting-{os.getpid()}")
+    try:
+        copy_live(con, fresh)
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(fresh, working)
+    _fsync_folder(working.parent)
+    return open_warehouse_file(working)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """A rename in `folder` made durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 _IDENTITY = ("st_dev", "st_ino", "st_size", "st_mtime_ns")

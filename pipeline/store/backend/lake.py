@@ -47,19 +47,6 @@ def is_lake(db: str | os.PathLike) -> bool:
     return isinstance(db, str) and db.startswith("ducklake:")
 
 
-def adapt_ddl(text: str) -> str:
-    """A migration as DuckLake accepts it: no PRIMARY KEY / UNIQUE clauses and no indexes (the one DDL difference).
-
-    Uniqueness on the lake comes from merging a batch that was deduplicated first, under the table's lock.
-    """
-    def strip(table: re.Match) -> str:
-        body = re.sub(r",\s*\n\s*(PRIMARY KEY|UNIQUE)\s*\([^)]*\)", "", table.group(0))  # table constraints
-        return re.sub(r"[ \t]+(PRIMARY KEY|UNIQUE)\b(?!\s*\()", "", body)  # column constraints
-
-    text = re.sub(r"(?is)\bCREATE\s+TABLE\b[^;']*?\n\s*\)\s*;", strip, text)  # only inside CREATE TABLE
-    return re.sub(r"(?im)^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;[ \t]*\n?", "", text)
-
-
 _VIEW_COLUMN_COMMENT = re.compile(r"(?im)^[ \t]*COMMENT\s+ON\s+COLUMN\s+(?:'[^']*'|[^;'])*;[ \t]*\n?")
 
 
@@ -258,9 +245,6 @@ class LakeBackend(Backend):
         text = str(exc)
         return isinstance(exc, duckdb.TransactionException) or "Transaction conflict" in text \
             or (isinstance(exc, duckdb.IOException) and "postgres" in text.lower())
-
-    def adapt_ddl(self, text: str) -> str:
-        return adapt_ddl(text)
 
     def adapt_views(self, text: str) -> str:
         return adapt_views(text)
