@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.load_peers import (DltMerge, dlt_available, raw_count, raw_insert, raw_prepare, row_count,  # noqa: E402
                               stored_count, stored_rows)
 from pipeline.batches import load_batches  # noqa: E402
+from pipeline.settings import WarehouseSettings  # noqa: E402
 from pipeline.stage import build_batch  # noqa: E402
 from tests.synthetic import synthetic_pages  # noqa: E402 (the synthetic pages tests/test_kill_loader.py loads too)
 
@@ -155,23 +156,23 @@ def _ratio(theirs: list[float], ours: list[float]) -> str:
 
 # --- loaders at once ---
 
-def _loader(db: str, lake_data: str | None, items: int, pages: int, share: tuple[int, int], ready, go, done) -> None:
+def _loader(db: WarehouseSettings, items: int, pages: int, share: tuple[int, int], ready, go, done) -> None:
     from pipeline.store.backend import LOCK_TIME
 
     batch = build_batch(synthetic_pages(items, pages, share))
     ready.put(batch.row_count())
     go.wait()
     started = time.perf_counter()
-    load_batches(db, [batch], command="bench", lake_data=lake_data)
+    load_batches(db, [batch], command="bench")
     done.put((share[0], time.perf_counter() - started, LOCK_TIME.held_s, LOCK_TIME.waited_s))
 
 
-def concurrent(db: str, lake_data: str | None, items: int, pages: int, loaders: int) -> tuple[float, list[tuple]]:
+def concurrent(db: WarehouseSettings, items: int, pages: int, loaders: int) -> tuple[float, list[tuple]]:
     """Seconds for `loaders` processes loading their shares at once (timed from the common start), and each
     loader's (number, wall seconds, seconds holding table locks, seconds waiting for them)."""
     ctx = multiprocessing.get_context("spawn")
     ready, go, done = ctx.Queue(), ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_loader, args=(db, lake_data, items, pages, (i, loaders), ready, go, done))
+    procs = [ctx.Process(target=_loader, args=(db, items, pages, (i, loaders), ready, go, done))
              for i in range(loaders)]
     for proc in procs:
         proc.start()
@@ -208,9 +209,9 @@ def bench_concurrent(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if "file" in backends:
             for n in counts:
-                db = str(Path(tmp) / f"file-{n}.duckdb")
+                db = WarehouseSettings(Path(tmp) / f"file-{n}.duckdb")
                 load_batches(db, [], command="bench")  # created and migrated, as the lake is below
-                seconds, _ = concurrent(db, None, items, args.loader_pages, n)
+                seconds, _ = concurrent(db, items, args.loader_pages, n)
                 rows = stored_count(db)
                 print(f"  duckdb file, {n} loader(s): {rows / seconds:>10,.0f} rows stored/s ({rows:,} rows, "
                       f"{seconds:.2f} s)")
@@ -226,10 +227,10 @@ def bench_concurrent(args) -> None:
             try:
                 parts = dict(part.split("=", 1) for part in args.pg.split())
                 parts["dbname"] = name
-                db = "ducklake:postgres:" + " ".join(f"{k}={v}" for k, v in parts.items())
-                data = str(Path(tmp) / f"lake-{n}")
-                load_batches(db, [], command="bench", lake_data=data)
-                seconds, loaders = concurrent(db, data, items, args.loader_pages, n)
+                db = WarehouseSettings("ducklake:postgres:" + " ".join(f"{k}={v}" for k, v in parts.items()),
+                                       Path(tmp) / f"lake-{n}")
+                load_batches(db, [], command="bench")
+                seconds, loaders = concurrent(db, items, args.loader_pages, n)
                 rows = stored_count(db)
                 print(f"  ducklake,    {n} loader(s): {rows / seconds:>10,.0f} rows stored/s ({rows:,} rows, "
                       f"{seconds:.2f} s)")

@@ -30,11 +30,9 @@ def threadline_enrich():
     @task(max_active_tis_per_dag=1)  # a writer, like threadline_ingest's load; the store's lock orders them
     def enrich() -> dict:
         from pipeline.runs import enrich
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
 
-        from pipeline.settings import lake_data
-
-        report = enrich(warehouse_path(), lake_data=lake_data())
+        report = enrich(warehouse())
         for source in report.sources:
             print(source.line())
         print(f"run {report.run_id}: {report.status}, {len(report.sources)} posts asked about")

@@ -81,11 +81,12 @@ def threadline_ingest():
         from pipeline.stages.discovery import discover_run_batches
         from pipeline.stages.entries import SourceEntry
         from pipeline.stages.params import RunParamsError, validate_params
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
         from threadline_airflow.masking import mask_in_task_log
 
         context = get_current_context()
         csv_path = settings.sources_csv()
+        db = warehouse()
         try:
             params = validate_params(dict(context["params"]), source_names(csv_path))
             start, end = context.get("data_interval_start"), context.get("data_interval_end")
@@ -93,14 +94,14 @@ def threadline_ingest():
             print(f"mode={params.mode} sources={list(params.sources) or 'all'} max_pages={params.max_pages} "
                   f"interval={'[%s, %s)' % interval if interval else 'none: reading everything'}")
             found = discover_run_batches(csv_path, params, interval, staging=_run_folder(context["run_id"]),
-                                         db=warehouse_path(), lake_data=settings.lake_data())
+                                         db=db)
         except RunParamsError as exc:
             raise AirflowFailException(str(exc)) from None  # no retry can fix a bad parameter
         for problem in found["problems"]:
             print(f"discovery: {problem}")
         batches = found["batches"]
-        mask_in_task_log([warehouse_path(), *(entry.location for batch in batches for entry in batch
-                                              if isinstance(entry, SourceEntry))])
+        mask_in_task_log([db.db, *(entry.location for batch in batches for entry in batch
+                                  if isinstance(entry, SourceEntry))])
         print(f"{sum(map(len, batches))} pages in {len(batches)} batches")
         for removed in prune_staging(settings.data_dir() / "staging"):
             print(f"removed staged batches of an old run: {removed}")
@@ -112,18 +113,19 @@ def threadline_ingest():
 
         from pipeline.stages.entries import EntryError, entry_from_dict
         from pipeline.stages.staging import stage_sources
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
         from threadline_airflow.masking import mask_in_task_log
 
+        db = warehouse()
         locations = [entry.get("location") for entry in sources if isinstance(entry, dict)]
-        mask_in_task_log([warehouse_path(), *(location for location in locations if isinstance(location, str))])
+        mask_in_task_log([db.db, *(location for location in locations if isinstance(location, str))])
         try:
             entries = [entry_from_dict(entry) for entry in sources]
         except EntryError as exc:
             raise AirflowFailException(str(exc)) from None  # what discovery handed on: no retry changes it
         context = get_current_context()
         folder = _run_folder(context["run_id"]) / f"batch-{context['ti'].map_index:04d}"
-        staged = stage_sources(entries, folder, warehouse_path(), lake_data=settings.lake_data())
+        staged = stage_sources(entries, folder, db)
         for line in staged["failed"]:
             print(line)
         return staged
@@ -135,7 +137,7 @@ def threadline_ingest():
     @task(max_active_tis_per_dag=settings.max_loaders(), trigger_rule="all_done_min_one_success", outlets=[WAREHOUSE])
     def load(batches: list[list[dict]]) -> dict:
         from pipeline.stages.staging import load_staged, staged_batches
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
 
         context = get_current_context()
         run_folder = _run_folder(context["run_id"])
@@ -143,9 +145,9 @@ def threadline_ingest():
         missing = len(batches) - len(folders)
         if missing:
             print(f"{missing} of {len(batches)} batches were not staged (their parse task failed); loading the rest")
-        report = load_staged(warehouse_path(), staged_batches(run_folder, 0, discovery=True) + folders,
+        report = load_staged(warehouse(), staged_batches(run_folder, 0, discovery=True) + folders,
                              command="airflow", airflow_run_id=context["run_id"],
-                             airflow_try=context["ti"].try_number, lake_data=settings.lake_data())
+                             airflow_try=context["ti"].try_number)
         report["batches_missing"] = missing
         return report
 
@@ -153,12 +155,12 @@ def threadline_ingest():
     def check(report: dict) -> None:
         """The run's outcome; a WARNING per source silent for $THREADLINE_SILENT_AFTER_RUNS runs (never a failure)."""
         from pipeline.report.health import warn_silent_sources
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
 
         print(f"run {report['run_id']}: {report['status']}")
         for table, counts in report["counts"].items():
             print(f"  {table}: {counts}")
-        warn_silent_sources(warehouse_path(), lake_data=settings.lake_data())
+        warn_silent_sources(warehouse())
         if report["status"] == "failed":
             raise RuntimeError(f"run {report['run_id']} loaded no source; see fetch_log for the causes")
         if report.get("batches_missing"):
@@ -169,12 +171,12 @@ def threadline_ingest():
     @task(trigger_rule="all_done")
     def prune_archive() -> dict:
         from pipeline.runs import prune_archive
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
         from threadline_airflow.masking import mask_in_task_log
 
-        mask_in_task_log([warehouse_path()])
-        report = prune_archive(warehouse_path(), keep_days=settings.archive_keep_days(),
-                               max_bytes=settings.archive_max_bytes(), lake_data=settings.lake_data())
+        db = warehouse()
+        mask_in_task_log([db.db])
+        report = prune_archive(db, keep_days=settings.archive_keep_days(), max_bytes=settings.archive_max_bytes())
         for line in report.lines():
             print(line)
         if report.failed:

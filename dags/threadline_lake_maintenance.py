@@ -27,13 +27,13 @@ def threadline_lake_maintenance():
     @task
     def maintain() -> dict:
         from pipeline import settings
-        from pipeline.store import is_lake, maintain
+        from pipeline.store import maintain
 
-        db = settings.warehouse_path()
-        if not is_lake(db):
-            print(f"{db} is a DuckDB file: it keeps no old snapshots, nothing to maintain")
+        db = settings.WarehouseSettings.scheduled()
+        if not db.is_lake:
+            print(f"{db.describe()} is a DuckDB file: it keeps no old snapshots, nothing to maintain")
             return {}
-        done = maintain(db, lake_data=settings.lake_data(), retention=settings.lake_retention_days())
+        done = maintain(db, retention=settings.lake_retention_days())
         print(f"maintained the lake: {done}")
         return done
 

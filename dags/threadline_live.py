@@ -35,17 +35,17 @@ def threadline_live():
     @task(max_active_tis_per_dag=1)
     def poll() -> dict:
         from pipeline.live import plan_poll, poll
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
         from threadline_airflow.masking import mask_in_task_log
 
         context = get_current_context()
-        db = warehouse_path()
-        plan = plan_poll(settings.sources_csv(), db, lake_data=settings.lake_data())
-        mask_in_task_log([db, *(entry.location for entry in plan.entries)])
+        db = warehouse()
+        plan = plan_poll(settings.sources_csv(), db)
+        mask_in_task_log([db.db, *(entry.location for entry in plan.entries)])
         for note in plan.notes:
             print(note)
         report = poll(db, plan, command="airflow", airflow_run_id=context["run_id"],
-                      airflow_try=context["ti"].try_number, lake_data=settings.lake_data())
+                      airflow_try=context["ti"].try_number)
         if report is None:
             print("no live blog is live: nothing polled")
             return {"status": "nothing to poll", "polled": 0}

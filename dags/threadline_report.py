@@ -29,9 +29,9 @@ def threadline_report():
     @task(max_active_tis_per_dag=1)  # a writer, like threadline_ingest's load; the store's lock orders the two
     def refresh() -> list[str]:
         from pipeline.report.views import apply_views
-        from threadline_airflow.connection import warehouse_path
+        from threadline_airflow.connection import warehouse
 
-        return apply_views(warehouse_path())
+        return apply_views(warehouse())
 
     refresh()
 

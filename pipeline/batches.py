@@ -21,11 +21,11 @@ from pipeline.oneline import one_line
 from pipeline.parse import THIN_BODY, ParseError, parse
 from pipeline.purge.blocklist import Blocklist
 from pipeline.redact import redact
-from pipeline.settings import data_dir, sources_csv
+from pipeline.settings import WarehouseSettings, data_dir, sources_csv
 from pipeline.site_zones import SiteZones
 from pipeline.source_reader import Read, SourceReader, is_url
 from pipeline.stage import Batch, build_batch
-from pipeline.store import FetchHistory, TableCounts, Writer, is_lake
+from pipeline.store import FetchHistory, TableCounts, Writer
 
 log = logging.getLogger(__name__)
 
@@ -178,17 +178,16 @@ def parse_batches(reads: Iterable[Read], *, batch_size: int = DEFAULT_BATCH_SIZE
         yield build_batch(results, records, sources_failed=failed)
 
 
-def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run_id: str | None = None,
-                 airflow_try: int | None = None,
-                 lake_data: str | None = None) -> tuple[str, str, dict[str, TableCounts]]:
+def load_batches(db: WarehouseSettings, batches: Iterable[Batch], *, command: str, airflow_run_id: str | None = None,
+                 airflow_try: int | None = None) -> tuple[str, str, dict[str, TableCounts]]:
     """Load batches into the warehouse as one run; returns (run id, status, rows per table). Publishes at the end.
 
     Each batch commits on its own: a batch that fails to load is rolled back alone, the run is marked failed, and
     the batches loaded before it stay loaded and published. `db` is a DuckDB file or a DuckLake
-    (`ducklake:postgres:…`, data folder `lake_data` or $THREADLINE_LAKE_DATA); on a lake other loaders may run at once.
+    (`ducklake:postgres:…` with its data folder); on a lake other loaders may run at once.
     """
     totals: dict[str, TableCounts] = {}
-    with Writer(db, lake_data=lake_data) as writer:
+    with Writer(db) as writer:
         run_id = writer.start_run(command, airflow_run_id=airflow_run_id, airflow_try=airflow_try)
         try:
             for batch in batches:
@@ -202,13 +201,12 @@ def load_batches(db: str, batches: Iterable[Batch], *, command: str, airflow_run
     return run_id, status, totals
 
 
-def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None = None, *,
-                    lake_data: str | None = None) -> SourceReader:
+def open_reader_for(db: WarehouseSettings, sources: list[str], settings: FetchSettings | None = None) -> SourceReader:
     """A reader for a run into `db`: the warehouse's validators for the URLs and, for live blogs, where the archive
     holds the body those very validators stand for (a ticker page answering 304 is read again from there; one query,
     `FetchHistory.latest`), the raw archive beside the warehouse."""
     urls = [source for source in sources if is_url(source)]
-    history = FetchHistory(db, lake_data)
+    history = FetchHistory(db)
     latest = history.latest(urls)
     return SourceReader(archive_dir=archive_dir(db), settings=settings or settings_from_environment(),
                         validators={url: Validators(*fetch.validators) for url, fetch in latest.items()},
@@ -216,12 +214,13 @@ def open_reader_for(db: str, sources: list[str], settings: FetchSettings | None 
                         archived={url: fetch.body for url, fetch in latest.items() if fetch.is_liveblog})
 
 
-def archive_dir(db: str) -> Path:
+def archive_dir(db: WarehouseSettings) -> Path:
     """Where raw responses are archived: `archive/` beside the warehouse file (for a DuckLake, in the data folder)."""
-    return data_dir() / "archive" if is_lake(db) else Path(db).parent / "archive"
+    db = WarehouseSettings.of(db)
+    return data_dir() / "archive" if db.is_lake else Path(db.db).parent / "archive"
 
 
-def enrichment_cache(db: str) -> Path:
+def enrichment_cache(db: WarehouseSettings) -> Path:
     """What `enrich` keeps of the platforms' answers (by `platform:native_id`): beside the archive folder."""
     return archive_dir(db).parent / "enrichment-cache.json"
 

@@ -9,8 +9,8 @@ import traceback
 from datetime import datetime, timezone
 
 from pipeline import settings
+from pipeline.settings import DEFAULT_DB, WarehouseSettings
 
-DEFAULT_DB = "data/warehouse.duckdb"
 DEFAULT_REPORT_DIR = "data/report"
 DEFAULT_EXPORT_DIR = "data/export"
 DEFAULT_DICTIONARY = "docs/data-dictionary.md"
@@ -29,15 +29,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def db_path(arg: str | None) -> str:
-    """--db, else $THREADLINE_DB, else the default path."""
-    return arg or settings.env("THREADLINE_DB") or DEFAULT_DB
-
-
-def lake_data(arg: str | None) -> str | None:
-    """--lake-data, else $THREADLINE_LAKE_DATA: the data folder (or s3:// prefix) of a DuckLake named by --db (needed to
-    create one)."""
-    return arg or settings.lake_data()
+def warehouse(args) -> WarehouseSettings:
+    """The warehouse a command works on, resolved once: --db, else $THREADLINE_DB, else the default path; --lake-data,
+    else $THREADLINE_LAKE_DATA (the data folder or s3:// prefix of a DuckLake named by --db, needed to create one)."""
+    return WarehouseSettings.resolve(args.db, getattr(args, "lake_data", None))
 
 
 DB_HELP = (f"warehouse: a DuckDB file path, or 'ducklake:postgres:<libpq connection string>' for a DuckLake "
@@ -239,8 +234,7 @@ def _day(text: str) -> datetime:
 def _ingest(args) -> int:
     from pipeline.runs import ingest
 
-    return _load_and_report("ingest", lambda: ingest(args.sources, db_path(args.db), progress=True,
-                                                     lake_data=lake_data(args.lake_data)))
+    return _load_and_report("ingest", lambda: ingest(args.sources, warehouse(args), progress=True))
 
 
 def _reparse(args) -> int:
@@ -250,14 +244,14 @@ def _reparse(args) -> int:
     from pipeline.discover import SourceListError
     from pipeline.store import STORE_ERRORS
 
+    db = warehouse(args)
     try:
-        report = reparse(db_path(args.db), since=args.since, until=args.until, source_names=args.source_names,
-                         lake_data=lake_data(args.lake_data))
+        report = reparse(db, since=args.since, until=args.until, source_names=args.source_names)
     except (*STORE_ERRORS, SourceListError) as exc:  # SourceListError: the list's zones (pipeline/site_zones.py)
         print(f"pipeline reparse: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if not report.sources and not report.unreadable:
-        print(f"no archived responses fetched in that range under {archive_dir(db_path(args.db))}")
+        print(f"no archived responses fetched in that range under {archive_dir(db)}")
     code = _print_report(report)
     for line in report.unreadable_lines():
         print(line)
@@ -277,8 +271,7 @@ def _prune(args) -> int:
     keep_days = args.keep_days or settings.archive_keep_days()
     max_bytes = args.max_bytes or settings.archive_max_bytes()
     try:
-        report = prune_archive(db_path(args.db), keep_days=keep_days, max_bytes=max_bytes, dry_run=args.dry_run,
-                               lake_data=lake_data(args.lake_data))
+        report = prune_archive(warehouse(args), keep_days=keep_days, max_bytes=max_bytes, dry_run=args.dry_run)
     except STORE_ERRORS as exc:
         print(f"pipeline archive prune: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -297,21 +290,19 @@ def _purge(args) -> int:
     from pipeline.purge.run import purge
     from pipeline.purge.tables import NothingNamed
     from pipeline.store import STORE_ERRORS
-    from pipeline.store.backend import backend_for
 
-    db = db_path(args.db)
+    db = warehouse(args)
     try:
-        _existing(args.db, lake_data(args.lake_data))  # never an empty warehouse made to purge from
-        report = purge(db, args.target, args.reason, dry_run=args.dry_run, export_dir=args.export,
-                       lake_data=lake_data(args.lake_data))
+        _existing(db)  # never an empty warehouse made to purge from
+        report = purge(db, args.target, args.reason, dry_run=args.dry_run, export_dir=args.export)
     except (*STORE_ERRORS, NothingNamed) as exc:
         print(f"pipeline purge: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:  # the archive or the export could not be read or written
-        print(f"pipeline purge: {exc.filename or db}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"pipeline purge: {exc.filename or db.describe()}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     except duckdb.Error as exc:  # the warehouse could not be read or written (a lake's data store out of reach)
-        print(f"pipeline purge: {backend_for(db).describe()}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+        print(f"pipeline purge: {db.describe()}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return EXIT_FAILED
     for line in report.lines():
         print(line)
@@ -321,8 +312,7 @@ def _purge(args) -> int:
 def _enrich(args) -> int:
     from pipeline.runs import enrich
 
-    return _load_and_report("enrich", lambda: enrich(db_path(args.db), limit=args.limit,
-                                                     lake_data=lake_data(args.lake_data)))
+    return _load_and_report("enrich", lambda: enrich(warehouse(args), limit=args.limit))
 
 
 def _load_and_report(command: str, run) -> int:
@@ -353,7 +343,7 @@ def _stats(args) -> int:
     from pipeline.store import STORE_ERRORS, read_stats
 
     try:
-        stats = read_stats(db_path(args.db), lake_data=lake_data(args.lake_data))
+        stats = read_stats(warehouse(args))
     except STORE_ERRORS as exc:
         print(f"pipeline stats: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -376,20 +366,17 @@ def _reporting(args) -> int:
 
     from pipeline.report.export import ExportRefused
     from pipeline.store import STORE_ERRORS
-    from pipeline.store.backend import backend_for
 
-    data = lake_data(getattr(args, "lake_data", None))
+    db = warehouse(args)
     try:
         if args.command == "report":
             from pipeline.report.page import write_report
 
-            db = _existing(args.db, data)
-            print(f"report written to {write_report(db, _output_folder(args.out, 'index.html'), lake_data=data)}")
+            print(f"report written to {write_report(_existing(db), _output_folder(args.out, 'index.html'))}")
         elif args.command == "export":
             from pipeline.report.export import export
 
-            db = _existing(args.db, data)
-            counts = export(db, _output_folder(args.out, 'the export'), args.format, lake_data=data)
+            counts = export(_existing(db), _output_folder(args.out, 'the export'), args.format)
             print(f"exported {len(counts)} tables and views to {args.out} ({args.format})")
             for name, rows in counts.items():
                 print(f"  {name:<28} {rows:>9} rows")
@@ -399,7 +386,7 @@ def _reporting(args) -> int:
             try:
                 if os.path.isdir(args.out):
                     raise UsageError(f"--out {args.out} is a folder; name the Markdown file to write")
-                print(f"data dictionary written to {write_dictionary(args.out, args.db and _existing(args.db))}")
+                print(f"data dictionary written to {write_dictionary(args.out, args.db and _existing(db))}")
             except MissingComments as exc:
                 print(f"pipeline dictionary: {exc}", file=sys.stderr)
                 return EXIT_FAILED
@@ -413,8 +400,7 @@ def _reporting(args) -> int:
         print(f"pipeline {args.command}: {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     except duckdb.Error as exc:  # the warehouse could not be read (say, a lake's data store out of reach)
-        where = backend_for(db_path(args.db)).describe()  # a lake's password hidden
-        print(f"pipeline {args.command}: {where}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+        print(f"pipeline {args.command}: {db.describe()}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -427,15 +413,13 @@ def _output_folder(path: str, what: str) -> str:
     return path
 
 
-def _existing(arg: str | None, data: str | None = None) -> str:
-    """The warehouse, which must exist (the writer would otherwise create an empty warehouse there): a file path, or
-    a lake whose catalog holds one."""
-    from pipeline.store import WarehouseMissing, is_lake, open_reader
+def _existing(db: WarehouseSettings) -> WarehouseSettings:
+    """`db`, which must exist (the writer would otherwise create an empty warehouse there): a file, or a lake whose
+    catalog holds one."""
+    from pipeline.store import WarehouseMissing, open_reader
 
-    path = db_path(arg)
-    if is_lake(path):
-        open_reader(path, lake_data=data).close()  # WarehouseMissing when the catalog holds no lake yet
-        return path
-    if not os.path.exists(path):
-        raise WarehouseMissing(f"no warehouse at {path}: run `pipeline ingest` first")
-    return path
+    if db.is_lake:
+        open_reader(db).close()  # WarehouseMissing when the catalog holds no lake yet
+    elif not os.path.exists(db.db):
+        raise WarehouseMissing(f"no warehouse at {db.db}: run `pipeline ingest` first")
+    return db

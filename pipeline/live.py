@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.discover import load_sources, quiet_period, still_live
 from pipeline.provenance import OPERATOR, WEB
 from pipeline.redact import redact
+from pipeline.settings import WarehouseSettings
 from pipeline.stages.entries import SourceEntry
 from pipeline.store import live_blogs, liveblog_facts
 
@@ -32,13 +33,13 @@ class LivePlan:
         return {entry.location for entry in self.entries}
 
 
-def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data: str | None = None) -> LivePlan:
+def plan_poll(csv_path: Path, db: WarehouseSettings, *, now: datetime | None = None) -> LivePlan:
     """The live blogs to poll now: the listed ones and the discovered ones the still-live rule accepts."""
     now = now or datetime.now(timezone.utc)
     sources = load_sources(csv_path)
     by_name = {source.name: source for source in sources}
     listed = [source for source in sources if source.kind == "liveblog" and source.is_remote]
-    facts = liveblog_facts(db, [source.location for source in listed], lake_data=lake_data)
+    facts = liveblog_facts(db, [source.location for source in listed])
     entries: dict[str, SourceEntry] = {}
     notes: list[str] = []
     for source in listed:
@@ -51,7 +52,7 @@ def plan_poll(csv_path: Path, db: str, *, now: datetime | None = None, lake_data
                 notes.append(f"{source.name}: not polled: {decision.reason}")
                 continue
         entries[source.location] = _entry(source.location, source, OPERATOR)
-    for page in live_blogs(db, lake_data=lake_data):
+    for page in live_blogs(db):
         url = page["url"]
         if url in entries or url in facts or "***" in url:  # listed (decided above), or stored without its secret
             continue
@@ -80,8 +81,8 @@ def without_polled(entries: list[SourceEntry], plan: LivePlan) -> tuple[list[Sou
     return kept, notes
 
 
-def poll(db: str, plan: LivePlan, *, command: str = "live", airflow_run_id: str | None = None,
-         airflow_try: int | None = None, lake_data: str | None = None):
+def poll(db: WarehouseSettings, plan: LivePlan, *, command: str = "live", airflow_run_id: str | None = None,
+         airflow_try: int | None = None):
     """Read every planned live blog (conditional requests, politeness, archive) and load what changed as one run;
     returns the run's `RunReport`, or None when there was nothing to poll (no run is recorded)."""
     from pipeline.batches import RunReport, load_batches, parse_batches
@@ -90,8 +91,8 @@ def poll(db: str, plan: LivePlan, *, command: str = "live", airflow_run_id: str 
     if not plan.entries:
         return None
     reports = []
-    with read_entries(plan.entries, db, lake_data=lake_data) as (reads, how):
+    with read_entries(plan.entries, db) as (reads, how):
         batches = parse_batches(reads, reports=reports, **how)
         run_id, status, counts = load_batches(db, batches, command=command, airflow_run_id=airflow_run_id,
-                                              airflow_try=airflow_try, lake_data=lake_data)
+                                              airflow_try=airflow_try)
     return RunReport(run_id, status, reports, counts)

@@ -16,7 +16,7 @@ from pipeline.enrich import EnrichSettings, Enricher, enrich_settings_from_envir
 from pipeline.fetch import Fetcher, FetchSettings, WarcArchive
 from pipeline.fetch.retention import PrunePlan, Pruning, plan_prune, remove
 from pipeline.purge.blocklist import load_blocklist
-from pipeline.settings import sources_csv
+from pipeline.settings import WarehouseSettings, sources_csv
 from pipeline.site_zones import listed_zones, site_zones
 from pipeline.source_reader import expand, warc_reads
 from pipeline.stage import build_batch
@@ -25,38 +25,37 @@ from pipeline.store import Writer, posts_to_enrich, pruned_pages
 log = logging.getLogger(__name__)
 
 
-def ingest(sources: list[str], db: str, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
-           settings: FetchSettings | None = None, lake_data: str | None = None) -> RunReport:
+def ingest(sources: list[str], db: WarehouseSettings, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+           settings: FetchSettings | None = None) -> RunReport:
     """`pipeline ingest`: every source read (fetched), parsed and loaded as one run."""
     expanded = expand(sources)
     reports: list[SourceReport] = []
-    blocklist = load_blocklist(db, lake_data=lake_data)
-    with open_reader_for(db, expanded, settings, lake_data=lake_data) as reader:
+    blocklist = load_blocklist(db)
+    with open_reader_for(db, expanded, settings) as reader:
         reads = (read for source in expanded
                  for read in blocklist.guard(source, lambda source=source: reader.read(source)))
         batches = parse_batches(reads, batch_size=batch_size, reports=reports,
                                 progress_total=len(expanded) if progress else 0,
-                                zones=site_zones(db, lake_data=lake_data), blocklist=blocklist,
+                                zones=site_zones(db), blocklist=blocklist,
                                 tickers=reader.read_tickers)
-        run_id, status, counts = load_batches(db, batches, command="ingest", lake_data=lake_data)
+        run_id, status, counts = load_batches(db, batches, command="ingest")
     return RunReport(run_id, status, reports, counts)
 
 
-def reparse(db: str, *, since: datetime | None = None, until: datetime | None = None,
-            source_names: list[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-            lake_data: str | None = None) -> RunReport:
+def reparse(db: WarehouseSettings, *, since: datetime | None = None, until: datetime | None = None,
+            source_names: list[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> RunReport:
     """`pipeline reparse`: archived responses fetched in [since, until) parsed again with today's parser and
     reloaded; touches no network. A file or record of the archive that cannot be read is that read's failure, and
     the others are parsed; records past `archive_max_bytes()` are not read."""
     reports: list[SourceReport] = []
-    unreadable = pruned_pages(db, since=since, until=until, lake_data=lake_data)
+    unreadable = pruned_pages(db, since=since, until=until)
     reads = replays(warc_reads(archive_dir(db), since=since, until=until, source_names=source_names,
                                max_bytes=archive_max_bytes()))
-    zones = site_zones(db, listed_zones(sources_csv()), lake_data=lake_data)
-    with open_reader_for(db, [], lake_data=lake_data) as reader:  # replays ticker answers from the archive
+    zones = site_zones(db, listed_zones(sources_csv()))
+    with open_reader_for(db, []) as reader:  # replays ticker answers from the archive
         batches = parse_batches(reads, batch_size=batch_size, reports=reports, zones=zones,
-                                blocklist=load_blocklist(db, lake_data=lake_data), tickers=reader.read_tickers)
-        run_id, status, counts = load_batches(db, batches, command="reparse", lake_data=lake_data)
+                                blocklist=load_blocklist(db), tickers=reader.read_tickers)
+        run_id, status, counts = load_batches(db, batches, command="reparse")
     return RunReport(run_id, status, reports, counts, unreadable)
 
 
@@ -108,8 +107,8 @@ def _days(days: float | None) -> str:
     return f"{days:g} day{'s' if days != 1 else ''}"
 
 
-def prune_archive(db: str, *, keep_days: float | None, max_bytes: int | None, dry_run: bool = False,
-                  now: datetime | None = None, lake_data: str | None = None) -> PruneReport:
+def prune_archive(db: WarehouseSettings, *, keep_days: float | None, max_bytes: int | None, dry_run: bool = False,
+                  now: datetime | None = None) -> PruneReport:
     """`pipeline archive prune`: remove the raw archive's WARC files past the limits (pipeline/fetch/retention.py:
     only files the fetcher made, never one being written) and record each in `archive_pruned`. The warehouse is
     opened before anything is removed, so a busy or unusable warehouse removes nothing; a dry run opens nothing."""
@@ -119,7 +118,7 @@ def prune_archive(db: str, *, keep_days: float | None, max_bytes: int | None, dr
     report = PruneReport(folder, keep_days, max_bytes, dry_run, plan)
     if dry_run or not plan.prune:
         return report
-    with Writer(db, lake_data=lake_data) as writer:
+    with Writer(db) as writer:
         for pruning in plan.prune:
             why = remove(pruning)
             if why is not None:
@@ -136,15 +135,15 @@ RECHECK_UNAVAILABLE = timedelta(days=7)
 DEFAULT_ENRICH_LIMIT = 500
 
 
-def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettings | None = None,
-           now: datetime | None = None, lake_data: str | None = None) -> RunReport:
+def enrich(db: WarehouseSettings, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettings | None = None,
+           now: datetime | None = None) -> RunReport:
     """`pipeline enrich`: ask the platforms about posts the pages left incomplete, then load what they said.
 
     The platforms are asked before the writer lock is taken, so enrichment never holds up loading pages. A post
     found gone becomes `unavailable` with the time checked (never deleted) and is asked again a week later.
     """
     now = now or datetime.now(timezone.utc)
-    posts = posts_to_enrich(db, recheck_before=now - RECHECK_UNAVAILABLE, limit=limit, lake_data=lake_data)
+    posts = posts_to_enrich(db, recheck_before=now - RECHECK_UNAVAILABLE, limit=limit)
     settings = settings or enrich_settings_from_environment()
     enriched, records, reports = [], [], []
     with Fetcher(settings.fetch, archive=WarcArchive(archive_dir(db))) as fetcher, \
@@ -156,9 +155,9 @@ def enrich(db: str, *, limit: int = DEFAULT_ENRICH_LIMIT, settings: EnrichSettin
                 enriched.append(post)
             reports.append(SourceReport(f"{post.platform}:{post.native_id}", ok=True,
                                         note=post.status if post.checked_at else (result.note or "not asked")))
-    blocklist = load_blocklist(db, lake_data=lake_data)
+    blocklist = load_blocklist(db)
     for post in enriched:  # a purged post an answer says this one quotes or answers must not come back as a post
         post.relations = [relation for relation in post.relations if not blocklist.post_purged(relation.post)]
     batch = build_batch([], records, posts=enriched)
-    run_id, status, counts = load_batches(db, [batch], command="enrich", lake_data=lake_data)
+    run_id, status, counts = load_batches(db, [batch], command="enrich")
     return RunReport(run_id, status, reports, counts)

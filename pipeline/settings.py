@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +55,58 @@ def data_dir() -> Path:
     return Path(os.environ.get("THREADLINE_DATA", HOME / "data"))
 
 
-def warehouse_path() -> str:
-    """The published warehouse for scheduled runs: $THREADLINE_DB, else data/warehouse.duckdb in the data folder."""
-    return env("THREADLINE_DB") or str(data_dir() / "warehouse.duckdb")
+# The warehouse the `pipeline` command uses when neither --db nor $THREADLINE_DB names one (relative to the folder it
+# runs in); scheduled runs use data/warehouse.duckdb in the data folder instead (`WarehouseSettings.scheduled`).
+DEFAULT_DB = "data/warehouse.duckdb"
+LAKE_SCHEME = "ducklake:"  # a warehouse address starting so is a DuckLake (`ducklake:postgres:<libpq string>`)
+
+
+@dataclass(frozen=True, repr=False)
+class WarehouseSettings:
+    """Which warehouse to use, resolved once and passed down: `db` a DuckDB file path or
+    `ducklake:postgres:<libpq string>`, `lake_data` the data folder (or s3:// prefix) of a DuckLake (needed to create
+    one; ignored for a file). The store's backend factory (`pipeline.store.backend_for`) opens what it names.
+
+    `resolve` is the one place the settings are read: a flag, else the environment, else the default. Its repr and
+    `describe()` never show a password (the address of a lake may hold one)."""
+
+    db: str
+    lake_data: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "db", os.fspath(self.db))
+        object.__setattr__(self, "lake_data", os.fspath(self.lake_data) if self.lake_data else None)
+
+    @classmethod
+    def resolve(cls, db: str | os.PathLike | None = None, lake_data: str | os.PathLike | None = None, *,
+                default: str | os.PathLike = DEFAULT_DB) -> "WarehouseSettings":
+        """`--db`, else $THREADLINE_DB, else `default`; `--lake-data`, else $THREADLINE_LAKE_DATA."""
+        return cls(db or env("THREADLINE_DB") or default, lake_data or env("THREADLINE_LAKE_DATA"))
+
+    @classmethod
+    def scheduled(cls) -> "WarehouseSettings":
+        """The warehouse of scheduled runs (the DAGs): from the environment, else data/warehouse.duckdb in the data
+        folder."""
+        return cls.resolve(default=data_dir() / "warehouse.duckdb")
+
+    @classmethod
+    def of(cls, value: "WarehouseSettings | str | os.PathLike") -> "WarehouseSettings":
+        """`value` itself, or for a bare address (a path or `ducklake:…` string, as scripts and tests pass) that
+        address with the lake data folder from the environment."""
+        return value if isinstance(value, WarehouseSettings) else cls.resolve(value)
+
+    @property
+    def is_lake(self) -> bool:
+        return self.db.startswith(LAKE_SCHEME)
+
+    def describe(self) -> str:
+        """The warehouse in one line for messages, logs and pages: its path, or a lake's address with any password
+        hidden."""
+        return redact(self.db) if self.is_lake else str(Path(self.db))
+
+    def __repr__(self) -> str:
+        lake_data = None if self.lake_data is None else redact(self.lake_data)
+        return f"WarehouseSettings({self.describe()!r}, lake_data={lake_data!r})"
 
 
 def sources_csv() -> Path:
@@ -73,18 +125,13 @@ def source_names(csv_path: Path | None = None) -> list[str]:
     return [row["name"].strip() for row in rows if row.get("name")]
 
 
-def lake_data() -> str | None:
-    """The data folder of a DuckLake warehouse ($THREADLINE_LAKE_DATA); only read when THREADLINE_DB names a lake."""
-    return env("THREADLINE_LAKE_DATA")
-
-
 def max_loaders() -> int:
     """Load tasks that may run at once: $THREADLINE_MAX_LOADERS, else 1 for a DuckDB file (one writer; more would only
     wait for its lock) and 4 for a DuckLake (many writers; merges into one table still take turns)."""
     value = env("THREADLINE_MAX_LOADERS")
     if value:
         return max(1, int(value))
-    return 4 if warehouse_path().startswith("ducklake:") else 1
+    return 4 if WarehouseSettings.scheduled().is_lake else 1
 
 
 def lake_retention_days() -> float:

@@ -4,7 +4,6 @@ with their published time (by host of the page's URL, asked of the warehouse onc
 reads them as UTC)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pipeline.discover import load_sources
+from pipeline.settings import WarehouseSettings
 from pipeline.source_reader import Read, is_url
 from pipeline.store import site_offsets
 
@@ -32,10 +32,9 @@ class SiteZones:
         return timezone(timedelta(minutes=minutes))
 
 
-def site_zones(db: str, by_source: dict[str, str] | None = None, *,
-               lake_data: str | os.PathLike | None = None) -> SiteZones:
+def site_zones(db: WarehouseSettings, by_source: dict[str, str] | None = None) -> SiteZones:
     """The zones for a run into `db`: `by_source` (source name → zone name) and each site's commonest offset."""
-    return SiteZones(dict(by_source or {}), site_offsets(db, lake_data=lake_data))
+    return SiteZones(dict(by_source or {}), site_offsets(db))
 
 
 def listed_zones(csv_path: Path) -> dict[str, str]:

@@ -32,14 +32,13 @@ def summary() -> dict:
     """What the page shows, as plain data: the warehouse path, its row counts, its last runs, failing sources."""
     import duckdb
 
-    from pipeline.redact import redact
     from pipeline.settings import silent_after_runs
     from pipeline.store import WarehouseMissing, open_reader
     from pipeline.store.sqlfiles import sql
-    from threadline_airflow.connection import warehouse_path
+    from threadline_airflow.connection import warehouse
 
-    db = warehouse_path()
-    shown = redact(db)  # a lake's libpq string may carry a password
+    db = warehouse()
+    shown = db.describe()  # a lake's libpq string may carry a password
     try:
         con = open_reader(db)
     except WarehouseMissing:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.settings import WarehouseSettings
+
 ADMIN_DSN = os.environ.get("THREADLINE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 
 
@@ -42,6 +44,11 @@ class Lake:
 
     def env(self) -> dict[str, str]:
         return {"THREADLINE_DB": self.db, "THREADLINE_LAKE_DATA": str(self.data)}
+
+    @property
+    def warehouse(self) -> WarehouseSettings:
+        """The settings the pipeline's functions take: this lake and its data folder."""
+        return WarehouseSettings(self.db, self.data)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ import gzip
 import shutil
 from pathlib import Path
 
+from pipeline.settings import WarehouseSettings
 from pipeline.stages.discovery import discover_run_batches
 from pipeline.stages.params import validate_params
 from pipeline.stages.staging import load_staged, stage_sources, staged_batches
@@ -32,8 +33,8 @@ RUNS = 5
 class Nights:
     """A source list in a folder and the nightly runs over it, as threadline_ingest runs them."""
 
-    def __init__(self, folder: Path, db: str, lake_data: str | None = None):
-        self.folder, self.db, self.lake_data = folder, db, lake_data
+    def __init__(self, folder: Path, db: WarehouseSettings | str):
+        self.folder, self.db = folder, db
         self.runs: list[str] = []
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "sources.csv").write_text(
@@ -47,13 +48,12 @@ class Nights:
         shutil.copyfile(STOPS_PAGES[min(night, 1)], self.folder / "stops.html")
         params = validate_params({}, ["steady", "stops", "gone"])
         staging = self.folder / "staging" / f"night-{night}"
-        found = discover_run_batches(self.folder / "sources.csv", params, None, staging=staging, db=self.db,
-                         lake_data=self.lake_data)
+        found = discover_run_batches(self.folder / "sources.csv", params, None, staging=staging, db=self.db)
         for index, entries in enumerate(found["batches"]):
-            stage_sources(entries, staging / f"batch-{index:04d}", self.db, lake_data=self.lake_data)
+            stage_sources(entries, staging / f"batch-{index:04d}", self.db)
         folders = staged_batches(staging, 0, discovery=True) + staged_batches(staging, len(found["batches"]))
         report = load_staged(self.db, folders, command="airflow", airflow_run_id=f"scheduled__night{night}",
-                             airflow_try=1, lake_data=self.lake_data)
+                             airflow_try=1)
         assert report["status"] == "partial"  # `gone` fails, the others load (the DAG run is green)
         self.runs.append(report["run_id"])
         return report["run_id"]

@@ -245,8 +245,8 @@ def test_on_a_lake_the_archive_in_the_data_folder_is_pruned_and_recorded(tmp_pat
         archive = archive_dir(lake.db)
         assert archive == tmp_path / "data" / "archive"
         records = night(archive, datetime(2020, 1, 1, tzinfo=timezone.utc), 1)
-        load_batches(lake.db, [build_batch([], records)], command="ingest", lake_data=str(lake.data))
-        report = prune_archive(lake.db, keep_days=30, max_bytes=None, lake_data=str(lake.data))
+        load_batches(lake.warehouse, [build_batch([], records)], command="ingest")
+        report = prune_archive(lake.warehouse, keep_days=30, max_bytes=None)
         assert [Path(p.path).name for p in report.removed] == [Path(records[0].archive_path).name]
         assert ours(archive) == {}
         assert rows(lake.db, "SELECT records, reason FROM archive_pruned") == [(2, "age")]

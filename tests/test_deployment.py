@@ -117,6 +117,7 @@ def test_the_lakes_catalog_is_its_own_database_in_the_postgres_service(compose):
 
 
 def test_switching_to_the_lake_is_uncommenting_pipeline_db_and_lake_data(compose):
+    from pipeline.settings import WarehouseSettings
     from pipeline.store.backend import LakeBackend, backend_for
 
     switched = lake_compose()
@@ -125,7 +126,7 @@ def test_switching_to_the_lake_is_uncommenting_pipeline_db_and_lake_data(compose
     for name in AIRFLOW_SERVICES:
         env = switched["services"][name]["environment"]
         assert "AIRFLOW_CONN_THREADLINE_WAREHOUSE" not in env  # else the connection would still name the file
-        backend = backend_for(env["THREADLINE_DB"], lake_data=env["THREADLINE_LAKE_DATA"])
+        backend = backend_for(WarehouseSettings(env["THREADLINE_DB"], env["THREADLINE_LAKE_DATA"]))
         assert isinstance(backend, LakeBackend)
         catalog = dict(part.split("=", 1) for part in backend.catalog.split())
         assert catalog == {"dbname": "threadline_lake", "host": "postgres", "user": postgres["POSTGRES_USER"],
@@ -143,6 +144,7 @@ def test_the_init_script_creates_a_database_a_lake_can_live_in(tmp_path):
 
     if postgres_unavailable():
         pytest.skip(postgres_unavailable())
+    from pipeline.settings import WarehouseSettings
     from pipeline.store import Writer
 
     name = f"threadline_test_init_{secrets.token_hex(4)}"
@@ -152,7 +154,7 @@ def test_the_init_script_creates_a_database_a_lake_can_live_in(tmp_path):
         with admin.cursor() as cur:
             cur.execute(script.replace("threadline_lake", name))
         catalog = " ".join(part for part in ADMIN_DSN.split() if not part.startswith("dbname=")) + f" dbname={name}"
-        with Writer(f"ducklake:postgres:{catalog}", lake_data=tmp_path / "lake") as writer:
+        with Writer(WarehouseSettings(f"ducklake:postgres:{catalog}", tmp_path / "lake")) as writer:
             assert writer.con.execute("SELECT count(*) FROM ingest_runs").fetchone() == (0,)
     finally:
         with admin.cursor() as cur:

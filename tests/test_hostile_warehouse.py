@@ -336,7 +336,7 @@ def test_a_lake_run_is_abandoned_only_once_its_catalog_session_is_gone(tmp_path)
         victim = lake_loader_process(1, {**lake.env(), "LOADER_PAUSE_BEFORE_COMMIT": str(pause)})
         try:
             paused(victim, pause)
-            with Writer(lake.db, lake_data=lake.data) as writer:  # another writer while the loader is alive
+            with Writer(lake.warehouse) as writer:  # another writer while the loader is alive
                 assert writer.abandon_dead_runs() == []
             con = open_reader(lake.db)
             try:
@@ -356,7 +356,7 @@ def test_a_lake_run_is_abandoned_only_once_its_catalog_session_is_gone(tmp_path)
                     break
                 assert time.monotonic() < deadline, "the killed loader's catalog session did not end"
                 time.sleep(0.1)
-        with Writer(lake.db, lake_data=lake.data) as writer:
+        with Writer(lake.warehouse) as writer:
             assert len(writer.abandon_dead_runs()) == 0  # already done when the writer opened
         con = open_reader(lake.db)
         try:

@@ -58,8 +58,8 @@ def test_the_read_helpers_give_nothing_before_the_lake_exists_and_the_warehouse_
     assert FetchHistory(str(tmp_path / "none.duckdb")).validators(["https://example.org/"]) == {}  # a file: as before
     assert posts_to_enrich(tmp_path / "none.duckdb", recheck_before=datetime.now(timezone.utc), limit=10) == []
 
-    ingest([str(SEED_HTML)], lake.db, lake_data=str(lake.data))
-    assert posts_to_enrich(lake.db, recheck_before=datetime.now(timezone.utc), limit=10, lake_data=str(lake.data))
+    ingest([str(SEED_HTML)], lake.warehouse)
+    assert posts_to_enrich(lake.warehouse, recheck_before=datetime.now(timezone.utc), limit=10)
 
 
 @pytest.mark.postgres
@@ -67,13 +67,13 @@ def test_a_second_ingest_into_a_lake_sends_a_conditional_request_and_gets_not_mo
     etag_route(server, "/seed", SEED_HTML.read_bytes(), '"v1"')
     etag_route(server, "/other", page("Other", "Another page."), '"o1"')
     urls = [server.url("/seed"), server.url("/other")]
-    first = ingest(urls, lake.db, lake_data=str(lake.data))
+    first = ingest(urls, lake.warehouse)
     assert first.status == "ok", [s.line() for s in first.sources]
     assert set(FetchHistory(lake.db).validators(urls)) == set(urls)
     content_before = rows(lake.db, "SELECT * FROM articles ORDER BY article_id")
     first_requests = len(server.requests)
 
-    second = ingest(urls, lake.db, lake_data=str(lake.data))
+    second = ingest(urls, lake.warehouse)
     conditional = [r for r in server.requests[first_requests:] if r.path != "/robots.txt"]
     assert sorted(r.headers.get("If-None-Match") for r in conditional) == ['"o1"', '"v1"']
     assert rows(lake.db, f"SELECT outcome, http_status FROM fetch_log WHERE run_id = '{second.run_id}'") == \
@@ -87,11 +87,11 @@ def test_reparse_on_a_lake_reloads_from_the_archive_with_the_server_down(lake, t
     srv = TestServer()
     srv.route("/seed", Reply(200, SEED_HTML.read_bytes()))
     srv.route("/other", Reply(200, page("Other", "“We will return,” the mayor said.")))
-    ingest([srv.url("/seed"), srv.url("/other")], lake.db, lake_data=str(lake.data))
+    ingest([srv.url("/seed"), srv.url("/other")], lake.warehouse)
     srv.close()  # from here on nothing answers
 
     with fresh_lake(tmp_path / "second") as second:
-        report = reparse(second.db, since=datetime(2000, 1, 1, tzinfo=timezone.utc), lake_data=str(second.data))
+        report = reparse(second.warehouse, since=datetime(2000, 1, 1, tzinfo=timezone.utc))
         assert report.status == "ok" and len(report.sources) == 2
         when_and_where = {"articles": "source, ", "update_items": "revised_at, "}
         for table in CONTENT_TABLES:
@@ -114,8 +114,7 @@ def test_report_and_export_work_on_a_lake(lake, tmp_path):
     missing = pipeline("report", "--db", lake.db, "--out", str(tmp_path / "r0"), cwd=tmp_path)
     assert missing.returncode == 1 and "no lake" in missing.stderr  # not created empty by the views' writer
 
-    ingest([str(SEED_HTML), str(ROOT / "seeds" / "seed_article_putin_syria.txt")], lake.db,
-           lake_data=str(lake.data))
+    ingest([str(SEED_HTML), str(ROOT / "seeds" / "seed_article_putin_syria.txt")], lake.warehouse)
     done = pipeline("report", "--db", lake.db, "--lake-data", str(lake.data), "--out", str(tmp_path / "report"),
                     cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -161,13 +160,13 @@ def test_enrich_on_a_lake_asks_about_unchecked_posts_once_and_marks_gone_ones(la
         return Reply(404, b'{"error":"No status found with that ID."}', content_type="application/json")
 
     server.route("/oembed", oembed)
-    ingest([str(SEED_HTML)], lake.db, lake_data=str(lake.data))
+    ingest([str(SEED_HTML)], lake.warehouse)
     endpoints = EnrichSettings(x_oembed_url=server.url("/oembed"), fetch=settings_from_environment())
     now = datetime.now(timezone.utc)
-    report = enrich(lake.db, settings=endpoints, now=now, lake_data=str(lake.data))
+    report = enrich(lake.warehouse, settings=endpoints, now=now)
     assert report.status == "ok" and len(report.sources) == 2
     assert sorted(rows(lake.db, "SELECT status FROM social_posts")) == [("ok",), ("unavailable",)]
     asked = len(server.hits("/oembed"))
-    enrich(lake.db, settings=endpoints, now=now, lake_data=str(lake.data))  # nothing due: read from the lake
+    enrich(lake.warehouse, settings=endpoints, now=now)  # nothing due: read from the lake
     assert len(server.hits("/oembed")) == asked
     assert rows(lake.db, "SELECT count(*) FROM social_posts") == [(2,)]

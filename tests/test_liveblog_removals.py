@@ -122,7 +122,7 @@ def test_on_a_lake_an_entry_removed_then_back_has_the_same_history(server, setti
     blog, url = _two_entries(server)
     with fresh_lake(tmp_path) as lake:
         def poll():
-            assert ingest([url], lake.db, settings=settings, lake_data=str(lake.data)).status == "ok"
+            assert ingest([url], lake.warehouse, settings=settings).status == "ok"
         poll()
         e2 = blog.entries.pop("e2")
         poll()

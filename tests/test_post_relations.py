@@ -252,7 +252,7 @@ def test_on_a_lake_a_reload_adds_no_relation_either(tmp_path):
     # DuckLake has no keys: the relation stays one row because the batch is deduplicated and merged under its lock.
     with fresh_lake(tmp_path) as lake:
         for _ in range(2):
-            assert ingest([str(NESTED_QUOTE)], lake.db, lake_data=str(lake.data)).status == "ok"
+            assert ingest([str(NESTED_QUOTE)], lake.warehouse).status == "ok"
         assert rows(lake.db, "SELECT post_id, related_post_id, kind FROM post_relations") == \
             [(f"x:{KAREM}", f"x:{TRUMP}", "quote")]
         assert rows(lake.db, "SELECT count(*) FROM social_posts") == [(2,)]

@@ -52,7 +52,7 @@ def test_a_purged_post_leaves_the_lake_and_its_older_snapshots(server, local_fet
     urls = serve_pages(server)
     with fresh_lake(tmp_path) as lake:
         for url in urls:  # three runs, three snapshots that hold the post
-            assert not ingest([url], lake.db, lake_data=str(lake.data)).failed
+            assert not ingest([url], lake.warehouse).failed
         [(first, before)] = rows(lake.db, "SELECT min(snapshot_before), max(snapshot_after) FROM ingest_runs")
         assert held_at(lake.db, first) == 0
         assert held_at(lake.db, before) == 1
@@ -74,6 +74,6 @@ def test_a_purged_post_leaves_the_lake_and_its_older_snapshots(server, local_fet
         assert kind == "post" and expired >= 3
         assert rows(lake.db, "SELECT count(*) FROM articles") == [(3,)]
 
-        assert not ingest(urls, lake.db, lake_data=str(lake.data)).failed
+        assert not ingest(urls, lake.warehouse).failed
         assert tables_holding(lake.db, POST_ID, skip=("purge_requests",)) == []
         assert rows(lake.db, "SELECT count(*) FROM social_posts") == [(3,)]

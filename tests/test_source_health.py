@@ -12,6 +12,7 @@ import pytest
 from pipeline.report.health import silent_sources, source_health, warn_silent_sources
 from pipeline.report.page import write_report
 from pipeline.report.views import apply_views
+from pipeline.settings import WarehouseSettings
 from pipeline.store import Writer
 from tests.lakes import fresh_lake
 from tests.source_nights import RUNS, Nights
@@ -22,12 +23,12 @@ COLUMNS = ("source_name", "runs", "runs_since_new", "runs_30d", "pages_per_run_3
            "decode_failures_30d", "parse_failures_30d")
 
 
-def health(db: str, lake_data: str | None = None) -> dict[str, tuple]:
-    return {row["source_name"]: tuple(row[c] for c in COLUMNS) for row in source_health(db, lake_data=lake_data)}
+def health(db: WarehouseSettings | str) -> dict[str, tuple]:
+    return {row["source_name"]: tuple(row[c] for c in COLUMNS) for row in source_health(db)}
 
 
-def silent_names(db: str, after_runs: int, lake_data: str | None = None) -> list[str]:
-    return [s.source_name for s in silent_sources(db, after_runs=after_runs, lake_data=lake_data)]
+def silent_names(db: WarehouseSettings | str, after_runs: int) -> list[str]:
+    return [s.source_name for s in silent_sources(db, after_runs=after_runs)]
 
 
 @pytest.fixture(scope="module")
@@ -115,11 +116,11 @@ def test_the_report_page_lists_every_source_the_longest_silent_first(nights, tmp
 @pytest.mark.slow
 def test_the_view_works_on_a_lake(tmp_path):
     with fresh_lake(tmp_path) as lake:
-        nights = Nights(tmp_path / "lake-nights", lake.db, str(lake.data))
+        nights = Nights(tmp_path / "lake-nights", lake.warehouse)
         for _ in range(3):
             nights.run()
-        apply_views(lake.db, lake_data=str(lake.data))
-        by_source = health(lake.db, str(lake.data))
+        apply_views(lake.warehouse)
+        by_source = health(lake.warehouse)
         assert by_source["stops"] == ("stops", 3, 1, 3, 1.0, None, round(17 / 3, 1), None, 0, 0, 0, 0, 0)
         assert by_source["gone"][:3] == ("gone", 3, 3)
-        assert silent_names(lake.db, 1, str(lake.data)) == ["gone", "stops"]
+        assert silent_names(lake.warehouse, 1) == ["gone", "stops"]

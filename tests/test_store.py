@@ -350,11 +350,11 @@ def test_a_second_writer_waits_for_the_first(file_db):
 
 
 def test_every_column_has_a_comment_for_analysts(db):
-    from pipeline.store import is_lake
+    from pipeline.settings import WarehouseSettings
 
     load(db, page("a.txt"))
     # A DuckLake refuses comments on a view's columns (docs/contract.md): there only the tables' columns must have them.
-    views = " AND table_name NOT IN (SELECT view_name FROM duckdb_views())" if is_lake(str(db)) else ""
+    views = " AND table_name NOT IN (SELECT view_name FROM duckdb_views())" if WarehouseSettings.of(db).is_lake else ""
     missing = rows(db, "SELECT table_name || '.' || column_name FROM duckdb_columns() "
                        "WHERE database_name = current_database() AND NOT internal "
                        "AND table_name <> 'schema_migrations' AND comment IS NULL" + views)

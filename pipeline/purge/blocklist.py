@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline import keys
 from pipeline.model import ParseResult, SocialPost
+from pipeline.settings import WarehouseSettings
 from pipeline.source_reader import Read
 from pipeline.urls import canonical_url
 
@@ -95,17 +96,18 @@ def _without(text: str, removed: str) -> str:
     return text
 
 
-def load_blocklist(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> Blocklist:
+def load_blocklist(db: WarehouseSettings) -> Blocklist:
     """The purge requests of the published warehouse; empty when there is none yet, or it predates migration 011."""
     import duckdb
 
-    from pipeline.store import is_lake, open_reader, sql
-    from pipeline.store.backend import LakeUnavailable, WarehouseMissing, backend_for
+    from pipeline.store import open_reader, sql
+    from pipeline.store.backend import LakeUnavailable, WarehouseMissing
 
-    if not is_lake(db) and not os.path.exists(db):
+    db = WarehouseSettings.of(db)
+    if not db.is_lake and not os.path.exists(db.db):
         return Blocklist()
     try:
-        con = open_reader(db, lake_data=lake_data)
+        con = open_reader(db)
     except WarehouseMissing:
         return Blocklist()
     try:
@@ -114,7 +116,7 @@ def load_blocklist(db: str | os.PathLike, *, lake_data: str | os.PathLike | None
         except duckdb.CatalogException:  # published before migration 011: nothing purged yet
             return Blocklist()
         except duckdb.Error as exc:  # loading without it could bring purged data back: the run stops here
-            raise LakeUnavailable(f"{backend_for(db, lake_data=lake_data).describe()}: the purge requests could not "
-                                  f"be read: {str(exc).strip().splitlines()[0]}") from exc
+            raise LakeUnavailable(f"{db.describe()}: the purge requests could not be read: "
+                                  f"{str(exc).strip().splitlines()[0]}") from exc
     finally:
         con.close()

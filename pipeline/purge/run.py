@@ -28,6 +28,7 @@ from pipeline.purge.exports import ExportPlan, plan_export
 from pipeline.purge.tables import TABLES, Scope, remove, resolve
 from pipeline.purge.targets import Target
 from pipeline.redact import redact
+from pipeline.settings import WarehouseSettings
 from pipeline.store import Writer, open_reader, sql
 from pipeline.store.backend import compact_working_copy
 from pipeline.urls import canonical_url
@@ -92,8 +93,8 @@ def new_request_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
-def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export_dir: str | os.PathLike | None = None,
-          lake_data: str | None = None) -> PurgeReport:
+def purge(db: WarehouseSettings, target: Target, reason: str, *, dry_run: bool = False,
+          export_dir: str | os.PathLike | None = None) -> PurgeReport:
     """Carry out one erasure request (see the module's docstring); a dry run reads the published warehouse only and
     changes nothing."""
     from pipeline.batches import archive_dir, enrichment_cache
@@ -101,7 +102,7 @@ def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export
     report = PurgeReport(target, dry_run)
     archive = archive_dir(db)
     if dry_run:
-        con = open_reader(db, lake_data=lake_data)
+        con = open_reader(db)
         try:
             report.scope = resolve(con, target)
         finally:
@@ -111,7 +112,7 @@ def purge(db: str, target: Target, reason: str, *, dry_run: bool = False, export
         report.problems += report.archive.problems
         return report
 
-    with Writer(db, lake_data=lake_data) as writer:
+    with Writer(db) as writer:
         on_lake = writer.backend.keeps_snapshots  # a lake: its old snapshots hold the data too
         with writer.backend.locks(TABLES):  # on a lake: no load between the deletes and the expiry
             if on_lake:

@@ -26,7 +26,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.report.views import VIEWS_FOLDER, apply_views
-from pipeline.store import copy_published, export_duckdb, is_lake, open_reader, sql_files
+from pipeline.settings import WarehouseSettings
+from pipeline.store import copy_published, export_duckdb, open_reader, sql_files
 from pipeline.store.backend import connect_file
 
 FORMATS = ("parquet", "duckdb")
@@ -67,8 +68,8 @@ PARTITION_BY: dict[str, str | None] = {
 }
 
 
-def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", *,
-           refresh_views: bool = True, lake_data: str | os.PathLike | None = None) -> dict[str, int]:
+def export(db: WarehouseSettings, out: str | os.PathLike, fmt: str = "parquet", *,
+           refresh_views: bool = True) -> dict[str, int]:
     """Export the warehouse at `db` under `out`; returns rows per relation (for duckdb: the file's relations)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -77,22 +78,22 @@ def export(db: str | os.PathLike, out: str | os.PathLike, fmt: str = "parquet", 
     for target in targets:  # before anything is written, the views included
         _refuse_unless_ours(target)
     if refresh_views:
-        apply_views(db, lake_data=lake_data)
+        apply_views(db)
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "duckdb":
         target = out / DUCKDB_NAME
         _write_manifest(out, {"format": "duckdb", "file": DUCKDB_NAME})
-        if is_lake(db):
-            export_duckdb(db, target, lake_data=lake_data)
+        if WarehouseSettings.of(db).is_lake:
+            export_duckdb(db, target)
             _create_views(target)
         else:
-            copy_published(db, target)
+            copy_published(WarehouseSettings.of(db).db, target)
         con = open_reader(target)
         try:
             return {name: con.table(name).count("*").fetchone()[0] for name in PARTITION_BY}
         finally:
             con.close()
-    return _export_parquet(db, out, lake_data)
+    return _export_parquet(db, out)
 
 
 def _create_views(path: Path) -> None:
@@ -108,10 +109,10 @@ def _create_views(path: Path) -> None:
         con.close()
 
 
-def _export_parquet(db, out: Path, lake_data=None) -> dict[str, int]:
+def _export_parquet(db, out: Path) -> dict[str, int]:
     """Stream each relation in record batches (memory stays bounded by a batch and the open files)."""
     counts = {}
-    con = open_reader(db, lake_data=lake_data)
+    con = open_reader(db)
     try:
         for name, column in PARTITION_BY.items():
             reader = con.table(name).to_arrow_reader(BATCH_ROWS)

@@ -7,14 +7,13 @@ A source whose feed moved or whose markup changed yields nothing new while every
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.oneline import one_line
 from pipeline.redact import redact
 from pipeline.report.views import read_queries
-from pipeline.settings import silent_after_runs
+from pipeline.settings import WarehouseSettings, silent_after_runs
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +39,24 @@ class SilentSource:
                         f"markup changed? See report_source_health")
 
 
-def source_health(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> list[dict]:
+def source_health(db: WarehouseSettings) -> list[dict]:
     """Every row of report_source_health, the longest silent first (the published warehouse, read-only)."""
-    return read_queries(db, [QUERY], lake_data=lake_data)[QUERY].dicts()
+    return read_queries(db, [QUERY])[QUERY].dicts()
 
 
-def silent_sources(db: str | os.PathLike, *, after_runs: int,
-                   lake_data: str | os.PathLike | None = None) -> list[SilentSource]:
+def silent_sources(db: WarehouseSettings, *, after_runs: int) -> list[SilentSource]:
     """Sources that found nothing new in their last `after_runs` runs or more, the longest silent first."""
     return [SilentSource(row["source_name"], row["runs_since_new"], row["last_new_at"], row["last_run_at"],
                          row["failures_30d"])
-            for row in source_health(db, lake_data=lake_data) if row["runs_since_new"] >= after_runs]
+            for row in source_health(db) if row["runs_since_new"] >= after_runs]
 
 
-def warn_silent_sources(db: str | os.PathLike, *, after_runs: int | None = None,
-                        lake_data: str | os.PathLike | None = None) -> list[SilentSource]:
+def warn_silent_sources(db: WarehouseSettings, *, after_runs: int | None = None) -> list[SilentSource]:
     """Log a WARNING line per silent source (after `after_runs`, default $THREADLINE_SILENT_AFTER_RUNS or 7 runs);
     returns them. Never raises for the warehouse: a check that cannot read it says so in one WARNING line."""
     try:
         after_runs = after_runs if after_runs is not None else silent_after_runs()
-        silent = silent_sources(db, after_runs=after_runs, lake_data=lake_data)
+        silent = silent_sources(db, after_runs=after_runs)
     except Exception as exc:  # a health check (or its setting) must not fail the run it reports on
         log.warning("source health: not checked: %s", one_line(redact(f"{type(exc).__name__}: {exc}"), 300))
         return []

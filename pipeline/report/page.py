@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.report import svg
 from pipeline.report.views import Rows, apply_views, plain, read_queries
-from pipeline.store.backend import backend_for
+from pipeline.settings import WarehouseSettings
 
 PAGE_NAME = "index.html"
 QUERIES = ["summary", "chart_volume", "chart_outlets", "chart_top_accounts", "chart_post_reach", "chart_embed_lag",
@@ -36,25 +36,24 @@ code { background: #f4f4f4; padding: 0 0.2rem; }
 """
 
 
-def write_report(db: str | os.PathLike, out: str | os.PathLike, *, refresh_views: bool = True,
-                 lake_data: str | os.PathLike | None = None) -> Path:
+def write_report(db: WarehouseSettings, out: str | os.PathLike, *, refresh_views: bool = True) -> Path:
     """Write `<out>/index.html` from the warehouse at `db`; returns its path.
 
     With `refresh_views` the reporting views are (re)applied first, so a warehouse loaded before they existed (or
     before they changed) reports correctly.
     """
     if refresh_views:
-        apply_views(db, lake_data=lake_data)
-    data = read_queries(db, [f"report/{name}" for name in QUERIES], lake_data=lake_data)
+        apply_views(db)
+    data = read_queries(db, [f"report/{name}" for name in QUERIES])
     data = {name.split("/", 1)[1]: rows for name, rows in data.items()}
-    page = render(data, db=backend_for(db).describe(), generated_at=datetime.now(timezone.utc))  # no password
+    page = render(data, db=WarehouseSettings.of(db).describe(), generated_at=datetime.now(timezone.utc))  # no password
     target = Path(out) / PAGE_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     return target
 
 
-def render(data: dict[str, Rows], *, db: str, generated_at: datetime) -> str:
+def render(data: dict[str, Rows], *, db: WarehouseSettings, generated_at: datetime) -> str:
     """The page, from each query's rows."""
     summary = data["summary"].dicts()[0]
     sections = [

@@ -1,10 +1,10 @@
 """The reporting views: every `sql/reporting/NN_name.sql` file, applied through the store's writer."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pipeline.settings import WarehouseSettings
 from pipeline.store import Writer, open_reader, published_views_current, sql, sql_files
 from pipeline.store.warehouse import VIEWS_FOLDER  # sql/reporting/: one `CREATE OR REPLACE VIEW` per file
 
@@ -14,7 +14,7 @@ def view_files() -> list[str]:
     return [name for name, _ in sql_files(VIEWS_FOLDER)]
 
 
-def apply_views(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> list[str]:
+def apply_views(db: WarehouseSettings) -> list[str]:
     """Make the warehouse's reporting views those of `sql/reporting/` now; returns the files applied (none when the
     warehouse already has them, which a read-only session finds out without waiting for a running load).
 
@@ -22,9 +22,9 @@ def apply_views(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = 
     error, not a logged warning. Goes through the writer (on a file: lock, working copy, publish; on a lake: one
     commit), so readers keep their snapshot meanwhile.
     """
-    if published_views_current(db, lake_data=lake_data):
+    if published_views_current(db):
         return []
-    with Writer(db, lake_data=lake_data, keep_views_current=False) as writer:
+    with Writer(db, keep_views_current=False) as writer:
         return writer.refresh_views()
 
 
@@ -39,10 +39,9 @@ class Rows:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def read_queries(db: str | os.PathLike, names: list[str], *,
-                 lake_data: str | os.PathLike | None = None) -> dict[str, Rows]:
+def read_queries(db: WarehouseSettings, names: list[str]) -> dict[str, Rows]:
     """Run `sql/<name>.sql` queries in one read-only session on the published warehouse (file or lake)."""
-    con = open_reader(db, lake_data=lake_data)
+    con = open_reader(db)
     try:
         results = {}
         for name in names:

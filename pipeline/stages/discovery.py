@@ -11,7 +11,7 @@ from pipeline.fetch import Fetcher, Validators
 from pipeline.fetch.fetch_settings import settings_from_environment
 from pipeline.model import FetchRecord
 from pipeline.redact import redact
-from pipeline.settings import live_enabled
+from pipeline.settings import WarehouseSettings, live_enabled
 from pipeline.site_zones import listed_zones
 from pipeline.stage import build_batch
 from pipeline.stages.entries import ArchiveEntry, SourceEntry
@@ -21,7 +21,7 @@ from pipeline.store import FetchHistory, liveblog_facts, pruned_pages
 
 
 def discover_run_batches(csv_path: Path, params: RunParams, interval: tuple[datetime, datetime] | None = None, *,
-                         staging: Path, db: str, lake_data: str | None = None) -> dict:
+                         staging: Path, db: WarehouseSettings) -> dict:
     """What a DAG run reads, grouped into batches: `{"batches", "problems"}`: the listed sources' pages in mode fetch
     (`discover_listed_pages`), the raw archive's range in mode reparse.
 
@@ -39,19 +39,19 @@ def discover_run_batches(csv_path: Path, params: RunParams, interval: tuple[date
             raise RunParamsError(str(exc)) from None
         entry = ArchiveEntry(str(archive_dir(db)), since=start, until=end, sources=list(params.sources),
                              timezones=zones)
-        gone = pruned_page_lines(pruned_pages(db, since=start, until=end, lake_data=lake_data))
+        gone = pruned_page_lines(pruned_pages(db, since=start, until=end))
         return {"batches": [[entry]], "problems": gone}
     try:
         found = discover_listed_pages(csv_path, staging / DISCOVERY_FOLDER, db, start=start, end=end,
-                                      names=list(params.sources), max_pages=params.max_pages, lake_data=lake_data)
+                                      names=list(params.sources), max_pages=params.max_pages)
     except ValueError as exc:
         raise RunParamsError(str(exc)) from None
     return {"batches": found["batches"], "problems": found["problems"]}
 
 
-def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datetime | None = None,
+def discover_listed_pages(csv_path: Path, folder: Path, db: WarehouseSettings, *, start: datetime | None = None,
                           end: datetime | None = None, names: list[str] | None = None, max_pages: int | None = None,
-                          now: datetime | None = None, lake_data: str | None = None) -> dict:
+                          now: datetime | None = None) -> dict:
     """The pages the source list's sources lead to, to read in [start, end), grouped by host into batches of
     `SourceEntry`s (where, for which source, with that source's fetch settings and zone, and where the location came
     from, which decides what it may be: pipeline/provenance.py).
@@ -68,9 +68,8 @@ def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datet
                              f"known: {', '.join(source.name for source in sources)}")
         sources = [source for source in sources if source.name in names]
     remote = [source.location for source in sources if source.kind in ("feed", "sitemap") and source.is_remote]
-    known = {url: Validators(*fields) for url, fields in FetchHistory(db, lake_data).validators(remote).items()}
-    live = liveblog_facts(db, [source.location for source in sources if source.kind == "liveblog"],
-                          lake_data=lake_data)
+    known = {url: Validators(*fields) for url, fields in FetchHistory(db).validators(remote).items()}
+    live = liveblog_facts(db, [source.location for source in sources if source.kind == "liveblog"])
     now = now or datetime.now(timezone.utc)
     records: list[FetchRecord] = []
     notes: list[str] = []
@@ -94,16 +93,16 @@ def discover_listed_pages(csv_path: Path, folder: Path, db: str, *, start: datet
                                                           timezone=source.timezone,
                                                           origin=entry.origin, root=entry.root))
     write_whole(build_batch([], records), folder)
-    listed, left = leave_to_live_mode(list(entries.values()), csv_path, db, now=now, lake_data=lake_data)
+    listed, left = leave_to_live_mode(list(entries.values()), csv_path, db, now=now)
     return {"batches": group_into_batches(listed), "staged": str(folder), "problems": notes + left}
 
 
-def leave_to_live_mode(entries: list[SourceEntry], csv_path: Path, db: str, *, now: datetime,
-                       lake_data: str | None = None) -> tuple[list[SourceEntry], list[str]]:
+def leave_to_live_mode(entries: list[SourceEntry], csv_path: Path, db: WarehouseSettings, *, now: datetime
+                       ) -> tuple[list[SourceEntry], list[str]]:
     """When the live mode is on ($THREADLINE_LIVE), the nightly run's entries less the live blogs it polls (with a
     note each); else the entries as they are."""
     if not live_enabled():
         return entries, []
     from pipeline.live import plan_poll, without_polled
 
-    return without_polled(entries, plan_poll(csv_path, db, now=now, lake_data=lake_data))
+    return without_polled(entries, plan_poll(csv_path, db, now=now))

@@ -16,6 +16,7 @@ from pipeline.model import FetchRecord, Outcome
 from pipeline.oneline import one_line
 from pipeline.provenance import read_refusal
 from pipeline.purge.blocklist import load_blocklist
+from pipeline.settings import WarehouseSettings
 from pipeline.site_zones import site_zones
 from pipeline.source_reader import Read, SourceError, SourceReader, is_url, warc_reads
 from pipeline.stage import Batch, build_batch, read_batch, write_batch
@@ -35,14 +36,14 @@ def group_into_batches(entries: list[SourceEntry], batch_size: int = DEFAULT_BAT
             for i in range(0, len(group), batch_size)]
 
 
-def stage_sources(entries: list[StageEntry], folder: Path, db: str, *, lake_data: str | None = None) -> dict:
+def stage_sources(entries: list[StageEntry], folder: Path, db: WarehouseSettings) -> dict:
     """Read and parse discovered entries into one batch written as Parquet under `folder`; returns what a load
     needs to know. Each `SourceEntry` is fetched with its source's settings and archived under its source's name;
     an `ArchiveEntry` stands for the archived responses of its range (mode reparse). An entry is read as a local
     file only when its origin allows it (`operator`, or `local` and still inside its `root`); any other entry must be
     an http(s) URL, else it fails as `refused` without being opened."""
     reports: list[SourceReport] = []
-    with read_entries(entries, db, lake_data=lake_data) as (reads, how):
+    with read_entries(entries, db) as (reads, how):
         batches = list(parse_batches(reads, batch_size=10**9, reports=reports, **how))
     write_whole(batches[0] if batches else build_batch([]), folder)
     return {"folder": str(folder), "sources_ok": sum(r.ok for r in reports),
@@ -50,18 +51,16 @@ def stage_sources(entries: list[StageEntry], folder: Path, db: str, *, lake_data
 
 
 @contextmanager
-def read_entries(entries: list[StageEntry], db: str, *, lake_data: str | None = None
-                 ) -> Iterator[tuple[Iterator[Read], dict]]:
+def read_entries(entries: list[StageEntry], db: WarehouseSettings) -> Iterator[tuple[Iterator[Read], dict]]:
     """The reads of discovered entries (each fetched with its source's settings and named after it), a purged page
     not fetched, and what `parse_batches` needs for them: the zones their pages' zone-less times are read in, the
     blocklist of purged posts and pages, and the run's reader of ticker providers' JSON."""
-    blocklist = load_blocklist(db, lake_data=lake_data)
-    with open_reader_for(db, [entry.location for entry in entries if isinstance(entry, SourceEntry)],
-                         lake_data=lake_data) as reader:
+    blocklist = load_blocklist(db)
+    with open_reader_for(db, [entry.location for entry in entries if isinstance(entry, SourceEntry)]) as reader:
         reads = (read for entry in entries
                  for read in blocklist.guard(entry.location if isinstance(entry, SourceEntry) else "",
                                              lambda entry=entry: _entry_reads(entry, reader)))
-        yield reads, {"zones": site_zones(db, _entry_zones(entries), lake_data=lake_data), "blocklist": blocklist,
+        yield reads, {"zones": site_zones(db, _entry_zones(entries)), "blocklist": blocklist,
                       "tickers": reader.read_tickers}
 
 
@@ -102,12 +101,12 @@ def write_whole(batch: Batch, folder: Path) -> None:
     os.replace(partial, folder)
 
 
-def load_staged(db: str, folders: list[str], *, command: str, airflow_run_id: str | None = None,
-                airflow_try: int | None = None, lake_data: str | None = None) -> dict:
+def load_staged(db: WarehouseSettings, folders: list[str], *, command: str, airflow_run_id: str | None = None,
+                airflow_try: int | None = None) -> dict:
     """Load staged batches as one run; returns its id, status and rows per table."""
     batches = (read_batch(Path(folder)) for folder in folders)
     run_id, status, counts = load_batches(db, batches, command=command, airflow_run_id=airflow_run_id,
-                                          airflow_try=airflow_try, lake_data=lake_data)
+                                          airflow_try=airflow_try)
     return {"run_id": run_id, "status": status,
             "counts": {table: vars(c) for table, c in sorted(counts.items())}}
 

@@ -15,8 +15,8 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.model import SocialPost
-from pipeline.store.backend import (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseUnusable,
-                                    backend_for, is_lake)
+from pipeline.settings import WarehouseSettings
+from pipeline.store.backend import LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseUnusable
 from pipeline.store.load import TableCounts
 from pipeline.store.sqlfiles import sql, sql_files
 from pipeline.store.upkeep import export_duckdb, maintain
@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 STORE_ERRORS = (LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy, WarehouseMissing,
                 WarehouseUnusable)
 
-__all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable",
+__all__ = ["LakeUnavailable", "LoadFailed", "PublishFailed", "STORE_ERRORS", "ViewsFailed", "WarehouseUnusable", "WarehouseSettings",
            "Stats", "TableCounts", "WarehouseBusy", "WarehouseMissing", "WarehousePaths", "Writer", "ArchivedBody",
-           "FetchHistory", "LatestFetch", "copy_published", "export_duckdb", "is_lake", "live_blogs",
+           "FetchHistory", "LatestFetch", "copy_published", "export_duckdb", "live_blogs",
            "liveblog_facts", "maintain", "open_reader", "posts_to_enrich", "pruned_pages", "read_stats",
            "site_offsets", "sql", "sql_files", "published_views_current"]
 
@@ -45,10 +45,10 @@ class Stats:
     last_run: dict | None
 
 
-def read_stats(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None, snapshot: int | None = None,
+def read_stats(db: WarehouseSettings | str | os.PathLike, *, snapshot: int | None = None,
                at: datetime | None = None) -> Stats:
     """Row counts and the latest run of the published warehouse (on a lake: of its latest or a given snapshot)."""
-    con = open_reader(db, lake_data=lake_data, snapshot=snapshot, at=at)
+    con = open_reader(db, snapshot=snapshot, at=at)
     try:
         counts = dict(con.execute(sql("stats/table_counts")).fetchall())
         cursor = con.execute(sql("stats/last_run"))
@@ -59,12 +59,13 @@ def read_stats(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = N
     return Stats(counts, last_run)
 
 
-def _published_reader(db: str | os.PathLike, lake_data: str | os.PathLike | None):
+def _published_reader(db: WarehouseSettings | str | os.PathLike):
     """A read-only session on the warehouse, or None when there is none yet (no file, or no lake in the catalog)."""
-    if not is_lake(db) and not Path(db).exists():
+    db = WarehouseSettings.of(db)
+    if not db.is_lake and not Path(db.db).exists():
         return None
     try:
-        return open_reader(db, lake_data=lake_data)
+        return open_reader(db)
     except WarehouseMissing:
         return None
 
@@ -96,8 +97,7 @@ class FetchHistory:
     there is no warehouse yet, so parse tasks may ask while the writer loads): each URL's validators and the archived
     body they stand for, in one query (`latest`), or the answers a given page read came with (`bodies_read_with`)."""
 
-    db: str
-    lake_data: str | None = None
+    db: WarehouseSettings | str | os.PathLike
 
     def latest(self, urls: list[str]) -> dict[str, LatestFetch]:
         """URL → its `LatestFetch` (sql/fetch/latest_fetches.sql), for the URLs fetched with validators before."""
@@ -117,7 +117,7 @@ class FetchHistory:
                 in self._rows(urls, "fetch/run_responses", [archive_file, offset])}
 
     def _rows(self, urls: list[str], query: str, params: list) -> list[tuple]:
-        con = _published_reader(self.db, self.lake_data) if urls else None
+        con = _published_reader(self.db) if urls else None
         if con is None:
             return []
         try:
@@ -127,10 +127,10 @@ class FetchHistory:
             con.close()
 
 
-def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: int,
-                    lake_data: str | os.PathLike | None = None) -> list[SocialPost]:
+def posts_to_enrich(db: WarehouseSettings | str | os.PathLike, *, recheck_before: datetime,
+                    limit: int) -> list[SocialPost]:
     """Posts with a native id that no platform was asked about yet, then those found gone before `recheck_before`."""
-    con = _published_reader(db, lake_data)
+    con = _published_reader(db)
     if con is None:
         return []
     try:
@@ -141,10 +141,9 @@ def posts_to_enrich(db: str | os.PathLike, *, recheck_before: datetime, limit: i
         con.close()
 
 
-def liveblog_facts(db: str | os.PathLike, urls: list[str], *, lake_data: str | os.PathLike | None = None
-                   ) -> dict[str, dict]:
+def liveblog_facts(db: WarehouseSettings | str | os.PathLike, urls: list[str]) -> dict[str, dict]:
     """For pages named by URL: is_liveblog, coverage_end_at, last_change, first_seen_at (read-only, published copy)."""
-    con = _published_reader(db, lake_data) if urls else None
+    con = _published_reader(db) if urls else None
     if con is None:
         return {}
     try:
@@ -156,10 +155,10 @@ def liveblog_facts(db: str | os.PathLike, urls: list[str], *, lake_data: str | o
         con.close()
 
 
-def live_blogs(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> list[dict]:
+def live_blogs(db: WarehouseSettings | str | os.PathLike) -> list[dict]:
     """Every live blog read over http(s): url, coverage_end_at, last_change, first_seen_at, source_name (read-only,
     published copy; [] when there is no warehouse yet)."""
-    con = _published_reader(db, lake_data)
+    con = _published_reader(db)
     if con is None:
         return []
     try:
@@ -170,10 +169,10 @@ def live_blogs(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = N
         con.close()
 
 
-def site_offsets(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> dict[str, int]:
+def site_offsets(db: WarehouseSettings | str | os.PathLike) -> dict[str, int]:
     """The UTC offset (minutes) each site's stored pages state most often with their published time, by host of the
     page URL; {} when there is no warehouse yet (read-only, published copy; one query for all sites)."""
-    con = _published_reader(db, lake_data)
+    con = _published_reader(db)
     if con is None:
         return {}
     try:
@@ -183,17 +182,17 @@ def site_offsets(db: str | os.PathLike, *, lake_data: str | os.PathLike | None =
             return {}
         except duckdb.Error as exc:  # a hint only (a lake's data store out of reach): the run goes on without it
             log.warning("%s: the sites' time zones were not read (%s); zone-less times are read as UTC",
-                        backend_for(db, lake_data=lake_data).describe(), str(exc).strip().splitlines()[0])
+                        WarehouseSettings.of(db).describe(), str(exc).strip().splitlines()[0])
             return {}
     finally:
         con.close()
 
 
-def pruned_pages(db: str | os.PathLike, *, since: datetime | None, until: datetime | None,
-                 lake_data: str | os.PathLike | None = None) -> list[dict]:
+def pruned_pages(db: WarehouseSettings | str | os.PathLike, *, since: datetime | None,
+                 until: datetime | None) -> list[dict]:
     """Pages fetched in [since, until) whose archived responses are in WARC files retention removed: url, responses,
     first_fetched_at, last_fetched_at, pruned_at; [] when there is no warehouse yet (read-only, published copy)."""
-    con = _published_reader(db, lake_data)
+    con = _published_reader(db)
     if con is None:
         return []
     try:

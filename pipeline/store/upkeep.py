@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import settings
+from pipeline.settings import WarehouseSettings
 from pipeline.store.backend import backend_for, connect_file
 from pipeline.store.migrate import migrate
 from pipeline.store.sqlfiles import sql
@@ -19,14 +20,14 @@ ALL_TABLES = ["archive_pruned", "article_posts", "articles", "fetch_log", "inges
               "run_source_counts", "run_table_counts", "schema_views", "social_posts", "update_items"]
 
 
-def export_duckdb(db: str | os.PathLike, out_path: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,
+def export_duckdb(db: WarehouseSettings | str | os.PathLike, out_path: str | os.PathLike, *,
                   snapshot: int | None = None, at: datetime | None = None) -> dict[str, int]:
     """Write the warehouse (a DuckDB file or a lake, on a lake at an optional snapshot) as one DuckDB file.
 
     The file gets the same schema as a warehouse file (the migrations, with their comments), so it opens in any
     DuckDB 1.5 tool like `data/warehouse.duckdb`; it is written beside `out_path` and renamed into place. Returns
     rows per table."""
-    source = backend_for(db, lake_data=lake_data)
+    source = backend_for(db)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f"{out.name}.exporting-{os.getpid()}")
@@ -57,12 +58,12 @@ def export_duckdb(db: str | os.PathLike, out_path: str | os.PathLike, *, lake_da
     return counts
 
 
-def maintain(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None, retention: float | None = None,
+def maintain(db: WarehouseSettings | str | os.PathLike, *, retention: float | None = None,
              lock_timeout_s: float = 3600.0) -> dict:
     """The lake's weekly upkeep: merge small files, expire snapshots older than `retention` days (default
     $THREADLINE_LAKE_RETENTION_DAYS or 30), delete files no snapshot needs. Holds every table's lock meanwhile, so
     it never races a load. Nothing to do on a DuckDB file (it keeps no old snapshots). Returns what it did."""
-    backend = backend_for(db, lake_data=lake_data)
+    backend = backend_for(db)
     if not backend.keeps_snapshots:
         return {}
     days = settings.lake_retention_days() if retention is None else retention

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from pipeline import settings
 from pipeline.redact import redact, redact_optional
+from pipeline.settings import WarehouseSettings
 from pipeline.stage import Batch
 from pipeline.store.backend import (Backend, LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy,
                                     WarehouseMissing, WarehouseUnusable, backend_for, close_quietly,
@@ -73,15 +74,16 @@ def new_run_id() -> str:
 class Writer:
     """Write access to a warehouse: `with Writer(db) as w: run = w.start_run(...); w.load(batch, run)`.
 
-    `db` is a DuckDB file path or `ducklake:postgres:<libpq string>` (with `lake_data`, else $THREADLINE_LAKE_DATA,
-    naming the lake's data folder when the lake is new). On a file the writer is exclusive; on a lake it is not.
+    `db` is the warehouse settings (`WarehouseSettings`: a DuckDB file path or `ducklake:postgres:<libpq string>`
+    with the lake's data folder, needed when the lake is new), or a bare address standing for
+    `WarehouseSettings.of(address)`. On a file the writer is exclusive; on a lake it is not.
     """
 
-    def __init__(self, db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None,
-                 lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S, commit_attempts: int | None = None,
-                 keep_views_current: bool = True):
-        self.backend: Backend = backend_for(db, lake_data=lake_data)
-        self.paths = WarehousePaths.for_db(db) if self.backend.working_copy is not None else None
+    def __init__(self, db: WarehouseSettings | str | os.PathLike, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+                 commit_attempts: int | None = None, keep_views_current: bool = True):
+        db = WarehouseSettings.of(db)
+        self.backend: Backend = backend_for(db)
+        self.paths = WarehousePaths.for_db(db.db) if self.backend.working_copy is not None else None
         self.lock_timeout_s = lock_timeout_s
         self.commit_attempts = commit_attempts or settings.lake_commit_attempts(DEFAULT_COMMIT_ATTEMPTS)
         self.con: duckdb.DuckDBPyConnection | None = None
@@ -431,11 +433,11 @@ def copy_published(db: str | os.PathLike, target: str | os.PathLike) -> Path:
     return target
 
 
-def open_reader(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None, snapshot: int | None = None,
+def open_reader(db: WarehouseSettings | str | os.PathLike, *, snapshot: int | None = None,
                 at: datetime | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only session on the warehouse as analysts see it: the published file, or the lake (its latest snapshot,
     or the one given by version or time). Queries name tables unqualified on both."""
-    return backend_for(db, lake_data=lake_data).open_reader(snapshot=snapshot, at=at)
+    return backend_for(db).open_reader(snapshot=snapshot, at=at)
 
 
 def views_current(con: duckdb.DuckDBPyConnection, folder: str = VIEWS_FOLDER) -> bool:
@@ -447,11 +449,11 @@ def views_current(con: duckdb.DuckDBPyConnection, folder: str = VIEWS_FOLDER) ->
     return row is not None and row[0] == folder_digest(folder)
 
 
-def published_views_current(db: str | os.PathLike, *, lake_data: str | os.PathLike | None = None) -> bool:
+def published_views_current(db: WarehouseSettings | str | os.PathLike) -> bool:
     """`views_current` on the published warehouse, from a read-only session: no writer is needed to find out, so
     nobody waits for a running load. False when there is no warehouse yet."""
     try:
-        con = open_reader(db, lake_data=lake_data)
+        con = open_reader(db)
     except WarehouseMissing:
         return False
     try:

@@ -9,20 +9,22 @@ from __future__ import annotations
 CONN_ID = "threadline_warehouse"
 
 
-def warehouse_path() -> str:
-    """The connection's Host when the connection exists, else $THREADLINE_DB or data/warehouse.duckdb."""
+def warehouse():
+    """The warehouse settings of a task (`pipeline.settings.WarehouseSettings`), built once per task: the
+    connection's Host when the connection exists, else $THREADLINE_DB or data/warehouse.duckdb in the data folder; the
+    lake data folder from $THREADLINE_LAKE_DATA."""
     from airflow.sdk import BaseHook
     from airflow.sdk.exceptions import AirflowNotFoundException
 
-    from pipeline import settings
+    from pipeline.settings import WarehouseSettings
 
     try:
         conn = BaseHook.get_connection(CONN_ID)
     except AirflowNotFoundException:
-        return settings.warehouse_path()
+        return WarehouseSettings.scheduled()
     if conn.conn_type not in ("duckdb", None, ""):
         raise ValueError(f"connection {CONN_ID} has type {conn.conn_type!r}; it must be 'duckdb' (Host = the "
                          "warehouse path)")
     if not conn.host:
         raise ValueError(f"connection {CONN_ID} has no Host; set it to the warehouse path")
-    return conn.host
+    return WarehouseSettings.resolve(conn.host)
