@@ -1,4 +1,5 @@
-"""Versioned schema migrations: each `sql/migrations/NNN_name.sql` runs once, in order, in its own transaction.
+"""Versioned schema migrations: each `sql/migrations/NNN_name.sql` runs once, in order; those a warehouse lacks run
+in one transaction.
 
 Tables have no keys, on either backend (`without_keys`): a DuckDB file's `CHECKPOINT` rewrites a table's key index
 whole, so a small load into a big keyed table costs the table's size (docs/architecture.md), and a DuckLake has no
@@ -30,26 +31,28 @@ def without_keys(text: str) -> str:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations this warehouse lacks, each file's DDL `without_keys`; returns the names applied."""
+    """Apply the migrations this warehouse lacks, each file's DDL `without_keys`, all in one transaction (a warehouse
+    is at one version or the next, never between; a new DuckLake then commits one snapshot instead of one a
+    migration); returns the names applied."""
     con.execute(without_keys(sql("store/schema_migrations")))
     done = {row[0] for row in con.execute(sql("store/applied_migrations")).fetchall()}
-    applied = []
-    for name, text in sql_files("migrations"):
-        version = int(name.split("_", 1)[0])
-        if version in done:
-            continue
-        con.begin()
-        try:
+    missing = [(int(name.split("_", 1)[0]), name, text) for name, text in sql_files("migrations")
+               if int(name.split("_", 1)[0]) not in done]
+    if not missing:
+        return []
+    con.begin()
+    try:
+        for version, name, text in missing:
             con.execute(without_keys(text))
             _STEPS.get(version, lambda con: None)(con)
             con.execute(sql("store/record_migration"), [version, name])
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    for _, name, _ in missing:
         log.info("applied migration %s", name)
-        applied.append(name)
-    return applied
+    return [name for _, name, _ in missing]
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> bool:
