@@ -206,23 +206,35 @@ def set_pages(folder: Path, limit: int | None):
             yield page, path.read_bytes().decode("utf-8", errors="replace"), set_truth(index[page])
 
 
-def run_sets(options) -> None:
-    """Every set under --sets: per-set, per-field scores of both contenders on the same pages."""
-    import trafilatura
+def corpus_pages(folder: Path):
+    """(page name, html, truth) of a folder of saved pages with `_truth/INDEX.json` (shared/corpus), in name order; a
+    page's URL from MANIFEST.tsv where it has one."""
+    index_path = folder / "_truth" / "INDEX.json"
+    if not index_path.is_file():
+        raise SystemExit(f"{folder}: no _truth/INDEX.json (the folder must hold pages and their truth files)")
+    urls = {}
+    if (folder / "MANIFEST.tsv").is_file():
+        with open(folder / "MANIFEST.tsv", newline="") as handle:
+            urls = {row["file"]: row.get("url") or None for row in csv.DictReader(handle, delimiter="\t")}
+    for page, files in sorted(json.loads(index_path.read_text()).items()):
+        path = folder / page
+        if not path.is_file():
+            continue
+        html = path.read_bytes().decode("utf-8", errors="replace")
+        truth = load_truth(folder, page, html, files)
+        if any(field in truth for field, _ in FIELDS):
+            yield page, html, {**truth, "url": urls.get(page) or truth.get("url")}
 
-    cache_key = f"trafilatura {trafilatura.__version__}"
-    cache: dict = {}
-    if options.cache and options.cache.is_file():
-        cache = pickle.loads(options.cache.read_bytes()).get(cache_key, {})
-    folders = sorted(p for p in options.sets.iterdir() if (p / "truth.json").is_file())
-    if options.only:
-        folders = [p for p in folders if p.name in options.only]
+
+def compare(groups, options, cache: dict) -> None:
+    """Both contenders on the same pages of each (name, pages) group; prints per-group, per-field scores. `cache` keeps
+    trafilatura's results by page."""
     rows, per_page = [], {}
-    for folder in folders:
-        totals = {name: {field: [] for field, _ in FIELDS} for name in ("threadline", "trafilatura")}
-        for page, html, truth in set_pages(folder, options.limit):
+    for name, pages in groups:
+        totals = {contender: {field: [] for field, _ in FIELDS} for contender in ("threadline", "trafilatura")}
+        for page, html, truth in pages:
             for contender, extract in (("threadline", threadline), ("trafilatura", trafilatura_extract)):
-                key = f"{folder.name}/{page}"
+                key = f"{name}/{page}"
                 try:
                     if contender == "trafilatura" and key in cache:
                         found = cache[key]
@@ -247,9 +259,7 @@ def run_sets(options) -> None:
         for field, label in FIELDS:
             ours, theirs = totals["threadline"][field], totals["trafilatura"][field]
             if ours:
-                rows.append((folder.name, label, len(ours), sum(ours) / len(ours), sum(theirs) / len(theirs)))
-    if options.cache:
-        options.cache.write_bytes(pickle.dumps({cache_key: cache}))
+                rows.append((name, label, len(ours), sum(ours) / len(ours), sum(theirs) / len(theirs)))
     if options.scores:
         options.scores.write_text(json.dumps(per_page, indent=0, sort_keys=True))
     print(f"{'set':12} {'field':16} {'pages':>5} {'threadline':>11} {'trafilatura':>11}")
@@ -264,53 +274,26 @@ def main() -> None:
     arguments.add_argument("--sets", type=Path, help="a folder of labelled sets (sub-folders with truth.json)")
     arguments.add_argument("--only", nargs="*", help="with --sets: only these sets")
     arguments.add_argument("--limit", type=int, help="with --sets: the first N pages of each set")
-    arguments.add_argument("--cache", type=Path, help="with --sets: keep trafilatura's results in this file")
-    arguments.add_argument("--scores", type=Path, help="with --sets: write every page's scores to this JSON file")
+    arguments.add_argument("--cache", type=Path, help="keep trafilatura's results in this file")
+    arguments.add_argument("--scores", type=Path, help="write every page's scores to this JSON file")
     arguments.add_argument("--verbose", nargs="?", const="all", default=None,
-                           help="print every page's misses (of one field if named)")
+                           help="print Threadline's misses (of one field if named)")
     options = arguments.parse_args()
+    import trafilatura
+
+    cache_key = f"trafilatura {trafilatura.__version__}"
+    cache: dict = {}
+    if options.cache and options.cache.is_file():
+        cache = pickle.loads(options.cache.read_bytes()).get(cache_key, {})
     if options.sets:
-        run_sets(options)
-        return
-    folder: Path = options.corpus
-    index_path = folder / "_truth" / "INDEX.json"
-    if not index_path.is_file():
-        raise SystemExit(f"{folder}: no _truth/INDEX.json (the folder must hold pages and their truth files)")
-    index = json.loads(index_path.read_text())
-    urls = {}
-    if (folder / "MANIFEST.tsv").is_file():
-        with open(folder / "MANIFEST.tsv", newline="") as handle:
-            urls = {row["file"]: row.get("url") or None for row in csv.DictReader(handle, delimiter="\t")}
-    contenders = (("threadline", threadline), ("trafilatura", trafilatura_extract))
-    totals = {name: {field: [] for field, _ in FIELDS} for name, _ in contenders}
-    for page, files in sorted(index.items()):
-        path = folder / page
-        if not path.is_file():
-            continue
-        html = path.read_bytes().decode("utf-8", errors="replace")
-        truth = load_truth(folder, page, html, files)
-        if not any(field in truth for field, _ in FIELDS):
-            continue
-        for contender, extract in contenders:
-            try:
-                found = extract(page, html, urls.get(page) or truth.get("url"))
-            except Exception as exc:  # a contender's failure on one page is a miss, not the end of the bench
-                print(f"  {contender} failed on {page}: {type(exc).__name__}: {exc}"[:200])
-                found = {}
-            for field, _ in FIELDS:
-                if field not in truth:
-                    continue
-                value = score(field, found, truth[field])
-                totals[contender][field].append(value)
-                if options.verbose and value < 1 and field != "body":
-                    shown = found.get(field)
-                    print(f"  {contender:11} {field:7} {page}\n      got {shown!r}\n     want {truth[field]!r}")
-    print(f"{'field':16} {'pages':>5} {'threadline':>11} {'trafilatura':>11}")
-    for field, label in FIELDS:
-        ours, theirs = totals["threadline"][field], totals["trafilatura"][field]
-        if not ours:
-            continue
-        print(f"{label:16} {len(ours):5} {sum(ours) / max(len(ours), 1):11.3f} {sum(theirs) / max(len(theirs), 1):11.3f}")
+        folders = sorted(p for p in options.sets.iterdir() if (p / "truth.json").is_file())
+        if options.only:
+            folders = [p for p in folders if p.name in options.only]
+        compare([(folder.name, set_pages(folder, options.limit)) for folder in folders], options, cache)
+    else:
+        compare([("corpus", corpus_pages(options.corpus))], options, cache)
+    if options.cache:
+        options.cache.write_bytes(pickle.dumps({cache_key: cache}))
 
 
 if __name__ == "__main__":
