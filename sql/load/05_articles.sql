@@ -23,9 +23,10 @@ SELECT s.article_id,
             ELSE 'unchanged' END AS action
 FROM d_articles s LEFT JOIN articles t USING (article_id);
 
-MERGE INTO articles t USING d_articles s ON t.article_id = s.article_id
+MERGE INTO articles t USING (SELECT d.*, a.action FROM d_articles d JOIN a_articles a USING (article_id)) s
+    ON t.article_id = s.article_id
 -- One UPDATE action, with the choice per column: DuckLake's MERGE takes a single UPDATE action. A newer read's
--- values are taken (equal ones change nothing); `source` only when the content changed.
+-- values are taken (equal ones change nothing); `source` only when the content changed (a_articles' 'updated').
 WHEN MATCHED THEN UPDATE SET
     url = CASE WHEN s.seen_at >= t.last_seen_at THEN s.url ELSE t.url END,
     canonical_url = CASE WHEN s.seen_at >= t.last_seen_at THEN s.canonical_url ELSE t.canonical_url END,
@@ -40,15 +41,7 @@ WHEN MATCHED THEN UPDATE SET
     headings = CASE WHEN s.seen_at >= t.last_seen_at THEN s.headings ELSE t.headings END,
     body_text = CASE WHEN s.seen_at >= t.last_seen_at THEN s.body_text ELSE t.body_text END,
     content_hash = CASE WHEN s.seen_at >= t.last_seen_at THEN s.content_hash ELSE t.content_hash END,
-    source = CASE WHEN s.seen_at >= t.last_seen_at
-                   AND (s.url, s.canonical_url, s.site, s.title, s.authors, s.published_at, s.modified_at, s.language,
-                        s.is_liveblog, s.coverage_end_at, s.headings, s.body_text, s.content_hash, s.charset_guessed,
-                        s.published_offset_minutes)
-                       IS DISTINCT FROM
-                       (t.url, t.canonical_url, t.site, t.title, t.authors, t.published_at, t.modified_at, t.language,
-                        t.is_liveblog, t.coverage_end_at, t.headings, t.body_text, t.content_hash, t.charset_guessed,
-                        t.published_offset_minutes)
-                  THEN s.source ELSE t.source END,
+    source = CASE WHEN s.action = 'updated' THEN s.source ELSE t.source END,
     charset_guessed = CASE WHEN s.seen_at >= t.last_seen_at THEN s.charset_guessed ELSE t.charset_guessed END,
     published_offset_minutes = CASE WHEN s.seen_at >= t.last_seen_at THEN s.published_offset_minutes
                                     ELSE t.published_offset_minutes END,

@@ -8,7 +8,8 @@ SELECT * REPLACE (min(first_seen_at) OVER (PARTITION BY item_id) AS first_seen_a
 FROM s_items
 QUALIFY row_number() OVER (PARTITION BY item_id ORDER BY seen_at DESC, position) = 1;
 
--- A revision: a read at least as recent as the stored text's, with another text (a_items and the MERGE agree).
+-- A revision: a read at least as recent as the stored text's, with another text (a_items decides; the MERGE follows
+-- its action).
 CREATE OR REPLACE TEMP MACRO revises(seen_at, content_hash, revised_at, stored_hash) AS
     seen_at >= revised_at AND content_hash <> stored_hash;
 
@@ -40,39 +41,29 @@ INSERT INTO item_revisions (item_id, revision, headline, text, content_hash, fir
 SELECT item_id, old_revision, old_headline, old_text, old_content_hash, old_revised_at, replaced_at
 FROM a_items WHERE action = 'revised';
 
-MERGE INTO update_items t USING d_items s ON t.item_id = s.item_id
+MERGE INTO update_items t USING (SELECT d.*, a.action FROM d_items d JOIN a_items a USING (item_id)) s
+    ON t.item_id = s.item_id
 -- One UPDATE action, with the choice per column: DuckLake's MERGE takes a single UPDATE action. The other columns
--- follow a revision or a read at least as recent as the stored one (equal values change nothing).
+-- follow a revision (a_items' 'revised') or a read at least as recent as the stored one (equal values change
+-- nothing).
 WHEN MATCHED THEN UPDATE SET
-    headline = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash) THEN s.headline
-                    ELSE t.headline END,
-    text = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash) THEN s.text ELSE t.text END,
-    revision = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash) THEN t.revision + 1
-                    ELSE t.revision END,
-    revised_at = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash) THEN s.seen_at
-                      ELSE t.revised_at END,
-    content_hash = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash) THEN s.content_hash
-                        ELSE t.content_hash END,
-    article_id = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                        OR s.seen_at >= t.last_seen_at THEN s.article_id ELSE t.article_id END,
-    post_id = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                     OR s.seen_at >= t.last_seen_at THEN s.post_id ELSE t.post_id END,
-    native_id = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                       OR s.seen_at >= t.last_seen_at THEN s.native_id ELSE t.native_id END,
-    position = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                      OR s.seen_at >= t.last_seen_at THEN s.position ELSE t.position END,
-    published_at = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                          OR s.seen_at >= t.last_seen_at THEN s.published_at ELSE t.published_at END,
-    updated_at = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                        OR s.seen_at >= t.last_seen_at THEN s.updated_at ELSE t.updated_at END,
-    url = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                 OR s.seen_at >= t.last_seen_at THEN s.url ELSE t.url END,
-    author = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                    OR s.seen_at >= t.last_seen_at THEN s.author ELSE t.author END,
-    is_pinned = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                       OR s.seen_at >= t.last_seen_at THEN s.is_pinned ELSE t.is_pinned END,
-    is_key_event = CASE WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash)
-                          OR s.seen_at >= t.last_seen_at THEN s.is_key_event ELSE t.is_key_event END,
+    headline = CASE WHEN s.action = 'revised' THEN s.headline ELSE t.headline END,
+    text = CASE WHEN s.action = 'revised' THEN s.text ELSE t.text END,
+    revision = CASE WHEN s.action = 'revised' THEN t.revision + 1 ELSE t.revision END,
+    revised_at = CASE WHEN s.action = 'revised' THEN s.seen_at ELSE t.revised_at END,
+    content_hash = CASE WHEN s.action = 'revised' THEN s.content_hash ELSE t.content_hash END,
+    article_id = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.article_id ELSE t.article_id END,
+    post_id = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.post_id ELSE t.post_id END,
+    native_id = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.native_id ELSE t.native_id END,
+    position = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.position ELSE t.position END,
+    published_at = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.published_at
+                   ELSE t.published_at END,
+    updated_at = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.updated_at ELSE t.updated_at END,
+    url = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.url ELSE t.url END,
+    author = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.author ELSE t.author END,
+    is_pinned = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.is_pinned ELSE t.is_pinned END,
+    is_key_event = CASE WHEN s.action = 'revised' OR s.seen_at >= t.last_seen_at THEN s.is_key_event
+                   ELSE t.is_key_event END,
     first_seen_at = least(s.first_seen_at, t.first_seen_at),
     last_seen_at = greatest(s.seen_at, t.last_seen_at)
 WHEN NOT MATCHED THEN INSERT (
