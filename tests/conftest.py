@@ -32,6 +32,9 @@ def labelled_results() -> list:
 
 
 def pytest_sessionfinish(session):
+    from tests.lakes import drop_template
+
+    drop_template()  # the template lake this process made, if it made one
     workeroutput = getattr(session.config, "workeroutput", None)  # set in an xdist worker only
     if workeroutput is not None:
         workeroutput[_LABELLED_KEY] = json.dumps([(label, asdict(out)) for label, out in _LABELLED_RESULTS])

@@ -30,12 +30,23 @@ CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", 
                   "quotes"]
 
 
-@pytest.fixture
-def lake(tmp_path, monkeypatch):
-    with fresh_lake(tmp_path) as lake:
+def _lake(tmp_path, monkeypatch, *, migrated: bool):
+    with fresh_lake(tmp_path, migrated=migrated) as lake:
         monkeypatch.setenv("THREADLINE_DB", lake.db)
         monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
         yield lake
+
+
+@pytest.fixture
+def lake(tmp_path, monkeypatch):
+    """A lake holding the warehouse's tables and no rows."""
+    yield from _lake(tmp_path, monkeypatch, migrated=True)
+
+
+@pytest.fixture
+def new_lake(tmp_path, monkeypatch):
+    """An empty catalog: the first writer creates the lake."""
+    yield from _lake(tmp_path, monkeypatch, migrated=False)
 
 
 def loader(n: int, lake, **env) -> subprocess.Popen:
@@ -328,12 +339,12 @@ def test_the_cli_ingests_and_reports_on_a_lake(lake, tmp_path):
 
 
 @pytest.mark.postgres
-def test_a_new_lake_without_a_data_folder_fails_with_a_clear_message(lake, monkeypatch):
+def test_a_new_lake_without_a_data_folder_fails_with_a_clear_message(new_lake, monkeypatch):
     from pipeline.store import LakeUnavailable
 
     monkeypatch.delenv("THREADLINE_LAKE_DATA")
     with pytest.raises(LakeUnavailable, match="--lake-data"):
-        load_one(lake, 0)
+        load_one(new_lake, 0)
 
 
 @pytest.mark.postgres

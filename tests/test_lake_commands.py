@@ -23,9 +23,8 @@ SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "article_posts", "post_entities", "quotes"]
 
 
-@pytest.fixture
-def lake(tmp_path, monkeypatch):
-    with fresh_lake(tmp_path) as lake:
+def _lake(tmp_path, monkeypatch, *, migrated: bool):
+    with fresh_lake(tmp_path, migrated=migrated) as lake:
         lake.db += " password=secret"  # trust authentication ignores it; it must not show anywhere
         monkeypatch.setenv("THREADLINE_DB", lake.db)
         monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
@@ -33,6 +32,18 @@ def lake(tmp_path, monkeypatch):
         monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
         monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
         yield lake
+
+
+@pytest.fixture
+def lake(tmp_path, monkeypatch):
+    """A lake holding the warehouse's tables and no rows."""
+    yield from _lake(tmp_path, monkeypatch, migrated=True)
+
+
+@pytest.fixture
+def new_lake(tmp_path, monkeypatch):
+    """An empty catalog: the first writer creates the lake."""
+    yield from _lake(tmp_path, monkeypatch, migrated=False)
 
 
 
@@ -51,7 +62,8 @@ def etag_route(server: TestServer, path: str, body: bytes, etag: str) -> None:
 
 
 @pytest.mark.postgres
-def test_the_read_helpers_give_nothing_before_the_lake_exists_and_the_warehouse_after(lake, tmp_path):
+def test_the_read_helpers_give_nothing_before_the_lake_exists_and_the_warehouse_after(new_lake, tmp_path):
+    lake = new_lake
     assert FetchHistory(lake.db).validators(["https://example.org/"]) == {}
     assert liveblog_facts(lake.db, ["https://example.org/"]) == {}
     assert posts_to_enrich(lake.db, recheck_before=datetime.now(timezone.utc), limit=10) == []

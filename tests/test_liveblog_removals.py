@@ -120,7 +120,7 @@ def test_on_a_lake_an_entry_removed_then_back_has_the_same_history(server, setti
     from tests.lakes import fresh_lake
 
     blog, url = _two_entries(server)
-    with fresh_lake(tmp_path) as lake:
+    with fresh_lake(tmp_path, migrated=True) as lake:
         def poll():
             assert ingest([url], lake.warehouse, settings=settings).status == "ok"
         poll()

@@ -250,7 +250,7 @@ def test_an_answer_naming_a_purged_account_as_quoted_does_not_bring_its_post_bac
 @pytest.mark.slow
 def test_on_a_lake_a_reload_adds_no_relation_either(tmp_path):
     # DuckLake has no keys: the relation stays one row because the batch is deduplicated and merged under its lock.
-    with fresh_lake(tmp_path) as lake:
+    with fresh_lake(tmp_path, migrated=True) as lake:
         for _ in range(2):
             assert ingest([str(NESTED_QUOTE)], lake.warehouse).status == "ok"
         assert rows(lake.db, "SELECT post_id, related_post_id, kind FROM post_relations") == \

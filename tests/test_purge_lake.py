@@ -50,7 +50,7 @@ def parquet_holding(folder, needle: str) -> list[str]:
 def test_a_purged_post_leaves_the_lake_and_its_older_snapshots(server, local_fetching, tmp_path, monkeypatch):
     monkeypatch.setenv("THREADLINE_DATA", str(tmp_path / "data"))
     urls = serve_pages(server)
-    with fresh_lake(tmp_path) as lake:
+    with fresh_lake(tmp_path, migrated=True) as lake:
         for url in urls:  # three runs, three snapshots that hold the post
             assert not ingest([url], lake.warehouse).failed
         [(first, before)] = rows(lake.db, "SELECT min(snapshot_before), max(snapshot_after) FROM ingest_runs")

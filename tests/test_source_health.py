@@ -115,7 +115,7 @@ def test_the_report_page_lists_every_source_the_longest_silent_first(nights, tmp
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_the_view_works_on_a_lake(tmp_path):
-    with fresh_lake(tmp_path) as lake:
+    with fresh_lake(tmp_path, migrated=True) as lake:
         nights = Nights(tmp_path / "lake-nights", lake.warehouse)
         for _ in range(3):
             nights.run()

@@ -66,7 +66,7 @@ def db(request, tmp_path, monkeypatch):
     if request.param == "duckdb":
         yield tmp_path / "warehouse.duckdb"
         return
-    with fresh_lake(tmp_path) as lake:
+    with fresh_lake(tmp_path, migrated=True) as lake:
         monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
         yield lake.db
 
