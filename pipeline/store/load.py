@@ -77,7 +77,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
         for name, table in batch.tables.items():
             con.register(f"batch_{name}", table)
             registered.append(f"batch_{name}")
-        con.execute(sql("load/01_batch"))  # temporary views only: needs no lock
+        _temporary(con, sql("load/01_batch"))  # temporary views only: needs no lock
         with locked():
             con.begin()
             try:
@@ -110,9 +110,22 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, *, bat
     finally:
         for name in registered:
             con.unregister(name)
-        con.execute(sql("load/15_cleanup"))
+        _temporary(con, sql("load/15_cleanup"))
     return {row["table_name"]: TableCounts(row["inserted"], row["updated"], row["unchanged"])
             for row in counts.to_pylist()}
+
+
+def _temporary(con: duckdb.DuckDBPyConnection, statements: str) -> None:
+    """Statements that create or drop temporary objects only, as one transaction: on a lake each statement left to
+    commit on its own begins and ends a catalog transaction (measured: 30 drops 0.7-1.5 s alone, 0.03 s together)."""
+    con.begin()
+    try:
+        con.execute(statements)
+        con.commit()
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise
 
 
 def _move_text_posts(con: duckdb.DuckDBPyConnection, registered: list[str]) -> None:
