@@ -122,7 +122,8 @@ def test_reparse_on_a_lake_reloads_from_the_archive_with_the_server_down(lake, t
 
 
 @pytest.mark.postgres
-def test_report_and_export_work_on_a_lake(lake, tmp_path):
+def test_report_and_export_work_on_a_lake(new_lake, tmp_path):
+    lake = new_lake
     missing = pipeline("report", "--db", lake.db, "--out", str(tmp_path / "r0"), cwd=tmp_path)
     assert missing.returncode == 1 and "no lake" in missing.stderr  # not created empty by the views' writer
 
