@@ -76,10 +76,22 @@ def test_an_author_string_naming_several_people_is_split():
     """Reuters' meta author is "Maya Gebeily,Anthony Deutsch"; the other forms are the issue's."""
     assert split_names(["Maya Gebeily,Anthony Deutsch"]) == ["Maya Gebeily", "Anthony Deutsch"]
     assert split_names(["Anna Alt, Bert Bo and Dora Dee"]) == ["Anna Alt", "Bert Bo", "Dora Dee"]
-    assert split_names(["Von Xaver Ypsilon und Yvonne Zett, dpa"]) == ["Xaver Ypsilon", "Yvonne Zett"]
+    assert split_names(["Von Xaver Ypsilon und Yvonne Zett, dpa"]) == ["Xaver Ypsilon", "Yvonne Zett", "dpa"]
     assert split_names(["Ola Nordmann og Kari Nordmann"]) == ["Ola Nordmann", "Kari Nordmann"]
     assert split_names(["Par Jean Dupont et Marie Curie", "Por Juan Pérez y Ana López"]) == \
         ["Jean Dupont", "Marie Curie", "Juan Pérez", "Ana López"]
+
+
+def test_an_agency_named_beside_people_stays_as_the_labelled_sets_list_it():
+    """fundus labels Nine News' "Adam Vidler, AP" and Tages-Anzeiger's "Paula Steiger, SDA" with the agency."""
+    assert split_names(["Adam Vidler, AP"]) == ["Adam Vidler", "AP"]
+    assert split_names(["Paula Steiger/SDA"]) == ["Paula Steiger", "SDA"]
+
+
+def test_a_korean_reporters_job_title_is_not_part_of_the_name():
+    """Hankook Ilbo's `<meta name=author content="신현주 기자">`: 기자 is "reporter"."""
+    assert split_names(["신현주 기자"]) == ["신현주"]
+    assert split_names(["김철수 특파원, 이영희 기자"]) == ["김철수", "이영희"]
 
 
 def test_by_alone_e_mails_and_initials_are_no_names_and_an_agency_alone_stays():
