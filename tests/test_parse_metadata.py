@@ -15,7 +15,7 @@ from pipeline.model import Document
 from pipeline.parse import parse
 from pipeline.parse.authors import is_site_name, split_names
 from pipeline.parse.dates import first_time, page_zone, read_time
-from pipeline.parse.metadata import without_site_suffix
+from pipeline.parse.metadata import without_section, without_site_suffix
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 TIMES_OF_ISRAEL = "tweet-embed__trafilatura__timesofisrael.com.washington.html.gz"
@@ -121,3 +121,16 @@ def test_a_site_suffix_goes_after_any_separator_when_it_names_the_site():
     assert without_site_suffix("윤 대통령, 국무회의 주재ㅣ한국일보", ["한국일보"]) == "윤 대통령, 국무회의 주재"
     assert without_site_suffix("Ein Titel – STERN.de", ["stern.de"]) == "Ein Titel"
     assert without_site_suffix("Krieg – und Frieden", ["BR24"]) == "Krieg – und Frieden"  # not the site: kept
+
+
+def test_a_suffix_naming_the_declared_section_goes_after_the_site_suffix():
+    """Hankook Ilbo's titles read "…커졌다-정치ㅣ한국일보" with `<meta name=content_category content=정치>` and no `<h1>`;
+    a trailing word that is not the declared section stays."""
+    assert without_section("장동혁, 한동훈 제명했지만… 부담 커졌다-정치", ["정치"]) == "장동혁, 한동훈 제명했지만… 부담 커졌다"
+    assert without_section("Liverpool verliert bei Everton - Sport", [None, "Sport"]) == "Liverpool verliert bei Everton"
+    assert without_section("Krieg und Frieden - Politik", ["Sport"]) == "Krieg und Frieden - Politik"
+    assert without_section("Ahrtal-Flut", ["Flut"]) == "Ahrtal-Flut"  # one compound word
+    page = parse(Document(source="built.html", kind="html", content="""<html><head>
+        <title>민주당 도입 또다시 불발-정치ㅣ한국일보</title><meta property="og:site_name" content="한국일보">
+        <meta name="content_category" content="정치"></head><body><p>본문</p></body></html>""")).page
+    assert page.title == "민주당 도입 또다시 불발"
