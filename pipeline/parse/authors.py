@@ -56,8 +56,8 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     people = [name for name in people if not is_site_name(name, site_names)]
     if not people:  # only the site (or an e-mail) as the author: another author tag or the byline may name a person
         tags = [meta.get(key) for key in _META_KEYS] + root.xpath("//meta[@name='author']/@content")  # all of them
-        others = [[value] for value in dict.fromkeys(tags) if value and [value] != raw
-                  and not value.startswith(("http://", "https://"))]
+        others = [[value] for value in dict.fromkeys(tags) if value and [value] != raw  # no URL, no "@handle"
+                  and not value.startswith(("http://", "https://", "@"))]
         # the byline (linked names, a name-like line, a labelled name), else a paragraph that is only a name in bold
         for candidate in [*others, byline_names(root), signed_names(root)]:
             people = [name for name in split_names(candidate) if not is_site_name(name, site_names)]
