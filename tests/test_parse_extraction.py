@@ -155,6 +155,85 @@ def test_an_analytics_author_tag_beats_the_links_of_other_stories():
     assert shared_page("article__fundus__TheTelegraph_2023_08_30.html").authors == ["Madeleine Howell"]
 
 
+def test_a_person_given_in_parts_in_structured_data_is_named_whole():
+    """Der Standard's JSON-LD gives each of its three authors as `{"@type": "Person", "givenName", "familyName"}`
+    with no `name`: only the one its meta tag named was found."""
+    ld = ('{"@type": "NewsArticle", "headline": "Kalifat", "author": [{"@type": "Person", "givenName": "Anna Giulia",'
+          ' "familyName": "Fink"}, {"@type": "Person", "givenName": "Jan", "familyName": "Marchart"}]}')
+    built = parsed(f"""<html><head><script type="application/ld+json">{ld}</script></head><body><article>
+        <h1>Kalifat</h1><p>{_FILLER}</p></article></body></html>""")
+    assert built.authors == ["Anna Giulia Fink", "Jan Marchart"]
+
+
+def test_a_person_given_in_parts_in_structured_data_is_named_whole_on_the_real_page():
+    """The same on the page it was found on (see tests/fixtures/SOURCES.md)."""
+    page = shared_page("article__fundus__DerStandard_2024_05_03.html")
+    assert page.authors == ["Birgit Baumann", "Anna Giulia Fink", "Jan Michael Marchart"]
+
+
+def test_the_sites_name_or_an_e_mail_as_author_gives_way_to_another_author_tag():
+    """Hankook Ilbo writes two `<meta name=author>`, the paper's name then "신현주 기자"; Mainichi's JSON-LD names the
+    paper and `cXenseParse:author` the reporter; Börsen-Zeitung's author tag is an e-mail address and Yoast's
+    `twitter:misc:Written by` the name."""
+    hankook = parsed("""<html><head><meta property="og:site_name" content="한국일보"><meta name="author" content="한국일보">
+        <meta name="author" content="신현주 기자"></head><body><article><h1>제목</h1><p>본문</p></article></body></html>""")
+    assert hankook.authors == ["신현주"]
+    yoast = parsed("""<html><head><meta name="author" content="d.kuckelkorn@boersen-zeitung.de">
+        <meta name="twitter:misc:Written by" content="Dieter Kuckelkorn"></head><body><h1>Dax</h1></body></html>""")
+    assert yoast.authors == ["Dieter Kuckelkorn"]
+    handle = parsed("""<html><head><meta property="og:site_name" content="National Geographic">
+        <meta name="author" content="National Geographic"><meta property="article:author" content="@NatGeoUK"></head>
+        <body><h1>Goats</h1><div class="ng-sharekit__contributors--author">By <span>Michael Hingston</span></div>
+        </body></html>""")
+    assert handle.authors == ["Michael Hingston"]  # National Geographic UK: a social handle is no name
+
+
+def test_the_sites_name_or_an_e_mail_as_author_gives_way_to_another_author_tag_on_the_real_page():
+    """The same on the page it was found on (see tests/fixtures/SOURCES.md)."""
+    assert shared_page("article__fundus__HankookIlbo_2026_01_29.html").authors == ["신현주"]
+    assert shared_page("article__fundus__MainichiShimbun_2025_01_14.html").authors == ["松岡大地"]
+    assert shared_page("article__fundus__BoersenZeitung_2024_10_23.html").authors == ["Dieter Kuckelkorn"]
+
+
+def test_a_byline_opening_with_von_names_the_author_after_it():
+    """LTO writes `<p class="reader__meta-info">von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a></p>`, RBB24
+    `Von <span class="authorname">Eva Kirchner-Rätsch</span>`; both sites were named as the author."""
+    lto = parsed(f"""<html><head><meta property="og:site_name" content="LTO"><meta name="author" content="LTO">
+        </head><body><h1>Verfassungsbeschwerde</h1><p class="reader__meta-info"> von
+        <a href="/autoren/name/max-kolter">Dr. Max Kolter</a></p><p>{_FILLER}</p></body></html>""")
+    assert lto.authors == ["Dr. Max Kolter"]
+    rbb = parsed("""<html><body><h1>Hotel Lunik</h1><div class="lineinfo">Do 25.04.24 | Von
+        <span class="authorname">Eva Kirchner-Rätsch </span></div></body></html>""")
+    assert rbb.authors == ["Eva Kirchner-Rätsch"]
+
+
+def test_a_byline_opening_with_von_names_the_author_after_it_on_the_real_page():
+    """The same on the page it was found on (see tests/fixtures/SOURCES.md)."""
+    assert shared_page("article__fundus__LTO_2025_10_20.html").authors == ["Dr. Max Kolter"]
+    assert shared_page("article__fundus__RBB24_2024_04_25.html").authors == ["Eva Kirchner-Rätsch"]
+
+
+def test_a_paragraph_that_is_only_a_name_in_bold_signs_the_article_when_the_site_is_the_author():
+    """Lesotho Times opens its article with `<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>`,
+    VnExpress closes it with `<p class="Normal"><strong>Lê Phương</strong></p>`; both were authored by the site.
+    A bold line ending in a colon is a label, not a name."""
+    head = '<head><meta property="og:site_name" content="Lesotho Times"><meta name="author" content="Lesotho Times">'
+    signed = parsed(f"""<html>{head}</head><body><article><h1>Mining blasts</h1><p><em>…accuse chiefs</em></p>
+        <p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p><p><strong>A</strong> {_FILLER}</p>
+        </article></body></html>""")
+    assert signed.authors == ["Mathatisi Sebusi", "Mohalenyane Phakela"]
+    label = parsed(f"""<html>{head}</head><body><article><h1>Energy</h1><p>{_FILLER}</p>
+        <p><strong>YouTube Playlist:</strong></p><p>{_FILLER}</p></article></body></html>""")
+    assert label.authors == ["Lesotho Times"]
+
+
+def test_a_paragraph_that_is_only_a_name_in_bold_signs_the_article_when_the_site_is_the_author_on_the_real_page():
+    """The same on the page it was found on (see tests/fixtures/SOURCES.md)."""
+    assert shared_page("article__fundus__LesothoTimes_2025_11_24.html").authors == \
+        ["Mathatisi Sebusi", "Mohalenyane Phakela"]
+    assert shared_page("article__fundus__VnExpress_2025_10_22.html").authors == ["Lê Phương"]
+
+
 def test_soft_hyphens_are_not_part_of_the_text():
     """Weinkenner hyphenates every long word with soft hyphens ("Mit\\xadtel\\xadal\\xadter"): invisible on the page,
     they split words in the stored text."""

@@ -15,7 +15,7 @@ from pipeline.model import Document
 from pipeline.parse import parse
 from pipeline.parse.authors import is_site_name, split_names
 from pipeline.parse.dates import first_time, page_zone, read_time
-from pipeline.parse.metadata import without_site_suffix
+from pipeline.parse.metadata import without_section, without_site_suffix
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 TIMES_OF_ISRAEL = "tweet-embed__trafilatura__timesofisrael.com.washington.html.gz"
@@ -76,10 +76,22 @@ def test_an_author_string_naming_several_people_is_split():
     """Reuters' meta author is "Maya Gebeily,Anthony Deutsch"; the other forms are the issue's."""
     assert split_names(["Maya Gebeily,Anthony Deutsch"]) == ["Maya Gebeily", "Anthony Deutsch"]
     assert split_names(["Anna Alt, Bert Bo and Dora Dee"]) == ["Anna Alt", "Bert Bo", "Dora Dee"]
-    assert split_names(["Von Xaver Ypsilon und Yvonne Zett, dpa"]) == ["Xaver Ypsilon", "Yvonne Zett"]
+    assert split_names(["Von Xaver Ypsilon und Yvonne Zett, dpa"]) == ["Xaver Ypsilon", "Yvonne Zett", "dpa"]
     assert split_names(["Ola Nordmann og Kari Nordmann"]) == ["Ola Nordmann", "Kari Nordmann"]
     assert split_names(["Par Jean Dupont et Marie Curie", "Por Juan Pérez y Ana López"]) == \
         ["Jean Dupont", "Marie Curie", "Juan Pérez", "Ana López"]
+
+
+def test_an_agency_named_beside_people_stays_as_the_labelled_sets_list_it():
+    """fundus labels Nine News' "Adam Vidler, AP" and Tages-Anzeiger's "Paula Steiger, SDA" with the agency."""
+    assert split_names(["Adam Vidler, AP"]) == ["Adam Vidler", "AP"]
+    assert split_names(["Paula Steiger/SDA"]) == ["Paula Steiger", "SDA"]
+
+
+def test_a_korean_reporters_job_title_is_not_part_of_the_name():
+    """Hankook Ilbo's `<meta name=author content="신현주 기자">`: 기자 is "reporter"."""
+    assert split_names(["신현주 기자"]) == ["신현주"]
+    assert split_names(["김철수 특파원, 이영희 기자"]) == ["김철수", "이영희"]
 
 
 def test_by_alone_e_mails_and_initials_are_no_names_and_an_agency_alone_stays():
@@ -109,3 +121,16 @@ def test_a_site_suffix_goes_after_any_separator_when_it_names_the_site():
     assert without_site_suffix("윤 대통령, 국무회의 주재ㅣ한국일보", ["한국일보"]) == "윤 대통령, 국무회의 주재"
     assert without_site_suffix("Ein Titel – STERN.de", ["stern.de"]) == "Ein Titel"
     assert without_site_suffix("Krieg – und Frieden", ["BR24"]) == "Krieg – und Frieden"  # not the site: kept
+
+
+def test_a_suffix_naming_the_declared_section_goes_after_the_site_suffix():
+    """Hankook Ilbo's titles read "…커졌다-정치ㅣ한국일보" with `<meta name=content_category content=정치>` and no `<h1>`;
+    a trailing word that is not the declared section stays."""
+    assert without_section("장동혁, 한동훈 제명했지만… 부담 커졌다-정치", ["정치"]) == "장동혁, 한동훈 제명했지만… 부담 커졌다"
+    assert without_section("Liverpool verliert bei Everton - Sport", [None, "Sport"]) == "Liverpool verliert bei Everton"
+    assert without_section("Krieg und Frieden - Politik", ["Sport"]) == "Krieg und Frieden - Politik"
+    assert without_section("Ahrtal-Flut", ["Flut"]) == "Ahrtal-Flut"  # one compound word
+    page = parse(Document(source="built.html", kind="html", content="""<html><head>
+        <title>민주당 도입 또다시 불발-정치ㅣ한국일보</title><meta property="og:site_name" content="한국일보">
+        <meta name="content_category" content="정치"></head><body><p>본문</p></body></html>""")).page
+    assert page.title == "민주당 도입 또다시 불발"

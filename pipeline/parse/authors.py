@@ -1,11 +1,15 @@
 """A page's authors: people, one name each.
 
-Names come from the article's JSON-LD `author`, else author meta tags, else `rel=author` links, else the byline.
-Each string is split into names ("A and B", "A, B und C, dpa", "A og B", "A & B"), with "By"/"Von"/"Par"/"Por"
-prefixes, initials in parentheses and e-mail addresses taken off. News agencies (dpa, AFP, Reuters, AP…) stay only
-when no person is named. A name that is the site's own (og:site_name, the domain, the JSON-LD publisher) gives way
-to the people the page names in its byline, and stays only when the page names none. When structured data names
-fewer people than the byline links to author pages, and all of them among those, the byline's list is taken.
+Names come from the article's JSON-LD `author` (a Person's `name`, else its `givenName` and `familyName`), else
+author meta tags, else `rel=author` links, else the byline. Each string is split into names ("A and B", "A, B und C,
+dpa", "A og B", "A & B"), with "By"/"Von"/"Par"/"Por" prefixes, a Korean job title ("기자"), initials in parentheses
+and e-mail addresses taken off; news agencies (dpa, AFP, AP…) named beside people stay, as the labelled sets list
+them. A name that is the site's own (og:site_name, the domain, the JSON-LD publisher) gives way to the people named
+beside it; when it (or an e-mail) is all the first source gives, the other author tags (every `<meta name=author>`,
+cXense's, Yoast's "Written by"), then the byline ("By"/"Von"/"Par"/"Por"/"Door" lines and author boxes), then a
+paragraph that is only a name in bold are asked for a person, and the site stays only when none names one. When
+structured data names fewer people than the byline links to author pages, and all of them among those, the byline's
+list is taken.
 """
 from __future__ import annotations
 
@@ -15,18 +19,15 @@ from pipeline.parse.chrome import is_chrome_by_name
 from pipeline.parse.structured import ld_names
 
 _META_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "qc:author", "parsely-author", "byl",
-              "dcsext.author")
+              "dcsext.author", "cxenseparse:author", "twitter:misc:written by")
 _SURNAME_FIRST = re.compile(r"^([^\s,]+(?: [^\s,]+)?), ([^\s,]+(?: [^\s,]+)?)$")
 _PREFIX = re.compile(r"^\s*(?:(?i:(?:zeige )?alle beiträge von|(?:view )?all posts by|by|von|par|por|door|av|af|przez|från"
                      r"|from|text|texte|written by)|di|de)\s*:?\s+")
 _SEPARATORS = re.compile(r"\s*(?:[,;&|/]|\s(?:and|und|et|y|og|e|och|ve|и)\s)\s*", re.IGNORECASE)
+# A job title after the name: Korean bylines write "신현주 기자" (reporter), "… 특파원" (correspondent).
+_JOB_SUFFIX = re.compile(r"\s+(?:기자|특파원|선임기자|객원기자)$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PARENTHESES = re.compile(r"\s*\([^)]{0,40}\)")
-_AGENCIES = frozenset((
-    "dpa", "afp", "ap", "reuters", "apa", "kna", "epd", "sid", "ansa", "efe", "upi", "xinhua", "kyodo", "yonhap",
-    "anp", "belga", "sda", "ats", "tass", "dapd", "ddp", "pa", "pa media", "ap news", "associated press",
-    "the associated press", "agence france-presse", "europa press", "reuters staff", "keystone-sda", "ria novosti",
-))
 # Prefixes, conjunctions and degrees left alone after splitting ("Grant Tinsley, PhD"; a byline's lone "y").
 _NOT_A_NAME = frozenset(("by", "von", "par", "por", "and", "und", "et", "y", "og", "e", "phd", "ph.d.", "md", "rd",
                          "msc", "mba"))
@@ -53,10 +54,18 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     # the whole string is checked too: "Deutsche Welle (www.dw.com)" names the site only with its parentheses
     people = split_names([value for value in raw if not is_site_name(value, site_names)])
     people = [name for name in people if not is_site_name(name, site_names)]
-    if len(people) < len(names):  # the site given as the author: the byline may name a person
-        byline = split_names(byline_names(root))  # its linked names, else a name-like line, else a labelled name
-        people = people or [name for name in byline if not is_site_name(name, site_names)]
-        return people or names
+    if not people:  # only the site (or an e-mail) as the author: another author tag or the byline may name a person
+        tags = [meta.get(key) for key in _META_KEYS] + root.xpath("//meta[@name='author']/@content")  # all of them
+        others = [[value] for value in dict.fromkeys(tags) if value and [value] != raw  # no URL, no "@handle"
+                  and not value.startswith(("http://", "https://", "@"))]
+        # the byline (linked names, a name-like line, a labelled name), else a paragraph that is only a name in bold
+        for candidate in [*others, byline_names(root), signed_names(root)]:
+            people = [name for name in split_names(candidate) if not is_site_name(name, site_names)]
+            if people:
+                return people
+        return names
+    if len(people) < len(names):  # the site given as one of the authors: the people named beside it
+        return people
     if names:  # structured data naming one of the byline's people: the byline's linked names, when they include it
         linked = [name for name in split_names(byline_names(root, linked_only=True))
                   if not is_site_name(name, site_names)]
@@ -66,21 +75,19 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
 
 
 def split_names(values: list[str]) -> list[str]:
-    """Each string split into single names, prefixes, initials and e-mails taken off; agencies kept only when no
-    person is named; duplicates dropped, in order."""
+    """Each string split into single names, prefixes, job titles, initials and e-mails taken off; duplicates dropped,
+    in order."""
     names: list[str] = []
     for value in values:
         value = _EMAIL.sub(" ", value)
         value = _PARENTHESES.sub(" ", value)
         for part in _SEPARATORS.split(" ".join(value.split())):
-            part = part.strip(" :-–—·")
+            part = _JOB_SUFFIX.sub("", part.strip(" :-–—·"))
             while (shorter := _PREFIX.sub("", part)) != part:
                 part = shorter.strip()
             if part and part.casefold() not in _NOT_A_NAME and any(c.isalpha() for c in part):
                 names.append(part)
-    names = list(dict.fromkeys(names))
-    people = [name for name in names if name.casefold() not in _AGENCIES]
-    return people or names
+    return list(dict.fromkeys(names))
 
 
 def _squeezed(text: str) -> str:
@@ -106,6 +113,7 @@ def is_site_name(name: str, site_names: list[str]) -> bool:
     return False
 
 
+_REGEX = {"re": "http://exslt.org/regular-expressions"}
 _AUTHOR_PATH = re.compile(
     r"/(?:author|authors|autor|autoren|journalist|journalists|people|staff|writers|writer|by)/[^/?#]+", re.I)
 
@@ -119,7 +127,8 @@ def byline_names(root, linked_only: bool = False) -> list[str]:
     # relative to the first <body>: `//body//*` over a page of many <body>s (spliced pages) takes quadratic time
     containers = body.xpath(
         ".//*[contains(@class, 'byline') or contains(@class, 'author')]"
-        " | .//*[self::p or self::span or self::div][starts-with(normalize-space(text()[1]), 'By ')]"
+        " | .//*[self::p or self::span or self::div][re:test(normalize-space(text()[1]), $prefix, 'i')]",
+        namespaces=_REGEX, prefix=r"^(?:by|von|par|por|door)(?:\s|$)",
     )[:40]
     for container in containers:
         names = []
@@ -130,7 +139,7 @@ def byline_names(root, linked_only: bool = False) -> list[str]:
         if names:
             return list(dict.fromkeys(names))
     for container in containers if not linked_only else ():
-        if not is_chrome_by_name(container, frozenset(("author", "byline", "authors"))):
+        if not is_chrome_by_name(container, frozenset(("author", "byline", "authors", "authorname"))):
             continue
         for leaf in container.xpath("descendant-or-self::*[not(*)]")[:10]:
             text = " ".join((leaf.text_content() or "").split())
@@ -156,6 +165,19 @@ def labelled_names(root) -> list[str]:
             (" ".join(following.text_content().split()) if following is not None else "")
         if _looks_like_name(text):
             return [text]
+    return []
+
+
+def signed_names(root) -> list[str]:
+    """The names of a paragraph that is nothing but a name in bold, as an article's first or last line ("<p><strong>
+    Mohloai Mpesi</strong></p>": Lesotho Times, VnExpress); several names joined by "/" or "," are kept."""
+    body = root.find("body")
+    for paragraph in body.xpath(".//p[count(*) = 1][*[self::strong or self::b]]")[:400] if body is not None else ():
+        text = " ".join(paragraph.text_content().split())
+        if text and not text.endswith(":") and text == " ".join(paragraph[0].text_content().split()):  # no label
+            names = split_names([text])
+            if names and all(_looks_like_name(name) for name in names):
+                return names
     return []
 
 

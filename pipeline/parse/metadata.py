@@ -147,11 +147,13 @@ def _title(root, meta, article_ld, site_names: list[str]) -> str | None:
     """The headline as the page shows it: the `<h1>` that agrees with the declared titles (og:title, JSON-LD
     headline, `<title>`: at least half its words in one of them), else the first declared title, without its
     " | Site" suffix. Declared titles are often an SEO variant of the visible headline; one with the `<h1>`'s very
-    letters in more words is the headline whose parts the markup ran together, and is taken."""
+    letters in more words is the headline whose parts the markup ran together, and is taken. A declared title loses
+    its " | Site" suffix, then a "-Section" suffix naming the page's declared section."""
     headline = article_ld.get("headline")
     headline = headline if isinstance(headline, str) else None
+    sections = [meta.get("article:section"), meta.get("content_category"), article_ld.get("articleSection")]
     declared = [
-        without_site_suffix(" ".join(html_entities.unescape(candidate).split()), site_names)
+        without_section(without_site_suffix(" ".join(html_entities.unescape(candidate).split()), site_names), sections)
         for candidate in (meta.get("og:title"), headline, root.findtext("head/title"))
         if candidate and candidate.strip()
     ]
@@ -228,6 +230,22 @@ def without_site_suffix(title: str, site_names: list[str]) -> str:
                      for name in site_names)
     if names_site or (last.group().strip() == "|" and " " in last.group() and len(tail.split()) <= 4):
         return head
+    return title
+
+
+def without_section(title: str, sections: list) -> str:
+    """"Headline-정치" -> "Headline": a suffix naming the section the page declares (`article:section`,
+    `content_category`, JSON-LD `articleSection`) goes with the separator before it, spaced or not."""
+    for section in sections:
+        section = " ".join(section.split()) if isinstance(section, str) else ""
+        if len(section) < 2 or not title.endswith(section):
+            continue
+        head = title[:-len(section)]
+        spaced = head != head.rstrip()
+        head = head.rstrip()
+        # an unspaced hyphen after a one-word head joins a compound ("Ahrtal-Flut"), not a headline and its section
+        if head and head[-1] in "-|–—:·ㅣ｜" and len(head[:-1].split()) >= (1 if spaced or head[-1] != "-" else 2):
+            return head[:-1].strip()
     return title
 
 

@@ -133,5 +133,7 @@ def ld_names(value, ids: dict[str, dict]) -> list[str]:
         if "name" not in value and isinstance(value.get("@id"), str) and value["@id"] in ids:
             value = ids[value["@id"]]
         name = value.get("name")
+        if not name and isinstance(value.get("familyName"), str):  # a Person given only in parts (Der Standard)
+            name = " ".join(part for part in (value.get("givenName"), value["familyName"]) if isinstance(part, str))
         return ld_names(name, {}) if isinstance(name, (str, list)) else []
     return []
