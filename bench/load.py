@@ -8,8 +8,8 @@ batch), `--rounds` rounds each run, in this order, into DuckDB files of their ow
 - ours: `build_batch` of the pages (timed), then `load_batches` of that batch into a fresh migrated file (writer
   open, run bookkeeping, stage, match posts, dedupe, merge with counts, checkpoint, published copy), then the same
   batch again ("seen again"). Printed twice: the load alone, and end to end (`build_batch` included);
-- raw: the rows our load stored (read back, as Arrow tables), one `INSERT … SELECT` per table into the same tables
-  with the same keys; again: `INSERT … ON CONFLICT DO UPDATE` (bench/load_peers.py);
+- raw: the rows our load stored (read back, as Arrow tables: one per key), one `INSERT … SELECT` per table into the
+  same tables (ours: no `PRIMARY KEY`); again: one `MERGE INTO … ON` the key per table (bench/load_peers.py);
 - dlt: dlt's merge of those same Arrow rows with the same keys (bench/load_peers.py; the `bench` extra).
 
 Throughput is rows stored per second: the rows the tables hold afterwards (not the staged duplicates), the same
@@ -110,7 +110,7 @@ def compare(pages: int, args) -> None:
     print(f"\nbatches of {pages:,} pages ({pages * args.items_per_page:,} items): {rows:,} rows stored; "
           f"median of {args.rounds} interleaved round(s)")
     print(f"  {'':<26}{'new rows':>26}{'seen again':>26}")
-    labels = [("ours, load alone", "ours"), ("ours, end to end", "e2e"), ("raw INSERT … SELECT", "raw")]
+    labels = [("ours, load alone", "ours"), ("ours, end to end", "e2e"), ("raw INSERT / MERGE", "raw")]
     labels += [] if args.no_dlt else [("dlt merge", "dlt")]
     for label, who in labels:
         cells = "".join(f"{_median(seconds[f'{who} {s}']):>9.2f} s {rows / _median(seconds[f'{who} {s}']):>9,.0f}/s"

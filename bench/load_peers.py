@@ -1,10 +1,12 @@
 """The yardsticks `bench/load.py` holds our load against, given the rows our load stored (its final rows, as Arrow
-tables), each into the same tables with the same keys (as `PRIMARY KEY`s, which our warehouse does not have:
-its load keeps them unique), in a DuckDB file of its own:
+tables, already one per key), each into the same tables with the same keys, in a DuckDB file of its own:
 
-- raw: one `INSERT … SELECT` per table from the Arrow table, in one transaction, then CHECKPOINT; rows that are
-  there already (a reload) take `INSERT … ON CONFLICT (key) DO UPDATE SET` every other column. No dedupe, no
-  matching, no counts, no bookkeeping, no published copy: the floor.
+- raw: our tables as our migrations make them (no `PRIMARY KEY`, as in our warehouse since migration 014), one
+  `INSERT … SELECT` per table from the Arrow table, in one transaction, then CHECKPOINT. A reload (the rows there
+  already) is one `MERGE INTO … USING` the Arrow table `ON` the key per table, `UPDATE` (every column) when
+  matched, `INSERT` when not: what a DuckDB user writes to upsert into a table without a key (`ON CONFLICT` needs
+  one; delete-then-insert by key, measured too, was slower here: bench/README.md). No dedupe, no matching, no
+  counts, no bookkeeping, no published copy: the floor.
 - dlt (`dlt[duckdb]`, the bench extra): `pipeline.run` of one resource per table with `primary_key` = our key and
   `write_disposition="merge"` (dlt's delete-insert: its own staging dataset, dedupe on the key, load records).
   dlt keeps list columns (`authors`, `headings`) as JSON.
@@ -55,26 +57,21 @@ def row_count(tables: dict[str, pa.Table]) -> int:
 
 
 def raw_prepare(db: Path) -> None:
-    """A DuckDB file with our tables (our migrations) and nothing in them, each content table with its key as a
-    `PRIMARY KEY`, which the upsert needs (our warehouse has none since migration 014: its load keeps keys unique)."""
+    """A DuckDB file with our tables (our migrations: no keys, as in our warehouse) and nothing in them."""
     load_batches(str(db), [], command="bench")
-    con = connect(db)
-    try:
-        for table, key in KEYS.items():
-            con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(key)})")
-    finally:
-        con.close()
 
 
-def raw_insert(db: Path, tables: dict[str, pa.Table], *, upsert: bool) -> float:
-    """Seconds to insert (or, with `upsert`, insert-or-update) the rows into `db`'s tables, one statement each."""
+def raw_insert(db: Path, tables: dict[str, pa.Table], *, upsert: bool, reload: str = "merge") -> float:
+    """Seconds to insert (or, with `upsert`, insert-or-update by key: `reload` "merge", or "delete" then insert)
+    the rows into `db`'s tables, one statement each (two for "delete")."""
     started = time.perf_counter()
     con = connect(db)
     try:
         con.begin()
         for name, table in tables.items():
             con.register("incoming", table)
-            con.execute(_insert(name, table.column_names, upsert))
+            for statement in _insert(name, table.column_names, upsert, reload):
+                con.execute(statement)
             con.unregister("incoming")
         con.commit()
         con.execute("CHECKPOINT")
@@ -83,12 +80,15 @@ def raw_insert(db: Path, tables: dict[str, pa.Table], *, upsert: bool) -> float:
     return time.perf_counter() - started
 
 
-def _insert(table: str, columns: list[str], upsert: bool) -> str:
-    statement = f"INSERT INTO {table} SELECT * FROM incoming"
+def _insert(table: str, columns: list[str], upsert: bool, reload: str) -> list[str]:
+    insert = f"INSERT INTO {table} BY NAME SELECT * FROM incoming"
     if not upsert:
-        return statement
-    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column not in KEYS[table])
-    return f"{statement} ON CONFLICT ({', '.join(KEYS[table])}) DO UPDATE SET {updates}"
+        return [insert]
+    on = " AND ".join(f"t.{key} = s.{key}" for key in KEYS[table])
+    if reload == "delete":
+        return [f"DELETE FROM {table} t USING incoming s WHERE {on}", insert]
+    return [f"MERGE INTO {table} t USING incoming s ON {on} WHEN MATCHED THEN UPDATE SET * "
+            f"WHEN NOT MATCHED THEN INSERT *"]
 
 
 def raw_count(db: Path) -> int:

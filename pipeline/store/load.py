@@ -1,5 +1,6 @@
 """Set-based loading of one staged batch, in one transaction: match posts, then per table one deduplicating view of
-the batch and one MERGE (sql/load/), then the counts."""
+the batch, one join with the table (each row's action and stored rowid), the new rows inserted and the changed ones
+updated by rowid (sql/load/), then the counts."""
 from __future__ import annotations
 
 import contextlib

@@ -1,7 +1,8 @@
 -- Posts. d_posts: one row per post of the batch, a view: a post seen in several places takes each field from the
 -- best place that has it (native id first, then the most precise time, then the latest read).
--- a_posts: what the merge does to each, for the run's counts. The MERGE: each field keeps the best value known (a
--- native id, the more precise time, a non-empty text); a parse never downgrades a status that enrichment set.
+-- a_posts: those rows with what the load does to each (as a_articles, 05_articles.sql): new posts inserted, matched
+-- ones that change updated by rowid, each field keeping the best value known (a native id, the more precise time, a
+-- non-empty text); a parse never downgrades a status that enrichment set.
 CREATE OR REPLACE TEMP VIEW d_posts AS
 WITH ranked AS (
     SELECT *,
@@ -28,7 +29,7 @@ SELECT post_id,
 FROM ranked
 GROUP BY post_id;
 
--- How a stored post and the batch's combine (a_posts and the MERGE agree): the batch's time and precision are
+-- How a stored post and the batch's combine (a_posts and the UPDATE agree): the batch's time and precision are
 -- taken unless the stored time is more precise; the status of the latest check wins.
 CREATE OR REPLACE TEMP MACRO takes_time(s_precision, t_posted_at, t_precision) AS
     t_posted_at IS NULL
@@ -39,24 +40,40 @@ CREATE OR REPLACE TEMP MACRO merged_status(s_status, s_checked_at, t_status, t_c
          THEN s_status ELSE coalesce(t_status, s_status) END;
 
 CREATE OR REPLACE TEMP TABLE a_posts AS
-SELECT s.post_id,
-       CASE WHEN t.post_id IS NULL THEN 'inserted'
-            WHEN (coalesce(s.native_id, t.native_id), coalesce(s.author_name, t.author_name),
-                  coalesce(s.author_handle, t.author_handle),
-                  CASE WHEN takes_time(s.posted_at_precision, t.posted_at, t.posted_at_precision)
-                       THEN coalesce(s.posted_at, t.posted_at) ELSE t.posted_at END,
-                  CASE WHEN takes_time(s.posted_at_precision, t.posted_at, t.posted_at_precision)
-                       THEN coalesce(s.posted_at_precision, t.posted_at_precision) ELSE t.posted_at_precision END,
-                  coalesce(s.text, t.text), coalesce(s.url, t.url), coalesce(s.language, t.language),
-                  merged_status(s.status, s.checked_at, t.status, t.checked_at))
-                 IS DISTINCT FROM
-                 (t.native_id, t.author_name, t.author_handle, t.posted_at, t.posted_at_precision, t.text, t.url,
-                  t.language, t.status) THEN 'updated'
-            ELSE 'unchanged' END AS action
-FROM d_posts s LEFT JOIN social_posts t USING (post_id);
+WITH compared AS (
+    SELECT s.*, t.rowid AS target_row, t.post_id IS NULL AS new,
+           (coalesce(s.native_id, t.native_id), coalesce(s.author_name, t.author_name),
+            coalesce(s.author_handle, t.author_handle),
+            CASE WHEN takes_time(s.posted_at_precision, t.posted_at, t.posted_at_precision)
+                 THEN coalesce(s.posted_at, t.posted_at) ELSE t.posted_at END,
+            CASE WHEN takes_time(s.posted_at_precision, t.posted_at, t.posted_at_precision)
+                 THEN coalesce(s.posted_at_precision, t.posted_at_precision) ELSE t.posted_at_precision END,
+            coalesce(s.text, t.text), coalesce(s.url, t.url), coalesce(s.language, t.language),
+            merged_status(s.status, s.checked_at, t.status, t.checked_at))
+           IS DISTINCT FROM
+           (t.native_id, t.author_name, t.author_handle, t.posted_at, t.posted_at_precision, t.text, t.url,
+            t.language, t.status) AS fields_differ,
+           -- what the counts leave out: the text key follows the text, the latest check's time
+           (coalesce(s.text_key, t.text_key), greatest(s.checked_at, t.checked_at))
+           IS DISTINCT FROM (t.text_key, t.checked_at) AS others_differ,
+           s.seen_at > t.last_seen_at OR s.first_seen_at < t.first_seen_at AS times_move
+    FROM d_posts s LEFT JOIN social_posts t USING (post_id)
+)
+SELECT * EXCLUDE (new, fields_differ, others_differ, times_move),
+       CASE WHEN new THEN 'inserted' WHEN fields_differ THEN 'updated' ELSE 'unchanged' END AS action,
+       CASE WHEN new THEN NULL WHEN fields_differ OR others_differ THEN 'fields' WHEN times_move THEN 'times' END
+           AS change
+FROM compared;
 
-MERGE INTO social_posts t USING d_posts s ON t.post_id = s.post_id
-WHEN MATCHED THEN UPDATE SET
+INSERT INTO social_posts (
+    post_id, platform, native_id, author_name, author_handle, posted_at, posted_at_precision, text, text_key, url,
+    language, status, checked_at, first_seen_at, last_seen_at
+)
+SELECT post_id, platform, native_id, author_name, author_handle, posted_at, posted_at_precision, text, text_key, url,
+       language, status, checked_at, first_seen_at, seen_at
+FROM a_posts WHERE action = 'inserted';
+
+UPDATE social_posts t SET
     native_id = coalesce(s.native_id, t.native_id),
     author_name = coalesce(s.author_name, t.author_name),
     author_handle = coalesce(s.author_handle, t.author_handle),
@@ -73,10 +90,10 @@ WHEN MATCHED THEN UPDATE SET
     checked_at = greatest(s.checked_at, t.checked_at),
     first_seen_at = least(s.first_seen_at, t.first_seen_at),
     last_seen_at = greatest(s.seen_at, t.last_seen_at)
-WHEN NOT MATCHED THEN INSERT (
-    post_id, platform, native_id, author_name, author_handle, posted_at, posted_at_precision, text, text_key, url,
-    language, status, checked_at, first_seen_at, last_seen_at
-) VALUES (
-    s.post_id, s.platform, s.native_id, s.author_name, s.author_handle, s.posted_at, s.posted_at_precision, s.text,
-    s.text_key, s.url, s.language, s.status, s.checked_at, s.first_seen_at, s.seen_at
-);
+FROM a_posts s
+WHERE t.rowid = s.target_row AND s.change = 'fields';
+
+UPDATE social_posts t SET
+    first_seen_at = least(s.first_seen_at, t.first_seen_at), last_seen_at = greatest(s.seen_at, t.last_seen_at)
+FROM a_posts s
+WHERE t.rowid = s.target_row AND s.change = 'times';
