@@ -24,6 +24,9 @@ def standalone(airflow_template, tmp_path_factory):
                       AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
                       AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
                       AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
+                      # the LocalExecutor forks [core] parallelism workers (32) at its first task; the test's one
+                      # backfill day runs at most two tasks at once
+                      AIRFLOW__CORE__PARALLELISM="4",
                       **simple_auth(home, {"admin": "admin-pass"}))
     env.pop("THREADLINE_RETRY_DELAY_S")  # the DAGs as shipped
     services = Services(env, home / "logs-services")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import httpx
 import pytest
 
 from tests.airflow_harness import (Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token,
@@ -55,7 +54,6 @@ def airflow(tmp_path_factory):
             AIRFLOW__OPERATORS__DEFAULT_QUEUE=f"threadline-{database}",
             AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
             AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
-            AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
             AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
             AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
             THREADLINE_DB=lake.db,
@@ -82,8 +80,8 @@ def airflow(tmp_path_factory):
             client.lake = lake
             for name, worker in zip(WORKERS, workers):
                 services.procs[name] = worker.procs[name]  # one place for logs and tails
-            client.wait(f"{DAG} to be parsed", lambda: httpx.get(
-                f"{base}/api/v2/dags/{DAG}", headers=client.headers, timeout=30).status_code == 200, 120)
+            client.wait(f"{DAG} to be parsed",
+                        lambda: client.http.get(f"/api/v2/dags/{DAG}").status_code == 200, 120)
             yield client
         finally:
             for worker in workers:
