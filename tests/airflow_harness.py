@@ -51,8 +51,8 @@ def copy_home(template: Path, home: Path) -> Path:
 
 def dags_test(env: dict[str, str], dag_id: str, logical_date: str | None = None, *, conf: dict | None = None,
               faults: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    """`airflow dags test`, as a fork of tests/dags_test_server.py (one per Airflow home and settings); with
-    `faults`, tests/faults/sitecustomize.py injects transient failures."""
+    """`airflow dags test` of the DAG in dags/<dag_id>.py, as a fork of tests/dags_test_server.py (one per Airflow
+    home and settings); with `faults`, tests/faults/sitecustomize.py injects transient failures."""
     env = dict(env)
     if faults is not None:
         env.update(THREADLINE_TEST_FAULTS=json.dumps(faults), PYTHONPATH=f"{FAULTS}:{env['PYTHONPATH']}",
@@ -60,6 +60,8 @@ def dags_test(env: dict[str, str], dag_id: str, logical_date: str | None = None,
     args = ["dags", "test", dag_id]
     if logical_date:
         args.append(logical_date)
+    # only the DAG's own file (each is named after its DAG) is parsed and written to the metadata DB, not the folder
+    args += ["--dagfile-path", str(ROOT / "dags" / f"{dag_id}.py")]
     if conf is not None:
         args += ["-c", json.dumps(conf)]
     return _DagsTestServer.for_env(env).run(args, env, timeout)
