@@ -170,13 +170,19 @@ def free_port() -> int:
 
 
 # What every long-running Airflow process of the tests runs with, unless its test sets otherwise: the DAG files do not
-# change while a test runs, so the dag-processor parses each file once when it starts instead of again every 30 s,
-# and a task reports to the api-server every 30 s instead of every 5 s (the scheduler gives up on a silent task only
-# after [scheduler] task_instance_heartbeat_timeout, 300 s). Both only idled on a test's CPU.
+# change while a test runs, so the dag-processor parses each file once when it starts instead of again every 30 s;
+# a task reports to the api-server every 30 s instead of every 5 s (the scheduler gives up on a silent task only
+# after [scheduler] task_instance_heartbeat_timeout, 300 s); and a scheduler with nothing to do looks again after 2 s,
+# not 1 s (it does not wait while it has work). All three only idled on a test's CPU.
 SERVICE_SETTINGS = {
     "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "3600",
     "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "30",
+    "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "2",
 }
+
+# How often a test asks the api-server whether what it waits for has happened. The scheduler marks a backfill
+# complete at most every 30 s, so asking twice a second only loaded the api-server.
+POLL_S = 2.0
 
 
 class Services:
@@ -228,7 +234,7 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, ex
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
         try:
-            response = httpx.get(url, timeout=5)
+            response = httpx.get(url, timeout=30)  # a first request may wait on the server's set-up
             if response.status_code in expect:
                 return
             last = response.status_code
@@ -236,6 +242,14 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, ex
             last = exc
         time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer within {timeout} s (last: {last})")
+
+
+def wait_api_server(base: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    """Wait until an api-server answers, then until its execution API does: that one builds its versioned routes on
+    its first request, seconds of CPU during which the server answers nobody, so a task started meanwhile would time
+    out on its first call (and be retried). Waited for here, before any test starts a task."""
+    wait_http(f"{base}/api/v2/monitor/health", timeout, proc)
+    wait_http(f"{base}/execution/health", timeout, proc)
 
 
 def token(base_url: str, username: str, password: str) -> str:

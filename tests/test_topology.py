@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from tests.airflow_harness import (Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token,
-                                   wait_http)
+                                   wait_api_server)
 from tests.topology_support import (BACKFILL, CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
                                     single_load_counts)
 from tests.warehouse_rows import rows as query
@@ -51,7 +51,7 @@ def airflow(tmp_path_factory):
         services.start("dag-processor", "dag-processor")
         services.start("celery-worker", "celery", "worker", "--concurrency", "4")
         base = f"http://127.0.0.1:{port}"
-        wait_http(f"{base}/api/v2/monitor/health", 120, api)
+        wait_api_server(base, 120, api)
         client = Airflow(base, {"Authorization": f"Bearer {token(base, 'operator', 'op-pass')}"}, home / "data",
                          services)
         for dag_id in (DAG, "threadline_report"):

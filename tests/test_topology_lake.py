@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from tests.airflow_harness import (Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token,
-                                   wait_http)
+                                   wait_api_server)
 from tests.lakes import fresh_lake
 from tests.topology_support import (CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
                                     single_load_counts)
@@ -74,7 +74,7 @@ def airflow(tmp_path_factory):
             for name, worker in zip(WORKERS, workers):
                 worker.start(name, "celery", "worker", "--concurrency", "2", "--celery-hostname", f"{name}@%h")
             base = f"http://127.0.0.1:{port}"
-            wait_http(f"{base}/api/v2/monitor/health", 120, api)
+            wait_api_server(base, 120, api)
             client = Airflow(base, {"Authorization": f"Bearer {token(base, 'operator', 'op-pass')}"},
                              home / "data", services)
             client.lake = lake

@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from tests.airflow_harness import ROOT, Services
+from tests.airflow_harness import POLL_S, ROOT, Services
 from tests.warehouse_rows import rows
 
 PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
@@ -62,7 +62,7 @@ class Airflow:
             value = condition()
             if value:
                 return value
-            time.sleep(0.5)
+            time.sleep(POLL_S)
         raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{self.services.tails()}")
 
     @property
