@@ -51,8 +51,8 @@ def copy_home(template: Path, home: Path) -> Path:
 
 def dags_test(env: dict[str, str], dag_id: str, logical_date: str | None = None, *, conf: dict | None = None,
               faults: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    """`airflow dags test`, as a fork of tests/dags_test_server.py (one per Airflow home and settings); with
-    `faults`, tests/faults/sitecustomize.py injects transient failures."""
+    """`airflow dags test` of the DAG in dags/<dag_id>.py, as a fork of tests/dags_test_server.py (one per Airflow
+    home and settings); with `faults`, tests/faults/sitecustomize.py injects transient failures."""
     env = dict(env)
     if faults is not None:
         env.update(THREADLINE_TEST_FAULTS=json.dumps(faults), PYTHONPATH=f"{FAULTS}:{env['PYTHONPATH']}",
@@ -60,6 +60,8 @@ def dags_test(env: dict[str, str], dag_id: str, logical_date: str | None = None,
     args = ["dags", "test", dag_id]
     if logical_date:
         args.append(logical_date)
+    # only the DAG's own file (each is named after its DAG) is parsed and written to the metadata DB, not the folder
+    args += ["--dagfile-path", str(ROOT / "dags" / f"{dag_id}.py")]
     if conf is not None:
         args += ["-c", json.dumps(conf)]
     return _DagsTestServer.for_env(env).run(args, env, timeout)
@@ -167,11 +169,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# What every long-running Airflow process of the tests runs with, unless its test sets otherwise: the DAG files do not
+# change while a test runs, so the dag-processor parses each file once when it starts instead of again every 30 s;
+# a task reports to the api-server every 30 s instead of every 5 s (the scheduler gives up on a silent task only
+# after [scheduler] task_instance_heartbeat_timeout, 300 s); and a scheduler with nothing to do looks again after 2 s,
+# not 1 s (it does not wait while it has work). All three only idled on a test's CPU.
+SERVICE_SETTINGS = {
+    "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "3600",
+    "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "30",
+    "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "2",
+}
+
+# How often a test asks the api-server whether what it waits for has happened. The scheduler marks a backfill
+# complete at most every 30 s, so asking twice a second only loaded the api-server.
+POLL_S = 2.0
+
+
 class Services:
-    """Airflow commands started as long-running processes, each in its own process group; stop() kills every group."""
+    """Airflow commands started as long-running processes (with SERVICE_SETTINGS), each in its own process group;
+    stop() kills every group."""
 
     def __init__(self, env: dict[str, str], logs: Path):
-        self.env, self.logs = env, logs
+        self.env, self.logs = {**SERVICE_SETTINGS, **env}, logs
         self.procs: dict[str, subprocess.Popen] = {}
         logs.mkdir(parents=True, exist_ok=True)
 
@@ -215,7 +234,7 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, ex
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
         try:
-            response = httpx.get(url, timeout=5)
+            response = httpx.get(url, timeout=30)  # a first request may wait on the server's set-up
             if response.status_code in expect:
                 return
             last = response.status_code
@@ -223,6 +242,14 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, ex
             last = exc
         time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer within {timeout} s (last: {last})")
+
+
+def wait_api_server(base: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    """Wait until an api-server answers, then until its execution API does: that one builds its versioned routes on
+    its first request, seconds of CPU during which the server answers nobody, so a task started meanwhile would time
+    out on its first call (and be retried). Waited for here, before any test starts a task."""
+    wait_http(f"{base}/api/v2/monitor/health", timeout, proc)
+    wait_http(f"{base}/execution/health", timeout, proc)
 
 
 def token(base_url: str, username: str, password: str) -> str:

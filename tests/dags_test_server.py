@@ -105,6 +105,10 @@ def serve() -> None:
         replies.write(json.dumps({"pid": pid}) + "\n")
         _, status = os.waitpid(pid, 0)
         replies.write(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}) + "\n")
+    # stdin closed: done. Every run was a fork, so nothing is left to clean up; a normal interpreter exit would wait
+    # on what Airflow's imports started (the harness gave up on it after 30 s, at each server's end).
+    replies.close()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ import time
 import httpx
 import pytest
 
-from tests.airflow_harness import Services, airflow_env, copy_home, free_port, simple_auth, token, wait_http
+from tests.airflow_harness import (POLL_S, Services, airflow_env, copy_home, free_port, simple_auth, token,
+                                   wait_api_server)
 from tests.warehouse_rows import rows as query
 
 pytestmark = [pytest.mark.slow, pytest.mark.airflow]
@@ -24,13 +25,16 @@ def standalone(airflow_template, tmp_path_factory):
                       AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
                       AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
                       AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
+                      # the LocalExecutor forks [core] parallelism workers (32) at its first task; the test's one
+                      # backfill day runs at most two tasks at once
+                      AIRFLOW__CORE__PARALLELISM="4",
                       **simple_auth(home, {"admin": "admin-pass"}))
     env.pop("THREADLINE_RETRY_DELAY_S")  # the DAGs as shipped
     services = Services(env, home / "logs-services")
     proc = services.start("standalone", "standalone")
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(f"{base}/api/v2/monitor/health", 180, proc)
+        wait_api_server(base, 180, proc)
         headers = {"Authorization": f"Bearer {token(base, 'admin', 'admin-pass')}"}
         deadline = time.monotonic() + 120
         while httpx.get(f"{base}/api/v2/dags/{DAG}", headers=headers, timeout=30).status_code != 200:
@@ -80,7 +84,7 @@ def test_a_backfill_from_the_dialog_succeeds(standalone):
     deadline = time.monotonic() + 180
     while not httpx.get(f"{base}/api/v2/backfills/{backfill}", headers=headers, timeout=30).json()["completed_at"]:
         assert time.monotonic() < deadline, services.tails()
-        time.sleep(0.5)
+        time.sleep(POLL_S)
     runs = httpx.get(f"{base}/api/v2/dags/{DAG}/dagRuns", headers=headers, params={"run_type": "backfill"},
                      timeout=30).json()["dag_runs"]
     assert [(r["logical_date"][:10], r["state"]) for r in runs] == [("2026-11-01", "success")], services.tails()

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
 from tests.airflow_harness import (Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token,
-                                   wait_http)
+                                   wait_api_server)
 from tests.topology_support import (BACKFILL, CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
                                     single_load_counts)
 from tests.warehouse_rows import rows as query
@@ -39,7 +38,6 @@ def airflow(tmp_path_factory):
         AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
         AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
         AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
-        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
         AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
         **simple_auth(home, {"operator": "op-pass"}),
@@ -53,12 +51,12 @@ def airflow(tmp_path_factory):
         services.start("dag-processor", "dag-processor")
         services.start("celery-worker", "celery", "worker", "--concurrency", "4")
         base = f"http://127.0.0.1:{port}"
-        wait_http(f"{base}/api/v2/monitor/health", 120, api)
+        wait_api_server(base, 120, api)
         client = Airflow(base, {"Authorization": f"Bearer {token(base, 'operator', 'op-pass')}"}, home / "data",
                          services)
         for dag_id in (DAG, "threadline_report"):
-            client.wait(f"{dag_id} to be parsed", lambda: httpx.get(
-                f"{base}/api/v2/dags/{dag_id}", headers=client.headers, timeout=30).status_code == 200, 120)
+            client.wait(f"{dag_id} to be parsed",
+                        lambda: client.http.get(f"/api/v2/dags/{dag_id}").status_code == 200, 120)
         # the report DAG runs on the warehouse asset that every load updates
         assert client.send("PATCH", "/api/v2/dags/threadline_report", {"is_paused": False}).status_code == 200
         yield client

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import uuid
 
-import httpx
 import pytest
 
 from tests.airflow_harness import (Services, airflow_env, drop_celery_queue, free_port, migrate, simple_auth, token,
-                                   wait_http)
+                                   wait_api_server)
 from tests.lakes import fresh_lake
 from tests.topology_support import (CONTENT_TABLES, DAG, Airflow, pg_admin, run_backfill, services_reachable,
                                     single_load_counts)
@@ -55,7 +54,6 @@ def airflow(tmp_path_factory):
             AIRFLOW__OPERATORS__DEFAULT_QUEUE=f"threadline-{database}",
             AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
             AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
-            AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
             AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
             AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
             THREADLINE_DB=lake.db,
@@ -76,14 +74,14 @@ def airflow(tmp_path_factory):
             for name, worker in zip(WORKERS, workers):
                 worker.start(name, "celery", "worker", "--concurrency", "2", "--celery-hostname", f"{name}@%h")
             base = f"http://127.0.0.1:{port}"
-            wait_http(f"{base}/api/v2/monitor/health", 120, api)
+            wait_api_server(base, 120, api)
             client = Airflow(base, {"Authorization": f"Bearer {token(base, 'operator', 'op-pass')}"},
                              home / "data", services)
             client.lake = lake
             for name, worker in zip(WORKERS, workers):
                 services.procs[name] = worker.procs[name]  # one place for logs and tails
-            client.wait(f"{DAG} to be parsed", lambda: httpx.get(
-                f"{base}/api/v2/dags/{DAG}", headers=client.headers, timeout=30).status_code == 200, 120)
+            client.wait(f"{DAG} to be parsed",
+                        lambda: client.http.get(f"/api/v2/dags/{DAG}").status_code == 200, 120)
             yield client
         finally:
             for worker in workers:

@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from tests.airflow_harness import ROOT, Services
+from tests.airflow_harness import POLL_S, ROOT, Services
 from tests.warehouse_rows import rows
 
 PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
@@ -42,16 +42,19 @@ def pg_admin(statement: str) -> None:
 
 
 class Airflow:
+    """The REST API of a test's api-server, over one connection (a client a request would cost the test's CPU more)."""
+
     def __init__(self, base: str, headers: dict, data, services: Services):
         self.base, self.headers, self.data, self.services = base, headers, data, services
+        self.http = httpx.Client(base_url=base, headers=headers, timeout=60)
 
     def get(self, path: str, **params) -> dict:
-        response = httpx.get(self.base + path, headers=self.headers, params=params, timeout=30)
+        response = self.http.get(path, params=params)
         assert response.status_code == 200, response.text
         return response.json()
 
     def send(self, method: str, path: str, body: dict) -> httpx.Response:
-        return httpx.request(method, self.base + path, headers=self.headers, json=body, timeout=60)
+        return self.http.request(method, path, json=body)
 
     def wait(self, what: str, condition, timeout: float):
         deadline = time.monotonic() + timeout
@@ -59,7 +62,7 @@ class Airflow:
             value = condition()
             if value:
                 return value
-            time.sleep(0.5)
+            time.sleep(POLL_S)
         raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{self.services.tails()}")
 
     @property
