@@ -49,7 +49,8 @@ lock:
 	rm -rf /tmp/threadline-lock && $(PYTHON) -m venv /tmp/threadline-lock
 	/tmp/threadline-lock/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	/tmp/threadline-lock/bin/uv pip install --quiet --python /tmp/threadline-lock/bin/python -e '.[airflow,dev,bench]'
-	/tmp/threadline-lock/bin/uv pip freeze --python /tmp/threadline-lock/bin/python --exclude-editable > constraints.txt
+	/tmp/threadline-lock/bin/uv pip freeze --python /tmp/threadline-lock/bin/python --exclude-editable \
+		| grep -v '^uv==' > constraints.txt
 
 # Speeds: loading (bench/load.py) and parsing the corpus against BeautifulSoup and trafilatura (bench/parse.py,
 # which needs the bench extra: trafilatura is a bench-only dependency); and how many posts the text parser recovers

@@ -127,10 +127,16 @@ def _migrated_template() -> tuple[str, Path]:
         data = Path(tempfile.mkdtemp(prefix="threadline-lake-template-")) / "lake-data"
         admin = _admin()
         _create_database(admin, name)
-        admin.close()
+        try:
+            with Writer(WarehouseSettings(f"ducklake:postgres:{_catalog(name)}", data)):
+                pass  # opening the writer creates and migrates the lake
+        except BaseException:  # every migrated lake would copy a broken one: this test fails with the cause instead
+            with contextlib.suppress(Exception), admin.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            raise
+        finally:
+            admin.close()
         _TEMPLATE.update(name=name, data=data)
-        with Writer(WarehouseSettings(f"ducklake:postgres:{_catalog(name)}", data)):
-            pass  # opening the writer creates and migrates the lake
     return _TEMPLATE["name"], _TEMPLATE["data"]
 
 

@@ -227,6 +227,22 @@ def test_a_paragraph_that_is_only_a_name_in_bold_signs_the_article_when_the_site
     assert label.authors == ["Lesotho Times"]
 
 
+def test_a_bold_paragraph_on_a_page_that_names_no_author_is_no_author():
+    """A bold subhead ("Die Lage", "Live Updates") on a page whose tags and byline name nobody stays a subhead."""
+    for subhead in ("Die Lage", "Live Updates"):
+        page = parsed(f"""<html><body><article><h1>Nahost</h1><p>{_FILLER}</p><p><strong>{subhead}</strong></p>
+            <p>{_FILLER}</p></article></body></html>""")
+        assert page.authors == []
+
+
+def test_a_social_handle_in_the_first_author_tag_gives_way_to_the_byline():
+    """`<meta property="article:author" content="@janedoe">` is a handle, not a name: the byline names the person."""
+    page = parsed(f"""<html><head><meta property="article:author" content="@janedoe"></head><body><article>
+        <h1>Storm</h1><p class="byline">By <a rel="author" href="/authors/jane-doe">Jane Doe</a></p><p>{_FILLER}</p>
+        </article></body></html>""")
+    assert page.authors == ["Jane Doe"]
+
+
 def test_a_paragraph_that_is_only_a_name_in_bold_signs_the_article_when_the_site_is_the_author_on_the_real_page():
     """The same on the page it was found on (see tests/fixtures/SOURCES.md)."""
     assert shared_page("article__fundus__LesothoTimes_2025_11_24.html").authors == \

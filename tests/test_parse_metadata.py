@@ -130,6 +130,7 @@ def test_a_suffix_naming_the_declared_section_goes_after_the_site_suffix():
     assert without_section("Liverpool verliert bei Everton - Sport", [None, "Sport"]) == "Liverpool verliert bei Everton"
     assert without_section("Krieg und Frieden - Politik", ["Sport"]) == "Krieg und Frieden - Politik"
     assert without_section("Ahrtal-Flut", ["Flut"]) == "Ahrtal-Flut"  # one compound word
+    assert without_section("Streit um die Corona-Politik", ["Politik"]) == "Streit um die Corona-Politik"  # compound
     page = parse(Document(source="built.html", kind="html", content="""<html><head>
         <title>민주당 도입 또다시 불발-정치ㅣ한국일보</title><meta property="og:site_name" content="한국일보">
         <meta name="content_category" content="정치"></head><body><p>본문</p></body></html>""")).page

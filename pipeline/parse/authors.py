@@ -39,7 +39,7 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     if not raw:
         for key in _META_KEYS:
             value = meta.get(key)
-            if value and not value.startswith(("http://", "https://")):
+            if value and not value.startswith(("http://", "https://", "@")):  # no URL, no "@handle"
                 raw = [value]
                 break
     if raw and raw == [meta.get("dc.creator")] or not raw:  # one tag per author, "Surname, Given" (Nature)
@@ -58,8 +58,10 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
         tags = [meta.get(key) for key in _META_KEYS] + root.xpath("//meta[@name='author']/@content")  # all of them
         others = [[value] for value in dict.fromkeys(tags) if value and [value] != raw  # no URL, no "@handle"
                   and not value.startswith(("http://", "https://", "@"))]
-        # the byline (linked names, a name-like line, a labelled name), else a paragraph that is only a name in bold
-        for candidate in [*others, byline_names(root), signed_names(root)]:
+        # the byline (linked names, a name-like line, a labelled name), else, when the page did name an author (the
+        # site, an e-mail), a paragraph that is only a name in bold: on a page naming nobody such a paragraph is as
+        # likely a subhead ("Die Lage", "Live Updates") as a signature
+        for candidate in [*others, byline_names(root), signed_names(root) if raw else []]:
             people = [name for name in split_names(candidate) if not is_site_name(name, site_names)]
             if people:
                 return people

@@ -243,10 +243,18 @@ def without_section(title: str, sections: list) -> str:
         head = title[:-len(section)]
         spaced = head != head.rstrip()
         head = head.rstrip()
-        # an unspaced hyphen after a one-word head joins a compound ("Ahrtal-Flut"), not a headline and its section
-        if head and head[-1] in "-|–—:·ㅣ｜" and len(head[:-1].split()) >= (1 if spaced or head[-1] != "-" else 2):
+        # an unspaced hyphen before a Latin-script word joins a compound ("Corona-Politik", "Ahrtal-Flut"), not a
+        # headline and its section; before another script's section ("…-정치") it separates them
+        if head and head[-1] == "-" and not spaced and (_latin(section) or len(head[:-1].split()) < 2):
+            continue
+        if head and head[-1] in "-|–—:·ㅣ｜":
             return head[:-1].strip()
     return title
+
+
+def _latin(text: str) -> bool:
+    """Whether the letters of a text are Latin script (ASCII and the Latin-1, Latin Extended blocks)."""
+    return all(ord(c) < 0x250 for c in text if c.isalpha())
 
 
 def _language(root, meta, article_ld) -> str | None:
