@@ -66,12 +66,12 @@ def s3_server(log_dir: Path) -> Iterator[S3Server]:
                                env={**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"})
     server = S3Server(f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
-            try:
-                requests.get(f"{server.endpoint}/", timeout=2)
+            try:  # its first answer imports botocore's models: seconds on a busy machine
+                requests.get(f"{server.endpoint}/", timeout=10)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"moto_server did not start on port {port}: see {log_dir / 'moto_server.log'}")
                 time.sleep(0.2)
