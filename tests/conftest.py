@@ -75,6 +75,28 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)
 
 
+def _lake_in_environment(tmp_path, monkeypatch, *, migrated: bool):
+    from tests.lakes import fresh_lake
+
+    with fresh_lake(tmp_path, migrated=migrated) as lake:
+        monkeypatch.setenv("THREADLINE_DB", lake.db)
+        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
+        yield lake
+
+
+@pytest.fixture
+def lake(tmp_path, monkeypatch):
+    """A DuckLake holding the warehouse's tables and no rows, named by THREADLINE_DB and THREADLINE_LAKE_DATA
+    (tests/lakes.py: a copy of a catalog migrated once per test process, dropped afterwards)."""
+    yield from _lake_in_environment(tmp_path, monkeypatch, migrated=True)
+
+
+@pytest.fixture
+def new_lake(tmp_path, monkeypatch):
+    """An empty catalog named as `lake` is: the first writer creates the lake."""
+    yield from _lake_in_environment(tmp_path, monkeypatch, migrated=False)
+
+
 @pytest.fixture(scope="session")
 def airflow_template(tmp_path_factory):
     """An AIRFLOW_HOME whose SQLite metadata DB is migrated (once per session: it takes several seconds)."""

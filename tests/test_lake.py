@@ -20,7 +20,6 @@ import pytest
 from pipeline.batches import load_batches
 from pipeline.store import Writer, export_duckdb, maintain, open_reader, read_stats
 from tests import lake_loader
-from tests.lakes import fresh_lake
 from tests.warehouse_rows import KEYS, duplicate_keys
 
 pytestmark = pytest.mark.slow
@@ -28,25 +27,6 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "item_revisions", "article_posts", "post_entities",
                   "quotes"]
-
-
-def _lake(tmp_path, monkeypatch, *, migrated: bool):
-    with fresh_lake(tmp_path, migrated=migrated) as lake:
-        monkeypatch.setenv("THREADLINE_DB", lake.db)
-        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
-        yield lake
-
-
-@pytest.fixture
-def lake(tmp_path, monkeypatch):
-    """A lake holding the warehouse's tables and no rows."""
-    yield from _lake(tmp_path, monkeypatch, migrated=True)
-
-
-@pytest.fixture
-def new_lake(tmp_path, monkeypatch):
-    """An empty catalog: the first writer creates the lake."""
-    yield from _lake(tmp_path, monkeypatch, migrated=False)
 
 
 def loader(n: int, lake, **env) -> subprocess.Popen:

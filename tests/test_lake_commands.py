@@ -23,29 +23,25 @@ SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 CONTENT_TABLES = ["articles", "social_posts", "update_items", "article_posts", "post_entities", "quotes"]
 
 
-def _lake(tmp_path, monkeypatch, *, migrated: bool):
-    with fresh_lake(tmp_path, migrated=migrated) as lake:
-        lake.db += " password=secret"  # trust authentication ignores it; it must not show anywhere
-        monkeypatch.setenv("THREADLINE_DB", lake.db)
-        monkeypatch.setenv("THREADLINE_LAKE_DATA", str(lake.data))
-        monkeypatch.setenv("THREADLINE_DATA", str(tmp_path / "data"))  # the raw archive of a lake's runs
-        monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
-        monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
-        yield lake
+def _for_commands(lake, tmp_path, monkeypatch):
+    """The lake named with a password (trust authentication ignores it; it must not show anywhere), a raw archive for
+    its runs, and fetching allowed from this machine's test servers."""
+    lake.db += " password=secret"
+    monkeypatch.setenv("THREADLINE_DB", lake.db)
+    monkeypatch.setenv("THREADLINE_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("THREADLINE_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
+    monkeypatch.setenv("THREADLINE_FETCH_MIN_DELAY", "0")
+    return lake
 
 
 @pytest.fixture
-def lake(tmp_path, monkeypatch):
-    """A lake holding the warehouse's tables and no rows."""
-    yield from _lake(tmp_path, monkeypatch, migrated=True)
+def lake(lake, tmp_path, monkeypatch):
+    return _for_commands(lake, tmp_path, monkeypatch)
 
 
 @pytest.fixture
-def new_lake(tmp_path, monkeypatch):
-    """An empty catalog: the first writer creates the lake."""
-    yield from _lake(tmp_path, monkeypatch, migrated=False)
-
-
+def new_lake(new_lake, tmp_path, monkeypatch):
+    return _for_commands(new_lake, tmp_path, monkeypatch)
 
 
 def page(title: str, paragraph: str) -> bytes:
