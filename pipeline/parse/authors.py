@@ -39,7 +39,7 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
     if not raw:
         for key in _META_KEYS:
             value = meta.get(key)
-            if value and not value.startswith(("http://", "https://", "@")):  # no URL, no "@handle"
+            if _names_someone(value):
                 raw = [value]
                 break
     if raw and raw == [meta.get("dc.creator")] or not raw:  # one tag per author, "Surname, Given" (Nature)
@@ -48,20 +48,20 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
             raw = [_SURNAME_FIRST.sub(r"\2 \1", " ".join(value.split())) for value in listed]
     if not raw:
         raw = [" ".join(text.split()) for text in root.xpath("//article//*[@rel='author']//text()") if text.strip()]
+    byline = None  # asked once: the last source, and again when the others name only the site
     if not raw:
-        raw = byline_names(root)
+        raw = byline = byline_names(root)
     names = split_names(raw)
     # the whole string is checked too: "Deutsche Welle (www.dw.com)" names the site only with its parentheses
     people = split_names([value for value in raw if not is_site_name(value, site_names)])
     people = [name for name in people if not is_site_name(name, site_names)]
     if not people:  # only the site (or an e-mail) as the author: another author tag or the byline may name a person
         tags = [meta.get(key) for key in _META_KEYS] + root.xpath("//meta[@name='author']/@content")  # all of them
-        others = [[value] for value in dict.fromkeys(tags) if value and [value] != raw  # no URL, no "@handle"
-                  and not value.startswith(("http://", "https://", "@"))]
+        others = [[value] for value in dict.fromkeys(tags) if _names_someone(value) and [value] != raw]
         # the byline (linked names, a name-like line, a labelled name), else, when the page did name an author (the
         # site, an e-mail), a paragraph that is only a name in bold: on a page naming nobody such a paragraph is as
         # likely a subhead ("Die Lage", "Live Updates") as a signature
-        for candidate in [*others, byline_names(root), signed_names(root) if raw else []]:
+        for candidate in [*others, byline_names(root) if byline is None else byline, signed_names(root) if raw else []]:
             people = [name for name in split_names(candidate) if not is_site_name(name, site_names)]
             if people:
                 return people
@@ -74,6 +74,11 @@ def page_authors(root, meta: dict[str, str], article_ld: dict, ids: dict, site_n
         if len(linked) > len(names) and {n.casefold() for n in names} <= {n.casefold() for n in linked}:
             return linked
     return names
+
+
+def _names_someone(value: str | None) -> bool:
+    """Whether an author tag's value may name a person: not empty, not a URL, not an "@handle"."""
+    return bool(value) and not value.startswith(("http://", "https://", "@"))
 
 
 def split_names(values: list[str]) -> list[str]:
@@ -171,8 +176,9 @@ def labelled_names(root) -> list[str]:
 
 
 def signed_names(root) -> list[str]:
-    """The names of a paragraph that is nothing but a name in bold, as an article's first or last line ("<p><strong>
-    Mohloai Mpesi</strong></p>": Lesotho Times, VnExpress); several names joined by "/" or "," are kept."""
+    """The names of the body's first paragraph that is nothing but a name in bold ("<p><strong>Mohloai
+    Mpesi</strong></p>": Lesotho Times opens its article with one, VnExpress closes it with one); several names joined
+    by "/" or "," are kept."""
     body = root.find("body")
     for paragraph in body.xpath(".//p[count(*) = 1][*[self::strong or self::b]]")[:400] if body is not None else ():
         text = " ".join(paragraph.text_content().split())
