@@ -134,8 +134,9 @@ def test_without_a_record_a_published_file_replaced_since_still_wins(tmp_path):
     shutil.copyfile(db, backup)
     loaded(ingest(db, EMBED_PAGES))
     (tmp_path / "w.duckdb.writer.published").unlink()
-    time.sleep(0.01)
     shutil.copyfile(backup, db)  # restored after the last publish: newer, and of another size
+    later = (tmp_path / "w.duckdb.writer").stat().st_mtime_ns + 1_000_000_000  # newer whatever the clock's resolution
+    os.utime(db, ns=(later, later))
 
     result = loaded(ingest(db, SEED_HTML))
     assert "set the working copy aside" in result.stderr
