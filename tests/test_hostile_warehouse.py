@@ -23,18 +23,12 @@ from tests import lake_loader
 from tests.commands import pipeline
 from tests.lakes import fresh_lake
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_warehouse_setting")]
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 EMBED_PAGES = ROOT / "tests" / "fixtures" / "embed_pages"
-
-
-@pytest.fixture(autouse=True)
-def no_warehouse_setting(monkeypatch):
-    monkeypatch.delenv("THREADLINE_DB", raising=False)
-    monkeypatch.delenv("THREADLINE_LAKE_DATA", raising=False)
 
 
 def rows(db: Path, statement: str) -> list[tuple]:
