@@ -2,7 +2,7 @@
 
 Every environment variable of Threadline is named `THREADLINE_*`. The warehouse's used to be `PIPELINE_*` (`RENAMED`):
 an old name still works, with a warning, until an issue removes it; when both names are set the new one wins, with a
-warning. `env(name)` is the one place that reads them.
+warning. `env(name)` is the one place that reads those renamed settings.
 """
 from __future__ import annotations
 

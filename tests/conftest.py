@@ -158,6 +158,17 @@ def local_fetching(monkeypatch):
 
 
 @pytest.fixture
+def no_warehouse_setting(monkeypatch):
+    """No warehouse named by the caller's environment (THREADLINE_DB, THREADLINE_LAKE_DATA, nor their old PIPELINE_*
+    names), so that the commands' own defaults are what a test sees."""
+    from pipeline.settings import RENAMED
+
+    for name in ("THREADLINE_DB", "THREADLINE_LAKE_DATA"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(RENAMED[name], raising=False)
+
+
+@pytest.fixture
 def secrets(tmp_path) -> Path:
     """A folder outside every list's folder, holding files a reader must never load: text, HTML, a sitemap."""
     folder = tmp_path / "private"

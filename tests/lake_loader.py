@@ -77,8 +77,14 @@ def expected() -> dict[str, int]:
             "item_revisions": EDITED * (BATCHES - 1)}
 
 
+WAIT_S = 300  # a test that neither touches the file nor kills the loader by then has failed: do not outlive it
+
+
 def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + WAIT_S
     while not path.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"lake_loader: {path} did not appear within {WAIT_S} s")
         time.sleep(0.01)
 
 

@@ -17,10 +17,8 @@ SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 
 
-@pytest.fixture(autouse=True)
-def no_warehouse_setting(monkeypatch):
-    """The commands' default warehouse path is checked here: no THREADLINE_DB from the caller's environment."""
-    monkeypatch.delenv("THREADLINE_DB", raising=False)
+# The commands' default warehouse path is checked here: none from the caller's environment.
+pytestmark = pytest.mark.usefixtures("no_warehouse_setting")
 
 
 def count(db: Path, table: str) -> int:

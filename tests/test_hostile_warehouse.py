@@ -23,18 +23,12 @@ from tests import lake_loader
 from tests.commands import pipeline
 from tests.lakes import fresh_lake
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_warehouse_setting")]
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "seeds" / "seed_article_putin_syria.txt"
 SEED_HTML = ROOT / "seeds" / "seed_article_putin_syria.html"
 EMBED_PAGES = ROOT / "tests" / "fixtures" / "embed_pages"
-
-
-@pytest.fixture(autouse=True)
-def no_warehouse_setting(monkeypatch):
-    monkeypatch.delenv("THREADLINE_DB", raising=False)
-    monkeypatch.delenv("THREADLINE_LAKE_DATA", raising=False)
 
 
 def rows(db: Path, statement: str) -> list[tuple]:
@@ -134,8 +128,9 @@ def test_without_a_record_a_published_file_replaced_since_still_wins(tmp_path):
     shutil.copyfile(db, backup)
     loaded(ingest(db, EMBED_PAGES))
     (tmp_path / "w.duckdb.writer.published").unlink()
-    time.sleep(0.01)
     shutil.copyfile(backup, db)  # restored after the last publish: newer, and of another size
+    later = (tmp_path / "w.duckdb.writer").stat().st_mtime_ns + 1_000_000_000  # newer whatever the clock's resolution
+    os.utime(db, ns=(later, later))
 
     result = loaded(ingest(db, SEED_HTML))
     assert "set the working copy aside" in result.stderr
