@@ -294,7 +294,7 @@ class FileBackend(Backend):
                     reason, source)
 
     def _publish(self) -> None:
-        """Make the checkpointed working copy the published file: the spare patched to equal it (only the chunks that
+        """Make the checkpointed working copy the published file: the spare patched to equal it (only the pieces that
         differ written), else a whole copy; flushed, given the published file's mode and group, and renamed into place
         (atomic). The file it replaces becomes the next spare, unless the working copy was written anew since the last
         publish (a purge: that file holds the deleted rows' bytes). Then record what was published."""
