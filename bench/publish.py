@@ -136,9 +136,10 @@ def main() -> None:
                 print(f"  {size:>7,} {megabytes:>8.0f}  {mode:<6}{cells['publish']:>10.3f}{cells['run']:>8.3f}"
                       f"{cells['published MB']:>14.1f}{cells['run MB']:>9.1f}", flush=True)
             copy, patch = median["copy"], median["patch"]
-            print(f"  {'':>7} {'':>8}  copy ÷ patch: publish {copy['publish'] / patch['publish']:.2f}×, whole run "
-                  f"{copy['run'] / patch['run']:.2f}×, bytes published {copy['published MB'] / patch['published MB']:.1f}×,"
-                  f" bytes the run wrote {copy['run MB'] / patch['run MB']:.1f}×", flush=True)
+            ratio = {part: copy[part] / patch[part] for part in copy}
+            print(f"  {'':>7} {'':>8}  copy ÷ patch: publish {ratio['publish']:.2f}×, whole run {ratio['run']:.2f}×, "
+                  f"bytes published {ratio['published MB']:.1f}×, bytes the run wrote {ratio['run MB']:.1f}×",
+                  flush=True)
 
 
 if __name__ == "__main__":
