@@ -37,6 +37,9 @@ def test_a_purged_post_is_in_no_table_archive_record_or_export_and_the_request_i
     cache = tmp_path / "enrichment-cache.json"  # as `pipeline enrich` leaves it: the platform's answers by post
     cache.write_text(json.dumps({f"x:{POST_ID}": {"text": TEXT, "checked_at": "2026-11-30T02:00:00+00:00"},
                                  "x:18697312345678000001": {"text": "Another", "checked_at": "2026-11-30T02:00:00+00:00"}}))
+    assert not ingest(urls, str(db)).failed  # published again: the file published before is the writer's spare now
+    spare = db.with_name(db.name + ".spare")
+    assert TEXT.encode() in spare.read_bytes()
     done = pipeline("purge", "--post", f"x:{POST_ID}", "--reason", "legal request 2026-117", "--db", str(db),
                     "--export", str(tmp_path / "export"))
     assert done.returncode == 0, done.stderr
@@ -49,8 +52,11 @@ def test_a_purged_post_is_in_no_table_archive_record_or_export_and_the_request_i
     assert export_holding(tmp_path / "export", POST_ID) == export_holding(tmp_path / "export", TEXT) == []
     assert list(json.loads(cache.read_text())) == ["x:18697312345678000001"]
 
-    for copy in (db, db.with_name(db.name + ".writer")):  # deleted, and the files written anew without its bytes
-        assert TEXT.encode() not in copy.read_bytes()
+    # deleted, and the files written anew without its bytes: the published file, the working copy, and no spare
+    # keeps the file published before
+    assert {path.name for path in tmp_path.glob("warehouse.duckdb*")} >= {db.name, db.name + ".writer"}
+    for copy in tmp_path.glob("warehouse.duckdb*"):
+        assert TEXT.encode() not in copy.read_bytes(), copy
 
     # nothing else went: the pages, their other posts, the rest of the export
     assert rows(db, "SELECT count(*) FROM articles") == [(3,)]

@@ -3,6 +3,9 @@
 mechanics (its lock, its published copy)."""
 from __future__ import annotations
 
+import json
+import logging
+import os
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -15,6 +18,7 @@ from pipeline.model import Embed, Entity, FetchRecord, Page, ParseResult, Quote,
 from pipeline.stage import build_batch
 from pipeline.store import LoadFailed, Writer, open_reader, read_stats
 from pipeline.store.backend import connect_file
+from pipeline.store.backend.file import read_published
 from pipeline.store.migrate import migrate, without_keys
 from pipeline.store.sqlfiles import sql, sql_files
 from tests.lakes import fresh_lake
@@ -347,6 +351,133 @@ def test_a_second_writer_waits_for_the_first(file_db):
         with pytest.raises(WarehouseBusy, match="another writer"):
             with Writer(file_db, lock_timeout_s=0.3):
                 pass
+
+
+# --- publishing: the spare, patched into the next published file (docs/architecture.md, "One writer, many readers") ---
+
+def spare_of(db):
+    return db.with_name(db.name + ".spare")
+
+
+def working_of(db):
+    return db.with_name(db.name + ".writer")
+
+
+def inode(path) -> int | None:
+    return path.stat().st_ino if path.exists() else None
+
+
+def long_page(n: int) -> ParseResult:
+    return page(f"{n}.txt", body=f"Page {n} says something at length. " * 2000)
+
+
+def test_publishing_patches_the_spare_into_a_byte_for_byte_copy_of_the_working_copy(file_db):
+    for n in range(6):
+        spare = inode(spare_of(file_db))
+        load(file_db, long_page(n))
+        assert file_db.read_bytes() == working_of(file_db).read_bytes()
+        if n >= 2:  # from the third load on, the file published the load before last is patched, not copied anew
+            assert inode(file_db) == spare
+    assert rows(file_db, "SELECT count(*) FROM articles") == [(6,)]
+
+
+FINGERPRINT = ("SELECT count(*), sum(length(body_text)), string_agg(source, ',' ORDER BY source), "
+               "(SELECT count(*) FROM ingest_runs) FROM articles")
+READER = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(json.dumps(con.execute("SELECT count(*) FROM ingest_runs").fetchone()), flush=True)
+sys.stdin.readline()
+print(json.dumps(con.execute(sys.argv[2]).fetchone()), flush=True)
+"""
+
+
+class Reader:
+    """A read-only DuckDB session on the published file, in this process or in another one, or our own copy's read
+    (`copy_published`). It reads little when it opens (DuckDB keeps what it read in memory); `read()` reads every
+    article then, or the whole file."""
+
+    def __init__(self, db, where: str):
+        self.where = where
+        if where == "this process":
+            self.con = duckdb.connect(str(db), read_only=True)
+            self.opened = self.con.execute("SELECT count(*) FROM ingest_runs").fetchone()
+        elif where == "another process":
+            self.process = subprocess.Popen([sys.executable, "-c", READER, str(db), FINGERPRINT],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.opened = tuple(json.loads(self.process.stdout.readline()))
+        else:
+            self.copying = read_published(db)
+            self.handle = self.copying.__enter__()
+            self.opened = (2,)
+
+    def read(self):
+        if self.where == "this process":
+            return tuple(self.con.execute(FINGERPRINT).fetchone())
+        if self.where == "another process":
+            self.process.stdin.write("read\n")
+            self.process.stdin.flush()
+            return tuple(json.loads(self.process.stdout.readline()))
+        return self.handle.read()
+
+    def close(self):
+        if self.where == "this process":
+            self.con.close()
+        elif self.where == "another process":
+            self.process.kill()
+            self.process.wait()
+        else:
+            self.copying.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("where", ["this process", "another process", "copy_published"])
+def test_a_reader_of_an_earlier_snapshot_keeps_reading_it_and_the_writer_copies_instead(file_db, where, caplog):
+    caplog.set_level(logging.INFO, "pipeline.store.backend.file")
+    load(file_db, long_page(0))
+    load(file_db, long_page(1))  # a spare from now on
+    snapshot = file_db.with_name("snapshot.duckdb")  # what the reader is about to open, by a copy of our own
+    snapshot.write_bytes(file_db.read_bytes())
+    reader = Reader(file_db, where)
+    try:
+        assert reader.opened == (2,)
+        load(file_db, long_page(2))  # the reader's file is the spare now
+        assert "publishing by a whole copy" not in caplog.text
+        load(file_db, long_page(3))  # and is not patched: copied instead, saying so
+        assert (f"{file_db}: publishing by a whole copy, not by patching warehouse.duckdb.spare: a reader still "
+                f"holds it") in caplog.text
+        load(file_db, long_page(4))  # the next spare is no reader's: patched
+        assert caplog.text.count("publishing by a whole copy") == 1
+        # the snapshot it opened, whole
+        assert reader.read() == (snapshot.read_bytes() if where == "copy_published" else rows(snapshot, FINGERPRINT)[0])
+    finally:
+        reader.close()
+    assert file_db.read_bytes() == working_of(file_db).read_bytes()
+    assert rows(file_db, FINGERPRINT)[0][:1] == (5,)
+
+
+@pytest.mark.parametrize("spare", ["longer garbage", "shorter garbage", "the published file's second name"])
+def test_whatever_the_spare_holds_the_published_file_is_the_working_copy(file_db, spare, caplog):
+    caplog.set_level(logging.INFO, "pipeline.store.backend.file")
+    load(file_db, long_page(0))
+    load(file_db, long_page(1))
+    kept = file_db.with_name("kept")  # the published file, by a name of the test's own
+    os.link(file_db, kept)
+    published = file_db.read_bytes()
+    if spare == "the published file's second name":  # as a writer killed between linking it and renaming leaves it
+        spare_of(file_db).unlink()
+        os.link(file_db, spare_of(file_db))
+    else:
+        spare_of(file_db).write_bytes(os.urandom(file_db.stat().st_size + 3_000_000 if spare == "longer garbage"
+                                                 else 5000))
+    patched = inode(spare_of(file_db))
+    load(file_db, long_page(2))
+    assert file_db.read_bytes() == working_of(file_db).read_bytes()
+    assert rows(file_db, "SELECT count(*) FROM articles") == [(3,)]
+    assert kept.read_bytes() == published  # what readers had open was never written
+    if spare == "the published file's second name":
+        assert "not by patching warehouse.duckdb.spare: it is not a file of its own" in caplog.text
+    else:
+        assert inode(file_db) == patched and "publishing by a whole copy" not in caplog.text
 
 
 def test_every_column_has_a_comment_for_analysts(db):

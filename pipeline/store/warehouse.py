@@ -27,6 +27,7 @@ from pipeline.stage import Batch
 from pipeline.store.backend import (Backend, LakeUnavailable, LoadFailed, PublishFailed, ViewsFailed, WarehouseBusy,
                                     WarehouseMissing, WarehouseUnusable, backend_for, close_quietly,
                                     compact_working_copy, connect_file, first_line)
+from pipeline.store.backend.file import PATCH_CHUNK, read_published
 from pipeline.store.load import BOOKKEEPING_TABLES, TableCounts, load_batch, set_variable, tables_written
 from pipeline.store.migrate import migrate, pending, without_keys
 from pipeline.store.sqlfiles import folder_digest, sql, sql_files
@@ -419,8 +420,10 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 def copy_published(db: str | os.PathLike, target: str | os.PathLike) -> Path:
     """A standalone copy of the published warehouse file at `target` (replaced if present); returns its path.
 
-    The published file is only ever replaced by a rename, never written in place, so copying it gives one
-    consistent snapshot even while a writer runs.
+    The published file is replaced by a rename, and written in place only two publishes later, as the spare, which
+    the writer does not do while anyone holds a read lock on it: copying under one gives one consistent snapshot even
+    while a writer runs. (A process that also holds a DuckDB connection on the published file loses that
+    connection's lock when the copy closes the file: POSIX drops all of a process's `fcntl` locks on a file then.)
     """
     source = Path(db)
     if not source.exists():
@@ -428,7 +431,8 @@ def copy_published(db: str | os.PathLike, target: str | os.PathLike) -> Path:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{target.name}.copying-{os.getpid()}")
-    shutil.copyfile(source, temporary)
+    with read_published(source) as published, open(temporary, "wb") as copy:
+        shutil.copyfileobj(published, copy, PATCH_CHUNK)
     os.replace(temporary, target)
     return target
 

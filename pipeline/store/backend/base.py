@@ -6,7 +6,7 @@ call what is declared here and never ask which backend they hold. What differs:
 
 | | DuckDB file | DuckLake (`ducklake:postgres:<libpq string>`) |
 | --- | --- | --- |
-| writers | one at a time (`fcntl` lock `<db>.lock`), working copy `<db>.writer`, published by rename | many at once; merges into one table serialised by a PostgreSQL advisory lock per table |
+| writers | one at a time (`fcntl` lock `<db>.lock`), working copy `<db>.writer`, published by rename (of the spare `<db>.spare` patched to equal it, else of a whole copy) | many at once; merges into one table serialised by a PostgreSQL advisory lock per table |
 | readers | open the published file read-only | `ATTACH … (READ_ONLY)`; any earlier snapshot by version or time |
 | view comments | on the view and its columns | on the view only (DuckLake refuses `COMMENT ON COLUMN` of a view): stripped by `adapt_views` |
 | stale writer state | `<db>.writer.published` records the published file's (device, inode, size, mtime); a published file that no longer matches (a restored backup) or a working copy DuckDB cannot open sets the working copy aside as `<db>.writer.stale-<time>` | none: every commit is a snapshot |
