@@ -39,9 +39,16 @@ CREATE OR REPLACE TEMP MACRO merged_status(s_status, s_checked_at, t_status, t_c
     CASE WHEN s_checked_at IS NOT NULL AND (t_checked_at IS NULL OR s_checked_at >= t_checked_at)
          THEN s_status ELSE coalesce(t_status, s_status) END;
 
+-- The stored rows of the batch's posts are found by key alone (the join reads post_id only), then read whole by rowid
+-- (a rowid join reads only the row groups holding them): a join reading every stored post's columns made each load's
+-- cost grow with the table.
 CREATE OR REPLACE TEMP TABLE a_posts AS
-WITH compared AS (
-    SELECT s.*, t.rowid AS target_row, t.post_id IS NULL AS new,
+WITH matched AS (
+    SELECT t.rowid AS stored_row FROM social_posts t SEMI JOIN d_posts s USING (post_id)
+), stored AS (
+    SELECT t.rowid AS stored_row, t.* FROM social_posts t SEMI JOIN matched m ON t.rowid = m.stored_row
+), compared AS (
+    SELECT s.*, t.stored_row AS target_row, t.post_id IS NULL AS new,
            (coalesce(s.native_id, t.native_id), coalesce(s.author_name, t.author_name),
             coalesce(s.author_handle, t.author_handle),
             CASE WHEN takes_time(s.posted_at_precision, t.posted_at, t.posted_at_precision)
@@ -57,7 +64,7 @@ WITH compared AS (
            (coalesce(s.text_key, t.text_key), greatest(s.checked_at, t.checked_at))
            IS DISTINCT FROM (t.text_key, t.checked_at) AS others_differ,
            s.seen_at > t.last_seen_at OR s.first_seen_at < t.first_seen_at AS times_move
-    FROM d_posts s LEFT JOIN social_posts t USING (post_id)
+    FROM d_posts s LEFT JOIN stored t USING (post_id)
 )
 SELECT * EXCLUDE (new, fields_differ, others_differ, times_move),
        CASE WHEN new THEN 'inserted' WHEN fields_differ THEN 'updated' ELSE 'unchanged' END AS action,

@@ -18,9 +18,15 @@ QUALIFY row_number() OVER (PARTITION BY item_id ORDER BY seen_at DESC, position)
 CREATE OR REPLACE TEMP MACRO revises(seen_at, content_hash, revised_at, stored_hash) AS
     seen_at >= revised_at AND content_hash <> stored_hash;
 
+-- The stored rows of the batch's items are found by key alone, then read whole by rowid (as a_articles,
+-- 05_articles.sql): reading every stored item's texts made each load's cost grow with the table.
 CREATE OR REPLACE TEMP TABLE a_items AS
-WITH compared AS (
-    SELECT s.*, t.rowid AS target_row, t.revision AS stored_revision, t.headline AS stored_headline,
+WITH matched AS (
+    SELECT t.rowid AS stored_row FROM update_items t SEMI JOIN d_items s USING (item_id)
+), stored AS (
+    SELECT t.rowid AS stored_row, t.* FROM update_items t SEMI JOIN matched m ON t.rowid = m.stored_row
+), compared AS (
+    SELECT s.*, t.stored_row AS target_row, t.revision AS stored_revision, t.headline AS stored_headline,
            t.text AS stored_text, t.content_hash AS stored_hash, t.revised_at AS stored_revised_at,
            CASE WHEN t.item_id IS NULL THEN 'inserted'
                 WHEN revises(s.seen_at, s.content_hash, t.revised_at, t.content_hash) THEN 'revised'
@@ -32,7 +38,7 @@ WITH compared AS (
                       t.is_pinned, t.is_key_event) THEN 'updated'
                 ELSE 'unchanged' END AS action,
            s.seen_at > t.last_seen_at OR s.first_seen_at < t.first_seen_at AS times_move
-    FROM d_items s LEFT JOIN update_items t USING (item_id)
+    FROM d_items s LEFT JOIN stored t USING (item_id)
 )
 SELECT * EXCLUDE (stored_revision, stored_headline, stored_text, stored_hash, stored_revised_at, times_move),
        CASE WHEN action IN ('revised', 'updated') THEN 'fields' WHEN action = 'unchanged' AND times_move THEN 'times'
