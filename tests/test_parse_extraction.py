@@ -407,3 +407,60 @@ def test_labels_for_screen_readers_only_are_left_out():
     page = parsed(f"<html><body><article><h1>Budget</h1>{stretches}</article></body></html>")
     assert "Stretch 3." in page.body_text
     assert "Article content" not in page.body_text
+
+
+def test_an_aside_holding_the_pages_text_is_its_main_column():
+    """BHG's slideshows put every slide (`li.slide`: a heading and a paragraph) in `aside#rightColumn`; outside it the
+    page has only a one-line intro. Asides being sidebars, the intro alone was read. A real sidebar stays out."""
+    slides = "".join(f'<li id="slide{n}" class="slide"><h2>Centerpiece {n}</h2><p></p><p>Slide {n} text. {_FILLER}</p>'
+                     '</li>' for n in range(1, 6))
+    page = parsed(f"""<html><body class="shell slideshow2"><div id="siteContainer"><div class="row" id="siteContent">
+        <div class="columns"><div class="topInfo"><h1>Fall Centerpieces</h1><div class="expander">
+        <p>These easy centerpieces will add fall flair to any table.</p></div></div></div>
+        <div class="columns" id="rightCol"><aside id="rightColumn"><div class="slideshow slideshow2">
+        <div id="slideContent"><div class="slideContainer"><ul>{slides}</ul></div></div></div></aside></div>
+        <aside class="sidebar"><p>Sign up for our newsletter and get fresh ideas in your inbox every week.</p></aside>
+        </div></div></body></html>""")
+    assert "Slide 1 text." in page.body_text and "Slide 5 text." in page.body_text
+    assert "Centerpiece 3" in page.body_text
+    assert "newsletter" not in page.body_text
+    blog = parsed(f"""<html><body><div class="main"><article><h1>Pleiades</h1><div class="entry-content">
+        <p>My first picture of the Pleiades, taken from the garden.</p></div></article></div>
+        <aside class="mh-sidebar"><div class="textwidget">{"<p>" + _FILLER * 3 + "</p>"}</div></aside></body></html>""")
+    assert "My first picture of the Pleiades" in blog.body_text and "committee" not in blog.body_text
+
+
+def test_a_videos_transcript_is_its_text():
+    """Upworthy's video pages: a line or two of text, and the video's transcript in `div#transcript` inside the
+    article's `<footer>` (after a "Show Transcript" control), which went with the footer. The footer's topic links
+    stay out."""
+    transcript = "".join(f"<p><strong>Joe:</strong> Line {n} of what Joe says. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article id="content" class="col-md-8"><h1>A Service Dog</h1>
+        <div class="content"><p>To learn more about Benji, click play.</p></div>
+        <footer id="meta-data"><div id="transcript"><dl><dt>Transcript:</dt><dd>
+        <a href="#show-transcript" id="transcriptButton" class="reveal">Show Transcript</a>
+        <div id="transcriptContent">{transcript}</div></dd></dl></div>
+        <div id="attribution"><dl><dt>Topics:</dt><dd><ul class="topics"><li><a href="/diversity">Diversity</a></li>
+        <li><a href="/military">Military</a></li></ul></dd></dl></div></footer></article></body></html>""")
+    assert "To learn more about Benji" in page.body_text
+    assert "Joe: Line 0 of what Joe says." in page.body_text and "Line 3 of what Joe says." in page.body_text
+    assert "Military" not in page.body_text
+
+
+def test_a_gallerys_lead_in_its_header_is_its_body_when_it_has_no_other_text():
+    """Vogue.de's galleries: the lead is a run of text in the article's `<header>` after the date, the pictures'
+    captions are furniture, and the "article-content" box holds only an aside of teasers for other galleries (which
+    was taken for the article). The body came out empty."""
+    lead = "Sie können ironisch-unschön, lustig und überraschend, aber auch klassisch-traditionell sein: " + _FILLER
+    items = "".join(f'<li class="article-gallery-item"><figure><img src="/{n}.jpg"><figcaption><p>Redakteur {n}</p>'
+                    f'<p class="copyright">© Fotografin</p></figcaption></figure></li>' for n in range(4))
+    teasers = "".join(f'<a class="teaser generic" href="/galerie/{n}"><div><div class="headline">Galerie {n}</div>'
+                      f'<p><span class="gold">Weihnachten</span> Geschenkideen für das Fest, ausgewählt von der '
+                      f'Redaktion, Teil {n} <span class="truncation">[…]</span></p></div></a>' for n in range(4))
+    page = parsed(f"""<html><body><div class="main-container"><article id="content" class="content-bg">
+        <header class="article-header"><h1>Die Redaktion zeigt ihre Christmas Sweater</h1><div>
+        <strong>24. Dezember 2014</strong><span class="gold">Weihnachten</span>{lead}</div></header>
+        <div id="article-gallery" class="module article-gallery"><ul class="items">{items}</ul></div>
+        <div class="column-left"><div class="article-content"><aside class="in-article-aside wide">{teasers}</aside>
+        </div></div></article></div></body></html>""")
+    assert page.body_text == " ".join(lead.split())

@@ -46,6 +46,28 @@ def drop_layers(root) -> None:
             element.drop_tree()
 
 
+def unmask_main_column(root) -> None:
+    """An `<aside>` holding `_MAIN_ASIDE_FACTOR` times the paragraph text of the rest of the page, and not named like
+    furniture ("mh-sidebar"), is the page's main column with a sidebar's tag (BHG's slideshows: every slide in
+    `aside#rightColumn`, 45 times the text outside it): it becomes a `<div>`, so that the content search and the
+    furniture rules read it as any other box. (A short post beside a long sidebar is only a few times shorter.)"""
+    body = root.find("body")
+    if body is None:
+        return
+    asides = body.xpath(".//aside[not(ancestor::aside)]")
+    if not asides:
+        return
+    rest = paragraph_chars(body, _OUTSIDE_FURNITURE)
+    for aside in asides:
+        chars = paragraph_chars(aside, "[not(ancestor::footer or ancestor::nav)]")
+        if chars >= _MIN_MAIN_ASIDE_CHARS and chars >= _MAIN_ASIDE_FACTOR * rest and not is_chrome_by_name(aside):
+            aside.tag = "div"
+
+
+_MAIN_ASIDE_FACTOR = 5
+_MIN_MAIN_ASIDE_CHARS = 500
+
+
 def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The element holding the article's text: one marked as the article body, else <article>, else <main>,
     else the element whose paragraphs hold the most text, else <body>.
@@ -67,8 +89,9 @@ def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
             element.getparent() if element.tag in _PARAGRAPH_TAGS else element for element in tier
             if element not in inside_boxes
         )
-        # a candidate's runs of text count (LBC's article is one), the page's are left out of the measure it must meet
-        chars = {candidate: paragraph_chars(candidate, runs=True) for candidate in candidates}
+        # a candidate's runs of text count (LBC's article is one), the page's are left out of the measure it must meet;
+        # as for the page, its sidebars, navigation and footers do not (Vogue's "article-content" held only teasers)
+        chars = {candidate: paragraph_chars(candidate, _OUTSIDE_FURNITURE, runs=True) for candidate in candidates}
         best = max(chars, key=chars.get, default=None)
         if best is None:
             continue
@@ -176,6 +199,22 @@ def paragraph_chars(element, condition: str = "", runs: bool = False) -> int:
 _TEXT_RUN_CHARS = 150
 _HAS_RUN = f"[text()[string-length(normalize-space(.)) > {_TEXT_RUN_CHARS}]]"
 _INLINE_TAGS = frozenset("a abbr b cite em i q small span strong sub sup u".split())
+
+
+def header_lead(content) -> list[str]:
+    """The lead written in the article's `<header>`s: their paragraphs and long runs of text straight in a `<div>`, of
+    `_TEXT_RUN_CHARS` or more. A picture gallery's only text can be that lead (Vogue's galleries: the header's `<div>`
+    holds it after the date, the pictures' captions are furniture); it is the body when nothing else is."""
+    texts = []
+    for header in content.iter("header"):
+        for element in header.xpath(f".//p | .//div{_HAS_RUN}"):
+            if element.tag == "p":
+                text = " ".join(element.text_content().split())
+            else:
+                text = " ".join(" ".join(element.xpath("text()")).split())
+            if len(text) >= _TEXT_RUN_CHARS:
+                texts.append(text)
+    return texts
 
 
 def _run_chars(div) -> int:
