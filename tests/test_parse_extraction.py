@@ -464,3 +464,26 @@ def test_a_gallerys_lead_in_its_header_is_its_body_when_it_has_no_other_text():
         <div class="column-left"><div class="article-content"><aside class="in-article-aside wide">{teasers}</aside>
         </div></div></article></div></body></html>""")
     assert page.body_text == " ".join(lead.split())
+
+
+def test_the_lead_in_the_articles_header_opens_the_body():
+    """Wochenblatt (and Spiegel, MDR, Propellets): the lead is a `p.a-lead` in the article's `header.m-intro-header`
+    beside the breadcrumb, title and byline; the header went as furniture and the lead with it. A teaser card's
+    header (in a list item) and a caption in the header's figure are not the article's lead, nor is the byline."""
+    lead = "Die Jugendverbände der Landwirtschaft in NRW fordern eine Existenzgründungsprämie, und die Ministerin ist offen."
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><main class="l-main"><article><header class="m-intro-header">
+        <nav class="m-breadcrumb"><ol><li><a href="/landwirtschaft/">Landwirtschaft</a></li></ol></nav>
+        <h1 class="a-title">Heinen-Esser offen für Existenzgründungsprämie</h1><p class="a-lead">{lead}</p>
+        <div class="m-metadata"><time>21.01.2022 11:46</time> <span class="m-metadata__item">von</span>
+        <span class="m-metadata__authors">Anna Autorin, Redakteurin für Agrarpolitik und ländliche Räume in NRW seit 2010</span></div>
+        <figure><img src="/a.jpg"><figcaption><p>Die Ministerin bei einem Treffen mit den Jugendverbänden in Münster im
+        vergangenen Herbst (Foto: Archiv)</p></figcaption></figure></header>
+        <div class="m-text">{paragraphs}</div>
+        <ul class="teasers"><li><article><header><p>Ein anderer Artikel über die Förderung junger Landwirte in
+        Nordrhein-Westfalen und anderswo.</p></header><a href="/other">Mehr</a></article></li></ul></article></main>
+        </body></html>""")
+    assert page.body_text.startswith(lead)
+    assert "Absatz 3." in page.body_text
+    assert "Redakteurin" not in page.body_text and "Foto: Archiv" not in page.body_text
+    assert "Ein anderer Artikel" not in page.body_text

@@ -90,8 +90,8 @@ def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
             if element not in inside_boxes
         )
         # a candidate's runs of text count (LBC's article is one), the page's are left out of the measure it must meet;
-        # as for the page, its sidebars, navigation and footers do not (Vogue's "article-content" held only teasers)
-        chars = {candidate: paragraph_chars(candidate, _OUTSIDE_FURNITURE, runs=True) for candidate in candidates}
+        # its sidebars do not (Vogue's "article-content" held only an aside of teasers)
+        chars = {candidate: paragraph_chars(candidate, "[not(ancestor::aside)]", runs=True) for candidate in candidates}
         best = max(chars, key=chars.get, default=None)
         if best is None:
             continue
@@ -201,20 +201,40 @@ _HAS_RUN = f"[text()[string-length(normalize-space(.)) > {_TEXT_RUN_CHARS}]]"
 _INLINE_TAGS = frozenset("a abbr b cite em i q small span strong sub sup u".split())
 
 
-def header_lead(content) -> list[str]:
-    """The lead written in the article's `<header>`s: their paragraphs and long runs of text straight in a `<div>`, of
-    `_TEXT_RUN_CHARS` or more. A picture gallery's only text can be that lead (Vogue's galleries: the header's `<div>`
-    holds it after the date, the pictures' captions are furniture); it is the body when nothing else is."""
+def header_lead(content, entries=()) -> list[str]:
+    """The lead written in the article's `<header>`: its paragraphs and runs of text straight in a `<div>` of
+    `_LEAD_CHARS` or more (a standfirst, Vogue's gallery lead after the date), outside figures, bylines and other
+    furniture. Headers of live-blog entries, and of other stories' cards (a header inside a list item or a nested
+    `<article>`) are not the article's."""
     texts = []
     for header in content.iter("header"):
+        if _in_other_box(header, content, entries):
+            continue
         for element in header.xpath(f".//p | .//div{_HAS_RUN}"):
+            if _in_other_box(element, header, ()) or is_chrome_by_name(element):
+                continue
             if element.tag == "p":
                 text = " ".join(element.text_content().split())
             else:
                 text = " ".join(" ".join(element.xpath("text()")).split())
-            if len(text) >= _TEXT_RUN_CHARS:
+            if len(text) >= _LEAD_CHARS:
                 texts.append(text)
     return texts
+
+
+_LEAD_CHARS = 80
+_NOT_LEAD_TAGS = frozenset("article li aside nav footer figure figcaption form blockquote".split())
+
+
+def _in_other_box(element, top, entries) -> bool:
+    """Whether an element is inside a box below `top` that is not the article's own: a card, list item, figure,
+    furniture named so, or a live-blog entry."""
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            return False
+        if ancestor.tag in _NOT_LEAD_TAGS or ancestor in entries or is_chrome_by_name(ancestor):
+            return True
+    return False
 
 
 def _run_chars(div) -> int:

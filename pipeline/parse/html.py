@@ -95,16 +95,18 @@ def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, 
         warnings.append(f"live-blog entries and embeds could not be read: {type(exc).__name__}: {exc}"[:300])
 
     article_chars = 0
-    lead: list[str] = []
     try:
         entries = blog.entry_elements() if blog is not None else []
         for element in blog.entry_chrome() if blog is not None else ():
             if element.getparent() is not None:
                 element.drop_tree()
         article_chars = paragraph_chars(content)  # before furniture goes: what the article element holds
-        lead = header_lead(content)
+        lead = header_lead(content, set(entries))
         remove_furniture(content, entries)
-        blocks = _blocks(content) or [_Block("paragraph", text=text) for text in lead]
+        blocks = _blocks(content)
+        if lead:  # the header went as furniture; its lead is the article's first paragraphs, unless repeated below
+            shown = " ".join(" ".join(block.text.split()) for block in blocks if block.kind == "paragraph")
+            blocks[:0] = [_Block("paragraph", text=text) for text in lead if text not in shown]
     except RecursionError:
         warnings.append("markup nested too deeply to split into blocks; the body is read as plain text")
         blocks = [_Block("paragraph", text=line) for line in readable_text([content], words=CHROME_WORDS).split("\n")
