@@ -487,3 +487,25 @@ def test_the_lead_in_the_articles_header_opens_the_body():
     assert "Absatz 3." in page.body_text
     assert "Redakteurin" not in page.body_text and "Foto: Archiv" not in page.body_text
     assert "Ein anderer Artikel" not in page.body_text
+
+
+def test_more_lead_ins_to_other_stories_and_prompts_to_share_or_rate_are_left_out():
+    """Lead-ins to other stories (verbaende.com's "Weitere Pressemitteilungen dieses Verbandes", phys.org's "Explore
+    further", Sportowe Fakty's "Zobacz również") and prompts to share or rate the page (verbaende.com's "NEWS TEILEN:",
+    Aktion Hummelschutz's "War der Artikel nützlich?" and "Möchten Sie den Artikel teilen?") were read as text."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    verbaende = parsed(f"""<html><body><main><div class="news-wrapper"><div class="row"><div class="col-lg-8">
+        <h1>Verbandstag 2023</h1>{paragraphs}<div class="weitere-block mb-4"><h4>Weitere Pressemitteilungen dieses
+        Verbandes</h4></div></div><div class="col-lg-4"><div class="teilen d-flex"><span class="title">NEWS TEILEN:
+        </span></div></div></div></div></main></body></html>""")
+    assert "Absatz 3." in verbaende.body_text
+    assert "Pressemitteilungen" not in verbaende.body_text and "TEILEN" not in verbaende.body_text
+    hummeln = parsed(f"""<html><body><main><article><h1>Hummeln</h1><div class="entry-content">{paragraphs}
+        <span class="post-ratings"><strong>War der Artikel nützlich?</strong></span>
+        <div><strong>Möchten Sie den Artikel teilen?</strong></div>
+        <div class="article-main__explore"><div class="d-flex"><p class="text-bold">Explore further</p></div></div>
+        <div class="coveragetab"><span class="headerbar">Zobacz również</span></div></div></article></main>
+        </body></html>""")
+    assert "Absatz 3." in hummeln.body_text
+    for prompt in ("nützlich", "teilen", "Explore further", "Zobacz"):
+        assert prompt not in hummeln.body_text

@@ -128,10 +128,11 @@ def _teaser_boxes(content) -> set:
     with it (the lead-in alone, or the box of it and its teasers)."""
     boxes = set()
     for element in content.iter():
-        if not isinstance(element.tag, str) or not element.text or not RELATED_LEAD.match(element.text) \
-                or element.text_content().strip() != element.text.strip():
+        if not isinstance(element.tag, str) or not element.text:
             continue
         lead = " ".join(element.text.split())
+        if not RELATED_LEAD.match(lead) or element.text_content().strip() != element.text.strip():
+            continue
         box = element
         for ancestor in element.iterancestors():
             if ancestor is content:
