@@ -509,3 +509,35 @@ def test_more_lead_ins_to_other_stories_and_prompts_to_share_or_rate_are_left_ou
     assert "Absatz 3." in hummeln.body_text
     for prompt in ("nützlich", "teilen", "Explore further", "Zobacz"):
         assert prompt not in hummeln.body_text
+
+
+def test_tag_list_headings_links_back_to_a_list_and_calls_to_comment_are_left_out():
+    """Politische Bildung Brandenburg's "Schlagworte" heading over its tags, She Works' "Schlagwörter" label, EnBW's
+    "Zurück zum Newsroom" and scinexx' "Zurück zur Startseite" links, a comment form's "Schreibe einen Kommentar":
+    read as text. A subheading that starts with "Zurück zu" stays."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article class="article"><h1>Homo Brandenburgensis</h1>
+        <div class="article__content content">{paragraphs}<h2>Zurück zu den Wurzeln</h2><p>Letzter Absatz. {_FILLER}</p>
+        <div class="article__attachments attachments"><h2 class="attachment__heading">Schlagworte</h2>
+        <ul><li><a href="/themen/land">Land und Leute</a></li><li><a href="/themen/geschichte">Geschichte</a></li>
+        </ul></div><div class="vw-tag-links"><span class="vw-tag-links-title">Schlagwörter</span></div>
+        <div class="press-detail"><a class="link link-prev" href="/presse/">Zurück zum Newsroom</a></div>
+        <div class="herald-sticky-prev h6"><a href="/">Zurück zur Startseite</a></div>
+        <div id="respond"><h3 id="reply-title">Schreibe einen Kommentar</h3></div></div></article></body></html>""")
+    assert "Absatz 3." in page.body_text and "Letzter Absatz." in page.body_text
+    assert "Zurück zu den Wurzeln" in page.body_text
+    for label in ("Schlagworte", "Schlagwörter", "Newsroom", "Startseite", "Kommentar"):
+        assert label not in page.body_text
+
+
+def test_a_table_in_a_figure_is_text_and_its_caption_is_not():
+    """The Balance's fee tables are `figure.comparison-table > div > table` (as WordPress writes `figure.wp-block-table`);
+    figures being pictures, the table went with its figure."""
+    paragraphs = "".join(f"<p>Paragraph {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article><h1>Coinbase fees</h1>{paragraphs}
+        <figure class="comp js-table-scroll comparison-table"><div class="mntl-sc-block-table__table-wrapper">
+        <table class="mntl-sc-block-table__table"><tbody><tr><td>Withdrawal</td><td>1 GBP withdrawal fee</td></tr>
+        <tr><td>Deposit</td><td>Free by bank transfer</td></tr></tbody></table></div>
+        <figcaption>Source: the exchange's price list</figcaption></figure></article></body></html>""")
+    assert "1 GBP withdrawal fee" in page.body_text and "Free by bank transfer" in page.body_text
+    assert "Source:" not in page.body_text

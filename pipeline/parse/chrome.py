@@ -57,7 +57,7 @@ RELATED_LEADS = (
     r"|weitere (?:artikel|beiträge|meldungen|nachrichten|news|pressemitteilungen)(?: [\w ]{1,40})?"
     r"|entdecke weitere [\w-]+|mehr (?:aus|zum|zur|von) [\w ]{1,30}|noch mehr [\w ]{1,30}"
     r"|related (?:posts|tutorials|content|news|links|reading)|explore further|more from [\w ]{1,30}"
-    r"|zobacz (?:również|też|także))"
+    r"|zobacz (?:również|też|także)|schlagw(?:orte|örter)|stichw(?:orte|örter)|tags|keywords)"
 )
 RELATED_LEAD = re.compile(r"^[\s\ufeff]*" + RELATED_LEADS + r"[\s\ufeff]*[:.]?[\s\ufeff]*$", re.IGNORECASE)
 # The label a control prints for screen readers, alone in its element ("Video starten, abbrechen mit Escape", an
@@ -69,7 +69,11 @@ CONTROL_LABEL = re.compile(
     r"|(?:(?:möchten sie )?(?:diesen|den|die|diese) )?(?:artikel|beitrag|news|seite) (?:teilen|bewerten)\s*[:?]?"
     r"|war (?:der|dieser) (?:artikel|beitrag) (?:nützlich|hilfreich)\s*\??|dieser artikel gefällt ihnen\s*\??"
     r"|valora esta noticia|share (?:this|the) (?:article|story|page|post)\s*:?|was this (?:article|page) helpful\s*\?"
-    r"|rate this (?:article|post))\s*$",
+    r"|rate this (?:article|post)"
+    # links back to a list, and a comment form's call: "Zurück zur Übersicht", "Back to news", "Schreibe einen Kommentar"
+    r"|zurück(?: zu[rm]?)?(?: \w+)? (?:übersicht|listenansicht|startseite|newsroom|liste|suche|news|home(?:page)?)"
+    r"|back to (?:the )?(?:top|list|overview|news|home(?:page)?|search results)"
+    r"|(?:schreibe|hinterlasse)(?: jetzt)? einen kommentar|kommentieren|kommentar schreiben|leave a (?:comment|reply))\s*$",
     re.IGNORECASE,
 )
 

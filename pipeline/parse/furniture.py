@@ -39,7 +39,8 @@ def remove_furniture(content, entries: list = ()) -> None:
         if not isinstance(element.tag, str):
             continue
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
-        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content) and element not in keep) \
+        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content) and element not in keep
+                and not _is_table_figure(element)) \
                 or hidden \
                 or _is_link_only_paragraph(element) or _is_link_list(element) \
                 or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
@@ -74,6 +75,12 @@ def _transcripts(content) -> set:
     that hold paragraphs: the spoken text of a video article, which is its text, wherever the page puts it."""
     return {element for element in content.xpath(".//*[contains(@id, 'ranscript') or contains(@class, 'ranscript')]")
             if chrome_name_words(element, _TRANSCRIPT_WORDS) and paragraph_chars(element) >= _MIN_TRANSCRIPT_CHARS}
+
+
+def _is_table_figure(element) -> bool:
+    """A `<figure>` around a `<table>` (WordPress' `figure.wp-block-table`, comparison tables): the table is text,
+    its caption still goes."""
+    return element.tag == "figure" and element.find(".//table") is not None
 
 
 # A table's rows and cells are its data whatever their class says ("player-2020-416": a standings table's row).
