@@ -541,3 +541,17 @@ def test_a_table_in_a_figure_is_text_and_its_caption_is_not():
         <figcaption>Source: the exchange's price list</figcaption></figure></article></body></html>""")
     assert "1 GBP withdrawal fee" in page.body_text and "Free by bank transfer" in page.body_text
     assert "Source:" not in page.body_text
+
+
+def test_a_wordpress_comment_form_is_not_the_article():
+    """dimido.de (WordPress): a short post in `div.post > div.entry`, and the comment form `form#commentform` whose
+    hints hold more paragraph text: the form was read as the body."""
+    hints = "".join(f"<p><label>Hinweis {n}: Gewerbliche Einträge und Einträge, die Werbung darstellen, werden ohne "
+                    f"Angabe von Gründen gelöscht, und Spam wird gemeldet.</label><input name='f{n}'></p>" for n in range(8))
+    page = parsed(f"""<html><body><div id="page"><div id="content"><div class="post" id="post-762"><h2>Virales
+        Marketing</h2><div class="entry"><p>Nicht nur wir Blogger werden Opfer von Virales Marketing, habe ich
+        festgestellt.</p><p>Viel mehr noch, Virales Marketing ist überall. {_FILLER}</p></div>
+        <form id="commentform" action="/wp-comments-post.php">{hints}</form></div></div></div></body></html>""")
+    assert page.body_text.startswith("Nicht nur wir Blogger")
+    assert "Gewerbliche" not in page.body_text
+

@@ -161,7 +161,7 @@ def _densest_paragraph_parents(root, inside_boxes: set) -> list:
 
 
 # Boxes named for reader comments or the page's footer: their paragraphs are not the article's.
-_SECTION_WORDS = frozenset(("comment", "comments", "footer", "copyright"))
+_SECTION_WORDS = frozenset(("comment", "comments", "commentform", "footer", "copyright"))
 _NAMED_FOR_SECTIONS = "//body//*[" + " or ".join(
     f"contains(@{attribute}, '{stem}')" for attribute in ("class", "id") for stem in ("omment", "ooter", "opyright")
 ) + "]"
