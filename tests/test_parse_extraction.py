@@ -555,3 +555,26 @@ def test_a_wordpress_comment_form_is_not_the_article():
     assert page.body_text.startswith("Nicht nur wir Blogger")
     assert "Gewerbliche" not in page.body_text
 
+
+
+def test_a_lead_written_before_the_article_body_opens_it():
+    """Zeit Online writes its lead as `div.summary` in `header > … > div.article__intro` (beside the byline and date)
+    and the text in `div.article-body`; gofeminin its "chapo" before `div.af-article-body`: the body was found and the
+    lead left out. The byline next to the lead, and a picture's caption, stay out."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    zeit = parsed(f"""<html><body><main class="main main--article"><article class="article article--padded">
+        <header class="article-header"><h1>Klimaschutz: Das Geld der Banken</h1><div class="article__item">
+        <div class="article__intro"><div class="summary">Weltweit finanzieren Banken und Investoren Unternehmungen, die
+        dem Klima schaden.</div><div class="byline">Von <a rel="author" href="/autoren/b">Heike Buchter</a></div>
+        <div class="metadata"><time>19. Oktober 2019, 19:08 Uhr</time></div></div></div></header>
+        <div class="article-lead-image"><p>Ein Bohrturm in Texas, fotografiert im vergangenen Sommer von unserem
+        Fotografen</p></div>
+        <div class="article-body">{paragraphs}</div></article></main></body></html>""")
+    assert zeit.body_text.startswith("Weltweit finanzieren Banken und Investoren Unternehmungen, die dem Klima schaden.")
+    assert "Absatz 3." in zeit.body_text
+    assert "Heike Buchter" not in zeit.body_text and "Bohrturm" not in zeit.body_text
+    gofeminin = parsed(f"""<html><body><div id="content" class="gofeminin"><div class="af-story-content story"
+        id="af-story-content-405"><h1>Liebeshoroskop Januar 2023</h1><p class="af-chapo" id="chapo">Zeit für große
+        Gefühle? Oder lässt Amor euch im neuen Monat aus? Wir verraten es euch im Horoskop.</p>
+        <div class="af-article-body">{paragraphs}</div></div></div></body></html>""")
+    assert gofeminin.body_text.startswith("Zeit für große Gefühle?")

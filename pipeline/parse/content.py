@@ -7,7 +7,7 @@ from collections import Counter
 
 import lxml.html
 
-from pipeline.parse.chrome import chrome_name_words, is_chrome_by_name
+from pipeline.parse.chrome import CHROME_WORDS, chrome_name_words, is_chrome_by_name, readable_text
 
 # Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).
 _CONTENT_CLASSES = frozenset(
@@ -223,6 +223,45 @@ def header_lead(content, entries=()) -> list[str]:
 
 
 _LEAD_CHARS = 80
+# Words naming an article's lead in a class or id ("article__intro", "story-lead-text", "chapo", "texto-bajada",
+# "DefaultEinleitung"), and words that make such a box a picture's or a headline's instead: a "dek" or "standfirst"
+# is a display line under the headline, not the opening paragraph (Scrapinghub's labels leave them out; Slate's
+# "articleDek dekSummary", The Economist's "standfirst").
+_LEAD_WORDS = frozenset("lead intro introduction summary excerpt chapo teaser bajada einleitung vorspann abstract"
+                        .split())
+_NOT_LEAD_WORDS = frozenset("dek standfirst art image img photo picture media video".split())
+_MAX_LEAD_CHARS = 1500
+
+
+def outside_lead(content) -> list[str]:
+    """The lead a page writes before its article body, outside the content element but in the same `<article>` or
+    `<main>` (else the content's grandparent): the innermost boxes named for a lead (`_LEAD_WORDS`, not for a
+    picture) holding `_LEAD_CHARS` to `_MAX_LEAD_CHARS` characters of readable text, not mostly links, no `<h1>`
+    (a header with the title is no lead), outside cards, figures and furniture. Zeit's "summary" in its
+    "article__intro", gofeminin's "chapo", Energiezukunft's "DefaultEinleitung"."""
+    scope = next((a for a in content.iterancestors() if a.tag in ("article", "main")), None)
+    if scope is None:
+        parent = content.getparent()
+        scope = parent.getparent() if parent is not None else None
+    if scope is None or scope.tag in ("body", "html"):
+        return []
+    found = []
+    around = set(content.iterancestors())
+    for element in scope.iter():
+        if element is content:
+            break
+        if not isinstance(element.tag, str) or element in around or element.tag in _NOT_LEAD_TAGS \
+                or not chrome_name_words(element, _LEAD_WORDS) or chrome_name_words(element, _NOT_LEAD_WORDS) \
+                or chrome_name_words(element) - _LEAD_WORDS or element.find(".//h1") is not None \
+                or _in_other_box(element, scope, ()):
+            continue
+        text = " ".join(readable_text([element], words=CHROME_WORDS).split())
+        links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+        if _LEAD_CHARS <= len(text) <= _MAX_LEAD_CHARS and links * 2 < len(text):
+            found.append((element, text))
+    # the innermost: Zeit's "article__intro" holds the "summary" and the byline
+    inner = {ancestor for element, _ in found for ancestor in element.iterancestors()}
+    return [text for element, text in found if element not in inner]
 _NOT_LEAD_TAGS = frozenset("article li aside nav footer figure figcaption form blockquote".split())
 
 

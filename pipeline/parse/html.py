@@ -12,8 +12,8 @@ from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import THIN_BODY, ParseError
 from pipeline.parse.embeds import find_embed_elements, noscript_copies, read_embed
 from pipeline.parse.chrome import CHROME_WORDS, readable_text, run_text
-from pipeline.parse.content import (common_ancestor, drop_layers, find_content, header_lead, paragraph_chars,
-                                    unmask_main_column)
+from pipeline.parse.content import (common_ancestor, drop_layers, find_content, header_lead, outside_lead,
+                                    paragraph_chars, unmask_main_column)
 from pipeline.parse.furniture import remove_furniture
 from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import entries_complete, find_live_blog, finish_entries
@@ -101,7 +101,7 @@ def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, 
             if element.getparent() is not None:
                 element.drop_tree()
         article_chars = paragraph_chars(content)  # before furniture goes: what the article element holds
-        lead = header_lead(content, set(entries))
+        lead = outside_lead(content) + header_lead(content, set(entries))
         remove_furniture(content, entries)
         blocks = _blocks(content)
         if lead:  # the header went as furniture; its lead is the article's first paragraphs, unless repeated below
