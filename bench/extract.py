@@ -8,8 +8,9 @@ Truth files understood: fundus (`publishing_date`, `authors`, `title`, `body`), 
 (body text) and NAEB (`title`, `authors`, `date`, `articleBody`). A field a truth leaves empty is not scored.
 
 With `--sets DIR`, every sub-folder of DIR that holds `truth.json` and `pages/` is a set: `truth.json` maps each
-page file in `pages/` to its expected `url`, `title`, `authors` (a list) or `authors_raw` (a byline string, split on
-";", ",", "&", "and" after a "By" prefix), `date`, `body`, and `with` / `without` (phrases the body must or must not
+page file in `pages/` to its expected `url`, `title`, `authors` (a list; empty for a page labelled as having no
+author, where naming none scores 1 and naming any 0) or `authors_raw` (a byline string, split on ";", ",", "&", "and"
+after a "By" prefix), `date`, `body`, and `with` / `without` (phrases the body must or must not
 hold: trafilatura's own evaluation). Scores are printed per set and field, Threadline and trafilatura side by side.
 The sets we measure on are built from public repositories, kept outside the project so that they stay a fair test
 (see bench/README.md for their origin and licence).
@@ -188,8 +189,8 @@ FIELDS = (("title", "title exact"), ("authors", "authors set F1"), ("date", "dat
 def set_truth(entry: dict) -> dict:
     """A set's expected values for one page, in the fields `score` reads."""
     truth = {key: entry[key] for key in ("url", "title", "date", "body") if entry.get(key)}
-    authors = entry.get("authors") or _split_names(entry.get("authors_raw"))
-    if authors:
+    authors = entry.get("authors") if isinstance(entry.get("authors"), list) else _split_names(entry.get("authors_raw"))
+    if authors or "authors" in entry:  # an empty list: the page has no author, and a tool naming none scores 1
         truth["authors"] = authors
     if entry.get("with") or entry.get("without"):
         truth["phrases"] = {"with": [squeeze(p) for p in entry.get("with") or []],

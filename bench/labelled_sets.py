@@ -4,7 +4,7 @@ folder (read as it stands), and an output folder outside the project.
 
 Each set becomes `OUT/<set>/pages/<page>.html` (the page's bytes as the repository holds them, gzip undone),
 `OUT/<set>/truth.json` (`{page: {url, title, authors | authors_raw, date, body, with, without}}`, a field present only
-when the source project labels it) and `OUT/<set>/ORIGIN.txt` (repository, commit, paths, licence). A set whose
+when the source project labels it; `authors: []` where it labels a page as having no author) and `OUT/<set>/ORIGIN.txt` (repository, commit, paths, licence). A set whose
 repository is not given is skipped. bench/README.md lists the sets.
 
 usage: python bench/labelled_sets.py OUT [--fundus PATH] [--readability PATH] [--scrapinghub PATH] [--htmldate PATH]
@@ -211,7 +211,8 @@ def build(name: str, source: Path, out: Path) -> int:
     truths = {}
     for page, data, truth in READERS[name](repo):
         (folder / "pages" / page).write_bytes(data)
-        truths[page] = {key: value for key, value in truth.items() if value}
+        # an empty author list is a label ("no author"), kept; other empty fields are unlabelled
+        truths[page] = {key: value for key, value in truth.items() if value or (key == "authors" and value == [])}
     (folder / "truth.json").write_text(json.dumps(truths, ensure_ascii=False, indent=1, sort_keys=True))
     (folder / "ORIGIN.txt").write_text(
         f"repository: {repository}\ncommit: {repo.commit}\npaths: {' '.join(paths)}\nlicence: {licence} (the "

@@ -407,3 +407,174 @@ def test_labels_for_screen_readers_only_are_left_out():
     page = parsed(f"<html><body><article><h1>Budget</h1>{stretches}</article></body></html>")
     assert "Stretch 3." in page.body_text
     assert "Article content" not in page.body_text
+
+
+def test_an_aside_holding_the_pages_text_is_its_main_column():
+    """BHG's slideshows put every slide (`li.slide`: a heading and a paragraph) in `aside#rightColumn`; outside it the
+    page has only a one-line intro. Asides being sidebars, the intro alone was read. A real sidebar stays out."""
+    slides = "".join(f'<li id="slide{n}" class="slide"><h2>Centerpiece {n}</h2><p></p><p>Slide {n} text. {_FILLER}</p>'
+                     '</li>' for n in range(1, 6))
+    page = parsed(f"""<html><body class="shell slideshow2"><div id="siteContainer"><div class="row" id="siteContent">
+        <div class="columns"><div class="topInfo"><h1>Fall Centerpieces</h1><div class="expander">
+        <p>These easy centerpieces will add fall flair to any table.</p></div></div></div>
+        <div class="columns" id="rightCol"><aside id="rightColumn"><div class="slideshow slideshow2">
+        <div id="slideContent"><div class="slideContainer"><ul>{slides}</ul></div></div></div></aside></div>
+        <aside class="sidebar"><p>Sign up for our newsletter and get fresh ideas in your inbox every week.</p></aside>
+        </div></div></body></html>""")
+    assert "Slide 1 text." in page.body_text and "Slide 5 text." in page.body_text
+    assert "Centerpiece 3" in page.body_text
+    assert "newsletter" not in page.body_text
+    blog = parsed(f"""<html><body><div class="main"><article><h1>Pleiades</h1><div class="entry-content">
+        <p>My first picture of the Pleiades, taken from the garden.</p></div></article></div>
+        <aside class="mh-sidebar"><div class="textwidget">{"<p>" + _FILLER * 3 + "</p>"}</div></aside></body></html>""")
+    assert "My first picture of the Pleiades" in blog.body_text and "committee" not in blog.body_text
+
+
+def test_a_videos_transcript_is_its_text():
+    """Upworthy's video pages: a line or two of text, and the video's transcript in `div#transcript` inside the
+    article's `<footer>` (after a "Show Transcript" control), which went with the footer. The footer's topic links
+    stay out."""
+    transcript = "".join(f"<p><strong>Joe:</strong> Line {n} of what Joe says. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article id="content" class="col-md-8"><h1>A Service Dog</h1>
+        <div class="content"><p>To learn more about Benji, click play.</p></div>
+        <footer id="meta-data"><div id="transcript"><dl><dt>Transcript:</dt><dd>
+        <a href="#show-transcript" id="transcriptButton" class="reveal">Show Transcript</a>
+        <div id="transcriptContent">{transcript}</div></dd></dl></div>
+        <div id="attribution"><dl><dt>Topics:</dt><dd><ul class="topics"><li><a href="/diversity">Diversity</a></li>
+        <li><a href="/military">Military</a></li></ul></dd></dl></div></footer></article></body></html>""")
+    assert "To learn more about Benji" in page.body_text
+    assert "Joe: Line 0 of what Joe says." in page.body_text and "Line 3 of what Joe says." in page.body_text
+    assert "Military" not in page.body_text
+
+
+def test_a_gallerys_lead_in_its_header_is_its_body_when_it_has_no_other_text():
+    """Vogue.de's galleries: the lead is a run of text in the article's `<header>` after the date, the pictures'
+    captions are furniture, and the "article-content" box holds only an aside of teasers for other galleries (which
+    was taken for the article). The body came out empty."""
+    lead = "Sie können ironisch-unschön, lustig und überraschend, aber auch klassisch-traditionell sein: " + _FILLER
+    items = "".join(f'<li class="article-gallery-item"><figure><img src="/{n}.jpg"><figcaption><p>Redakteur {n}</p>'
+                    f'<p class="copyright">© Fotografin</p></figcaption></figure></li>' for n in range(4))
+    teasers = "".join(f'<a class="teaser generic" href="/galerie/{n}"><div><div class="headline">Galerie {n}</div>'
+                      f'<p><span class="gold">Weihnachten</span> Geschenkideen für das Fest, ausgewählt von der '
+                      f'Redaktion, Teil {n} <span class="truncation">[…]</span></p></div></a>' for n in range(4))
+    page = parsed(f"""<html><body><div class="main-container"><article id="content" class="content-bg">
+        <header class="article-header"><h1>Die Redaktion zeigt ihre Christmas Sweater</h1><div>
+        <strong>24. Dezember 2014</strong><span class="gold">Weihnachten</span>{lead}</div></header>
+        <div id="article-gallery" class="module article-gallery"><ul class="items">{items}</ul></div>
+        <div class="column-left"><div class="article-content"><aside class="in-article-aside wide">{teasers}</aside>
+        </div></div></article></div></body></html>""")
+    assert page.body_text == " ".join(lead.split())
+
+
+def test_the_lead_in_the_articles_header_opens_the_body():
+    """Wochenblatt (and Spiegel, MDR, Propellets): the lead is a `p.a-lead` in the article's `header.m-intro-header`
+    beside the breadcrumb, title and byline; the header went as furniture and the lead with it. A teaser card's
+    header (in a list item) and a caption in the header's figure are not the article's lead, nor is the byline."""
+    lead = "Die Jugendverbände der Landwirtschaft in NRW fordern eine Existenzgründungsprämie, und die Ministerin ist offen."
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><main class="l-main"><article><header class="m-intro-header">
+        <nav class="m-breadcrumb"><ol><li><a href="/landwirtschaft/">Landwirtschaft</a></li></ol></nav>
+        <h1 class="a-title">Heinen-Esser offen für Existenzgründungsprämie</h1><p class="a-lead">{lead}</p>
+        <div class="m-metadata"><time>21.01.2022 11:46</time> <span class="m-metadata__item">von</span>
+        <span class="m-metadata__authors">Anna Autorin, Redakteurin für Agrarpolitik und ländliche Räume in NRW seit 2010</span></div>
+        <figure><img src="/a.jpg"><figcaption><p>Die Ministerin bei einem Treffen mit den Jugendverbänden in Münster im
+        vergangenen Herbst (Foto: Archiv)</p></figcaption></figure></header>
+        <div class="m-text">{paragraphs}</div>
+        <ul class="teasers"><li><article><header><p>Ein anderer Artikel über die Förderung junger Landwirte in
+        Nordrhein-Westfalen und anderswo.</p></header><a href="/other">Mehr</a></article></li></ul></article></main>
+        </body></html>""")
+    assert page.body_text.startswith(lead)
+    assert "Absatz 3." in page.body_text
+    assert "Redakteurin" not in page.body_text and "Foto: Archiv" not in page.body_text
+    assert "Ein anderer Artikel" not in page.body_text
+
+
+def test_more_lead_ins_to_other_stories_and_prompts_to_share_or_rate_are_left_out():
+    """Lead-ins to other stories (verbaende.com's "Weitere Pressemitteilungen dieses Verbandes", phys.org's "Explore
+    further", Sportowe Fakty's "Zobacz również") and prompts to share or rate the page (verbaende.com's "NEWS TEILEN:",
+    Aktion Hummelschutz's "War der Artikel nützlich?" and "Möchten Sie den Artikel teilen?") were read as text."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    verbaende = parsed(f"""<html><body><main><div class="news-wrapper"><div class="row"><div class="col-lg-8">
+        <h1>Verbandstag 2023</h1>{paragraphs}<div class="weitere-block mb-4"><h4>Weitere Pressemitteilungen dieses
+        Verbandes</h4></div></div><div class="col-lg-4"><div class="teilen d-flex"><span class="title">NEWS TEILEN:
+        </span></div></div></div></div></main></body></html>""")
+    assert "Absatz 3." in verbaende.body_text
+    assert "Pressemitteilungen" not in verbaende.body_text and "TEILEN" not in verbaende.body_text
+    hummeln = parsed(f"""<html><body><main><article><h1>Hummeln</h1><div class="entry-content">{paragraphs}
+        <span class="post-ratings"><strong>War der Artikel nützlich?</strong></span>
+        <div><strong>Möchten Sie den Artikel teilen?</strong></div>
+        <div class="article-main__explore"><div class="d-flex"><p class="text-bold">Explore further</p></div></div>
+        <div class="coveragetab"><span class="headerbar">Zobacz również</span></div></div></article></main>
+        </body></html>""")
+    assert "Absatz 3." in hummeln.body_text
+    for prompt in ("nützlich", "teilen", "Explore further", "Zobacz"):
+        assert prompt not in hummeln.body_text
+
+
+def test_tag_list_headings_links_back_to_a_list_and_calls_to_comment_are_left_out():
+    """Politische Bildung Brandenburg's "Schlagworte" heading over its tags, She Works' "Schlagwörter" label, EnBW's
+    "Zurück zum Newsroom" and scinexx' "Zurück zur Startseite" links, a comment form's "Schreibe einen Kommentar":
+    read as text. A subheading that starts with "Zurück zu" stays."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article class="article"><h1>Homo Brandenburgensis</h1>
+        <div class="article__content content">{paragraphs}<h2>Zurück zu den Wurzeln</h2><p>Letzter Absatz. {_FILLER}</p>
+        <div class="article__attachments attachments"><h2 class="attachment__heading">Schlagworte</h2>
+        <ul><li><a href="/themen/land">Land und Leute</a></li><li><a href="/themen/geschichte">Geschichte</a></li>
+        </ul></div><div class="vw-tag-links"><span class="vw-tag-links-title">Schlagwörter</span></div>
+        <div class="press-detail"><a class="link link-prev" href="/presse/">Zurück zum Newsroom</a></div>
+        <div class="herald-sticky-prev h6"><a href="/">Zurück zur Startseite</a></div>
+        <div id="respond"><h3 id="reply-title">Schreibe einen Kommentar</h3></div></div></article></body></html>""")
+    assert "Absatz 3." in page.body_text and "Letzter Absatz." in page.body_text
+    assert "Zurück zu den Wurzeln" in page.body_text
+    for label in ("Schlagworte", "Schlagwörter", "Newsroom", "Startseite", "Kommentar"):
+        assert label not in page.body_text
+
+
+def test_a_table_in_a_figure_is_text_and_its_caption_is_not():
+    """The Balance's fee tables are `figure.comparison-table > div > table` (as WordPress writes `figure.wp-block-table`);
+    figures being pictures, the table went with its figure."""
+    paragraphs = "".join(f"<p>Paragraph {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article><h1>Coinbase fees</h1>{paragraphs}
+        <figure class="comp js-table-scroll comparison-table"><div class="mntl-sc-block-table__table-wrapper">
+        <table class="mntl-sc-block-table__table"><tbody><tr><td>Withdrawal</td><td>1 GBP withdrawal fee</td></tr>
+        <tr><td>Deposit</td><td>Free by bank transfer</td></tr></tbody></table></div>
+        <figcaption>Source: the exchange's price list</figcaption></figure></article></body></html>""")
+    assert "1 GBP withdrawal fee" in page.body_text and "Free by bank transfer" in page.body_text
+    assert "Source:" not in page.body_text
+
+
+def test_a_wordpress_comment_form_is_not_the_article():
+    """dimido.de (WordPress): a short post in `div.post > div.entry`, and the comment form `form#commentform` whose
+    hints hold more paragraph text: the form was read as the body."""
+    hints = "".join(f"<p><label>Hinweis {n}: Gewerbliche Einträge und Einträge, die Werbung darstellen, werden ohne "
+                    f"Angabe von Gründen gelöscht, und Spam wird gemeldet.</label><input name='f{n}'></p>" for n in range(8))
+    page = parsed(f"""<html><body><div id="page"><div id="content"><div class="post" id="post-762"><h2>Virales
+        Marketing</h2><div class="entry"><p>Nicht nur wir Blogger werden Opfer von Virales Marketing, habe ich
+        festgestellt.</p><p>Viel mehr noch, Virales Marketing ist überall. {_FILLER}</p></div>
+        <form id="commentform" action="/wp-comments-post.php">{hints}</form></div></div></div></body></html>""")
+    assert page.body_text.startswith("Nicht nur wir Blogger")
+    assert "Gewerbliche" not in page.body_text
+
+
+
+def test_a_lead_written_before_the_article_body_opens_it():
+    """Zeit Online writes its lead as `div.summary` in `header > … > div.article__intro` (beside the byline and date)
+    and the text in `div.article-body`; gofeminin its "chapo" before `div.af-article-body`: the body was found and the
+    lead left out. The byline next to the lead, and a picture's caption, stay out."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    zeit = parsed(f"""<html><body><main class="main main--article"><article class="article article--padded">
+        <header class="article-header"><h1>Klimaschutz: Das Geld der Banken</h1><div class="article__item">
+        <div class="article__intro"><div class="summary">Weltweit finanzieren Banken und Investoren Unternehmungen, die
+        dem Klima schaden.</div><div class="byline">Von <a rel="author" href="/autoren/b">Heike Buchter</a></div>
+        <div class="metadata"><time>19. Oktober 2019, 19:08 Uhr</time></div></div></div></header>
+        <div class="article-lead-image"><p>Ein Bohrturm in Texas, fotografiert im vergangenen Sommer von unserem
+        Fotografen</p></div>
+        <div class="article-body">{paragraphs}</div></article></main></body></html>""")
+    assert zeit.body_text.startswith("Weltweit finanzieren Banken und Investoren Unternehmungen, die dem Klima schaden.")
+    assert "Absatz 3." in zeit.body_text
+    assert "Heike Buchter" not in zeit.body_text and "Bohrturm" not in zeit.body_text
+    gofeminin = parsed(f"""<html><body><div id="content" class="gofeminin"><div class="af-story-content story"
+        id="af-story-content-405"><h1>Liebeshoroskop Januar 2023</h1><p class="af-chapo" id="chapo">Zeit für große
+        Gefühle? Oder lässt Amor euch im neuen Monat aus? Wir verraten es euch im Horoskop.</p>
+        <div class="af-article-body">{paragraphs}</div></div></div></body></html>""")
+    assert gofeminin.body_text.startswith("Zeit für große Gefühle?")

@@ -52,14 +52,28 @@ RELATED_LEADS = (
     r"|das könnte (?:sie|dich) auch interessieren|das könnte dich interessieren|(?:zum )?weiterlesen|viel gelesen"
     r"|empfehlungen aus der redaktion|les også|se også|läs också|læs også|lees ook|lue myös"
     r"|czytaj (?:też|także)|leia também|lee también|leer más|lire aussi|à lire aussi|leggi anche|da non perdere"
-    r"|también te puede interesar|temas relacionados|notas relacionadas|articles similaires|sur le même sujet)"
+    r"|también te puede interesar|temas relacionados|notas relacionadas|articles similaires|sur le même sujet"
+    r"|mehr interessantes|(?:meist|viel) gelesen(?: in [\w ]{1,30})?|ähnliche (?:beiträge|artikel|themen|nachrichten)"
+    r"|weitere (?:artikel|beiträge|meldungen|nachrichten|news|pressemitteilungen)(?: [\w ]{1,40})?"
+    r"|entdecke weitere [\w-]+|mehr (?:aus|zum|zur|von) [\w ]{1,30}|noch mehr [\w ]{1,30}"
+    r"|related (?:posts|tutorials|content|news|links|reading)|explore further|more from [\w ]{1,30}"
+    r"|zobacz (?:również|też|także)|schlagw(?:orte|örter)|stichw(?:orte|örter)|tags|keywords)"
 )
 RELATED_LEAD = re.compile(r"^[\s\ufeff]*" + RELATED_LEADS + r"[\s\ufeff]*[:.]?[\s\ufeff]*$", re.IGNORECASE)
 # The label a control prints for screen readers, alone in its element ("Video starten, abbrechen mit Escape", an
 # expandable box's "Box aufklappen" / "Box zuklappen").
 CONTROL_LABEL = re.compile(
     r"^\s*(?:(?:video|audio) (?:starten|abspielen)(?:, abbrechen mit escape)?|abbrechen mit escape|[\w-]*box (?:auf|zu)klappen"
-    r"|play video|close|schließen|lukk|fermer|cerrar|chiudi|sluiten|zamknij)\s*$",
+    r"|play video|close|schließen|lukk|fermer|cerrar|chiudi|sluiten|zamknij"
+    # prompts to share or rate the page: "Diesen Artikel teilen", "War der Artikel nützlich?", "Valora esta noticia"
+    r"|(?:(?:möchten sie )?(?:diesen|den|die|diese) )?(?:artikel|beitrag|news|seite) (?:teilen|bewerten)\s*[:?]?"
+    r"|war (?:der|dieser) (?:artikel|beitrag) (?:nützlich|hilfreich)\s*\??|dieser artikel gefällt ihnen\s*\??"
+    r"|valora esta noticia|share (?:this|the) (?:article|story|page|post)\s*:?|was this (?:article|page) helpful\s*\?"
+    r"|rate this (?:article|post)"
+    # links back to a list, and a comment form's call: "Zurück zur Übersicht", "Back to news", "Schreibe einen Kommentar"
+    r"|zurück(?: zu[rm]?)?(?: \w+)? (?:übersicht|listenansicht|startseite|newsroom|liste|suche|news|home(?:page)?)"
+    r"|back to (?:the )?(?:top|list|overview|news|home(?:page)?|search results)"
+    r"|(?:schreibe|hinterlasse)(?: jetzt)? einen kommentar|kommentieren|kommentar schreiben|leave a (?:comment|reply))\s*$",
     re.IGNORECASE,
 )
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import lxml.html
 
-from pipeline.parse.chrome import chrome_name_words, is_chrome_by_name
+from pipeline.parse.chrome import CHROME_WORDS, chrome_name_words, is_chrome_by_name, readable_text
 
 # Classes of the element that holds an article's text (`itemprop="articleBody"` counts too).
 _CONTENT_CLASSES = frozenset(
@@ -46,6 +46,28 @@ def drop_layers(root) -> None:
             element.drop_tree()
 
 
+def unmask_main_column(root) -> None:
+    """An `<aside>` holding `_MAIN_ASIDE_FACTOR` times the paragraph text of the rest of the page, and not named like
+    furniture ("mh-sidebar"), is the page's main column with a sidebar's tag (BHG's slideshows: every slide in
+    `aside#rightColumn`, 45 times the text outside it): it becomes a `<div>`, so that the content search and the
+    furniture rules read it as any other box. (A short post beside a long sidebar is only a few times shorter.)"""
+    body = root.find("body")
+    if body is None:
+        return
+    asides = body.xpath(".//aside[not(ancestor::aside)]")
+    if not asides:
+        return
+    rest = paragraph_chars(body, _OUTSIDE_FURNITURE)
+    for aside in asides:
+        chars = paragraph_chars(aside, "[not(ancestor::footer or ancestor::nav)]")
+        if chars >= _MIN_MAIN_ASIDE_CHARS and chars >= _MAIN_ASIDE_FACTOR * rest and not is_chrome_by_name(aside):
+            aside.tag = "div"
+
+
+_MAIN_ASIDE_FACTOR = 5
+_MIN_MAIN_ASIDE_CHARS = 500
+
+
 def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The element holding the article's text: one marked as the article body, else <article>, else <main>,
     else the element whose paragraphs hold the most text, else <body>.
@@ -67,8 +89,9 @@ def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
             element.getparent() if element.tag in _PARAGRAPH_TAGS else element for element in tier
             if element not in inside_boxes
         )
-        # a candidate's runs of text count (LBC's article is one), the page's are left out of the measure it must meet
-        chars = {candidate: paragraph_chars(candidate, runs=True) for candidate in candidates}
+        # a candidate's runs of text count (LBC's article is one), the page's are left out of the measure it must meet;
+        # its sidebars do not (Vogue's "article-content" held only an aside of teasers)
+        chars = {candidate: paragraph_chars(candidate, "[not(ancestor::aside)]", runs=True) for candidate in candidates}
         best = max(chars, key=chars.get, default=None)
         if best is None:
             continue
@@ -138,7 +161,7 @@ def _densest_paragraph_parents(root, inside_boxes: set) -> list:
 
 
 # Boxes named for reader comments or the page's footer: their paragraphs are not the article's.
-_SECTION_WORDS = frozenset(("comment", "comments", "footer", "copyright"))
+_SECTION_WORDS = frozenset(("comment", "comments", "commentform", "footer", "copyright"))
 _NAMED_FOR_SECTIONS = "//body//*[" + " or ".join(
     f"contains(@{attribute}, '{stem}')" for attribute in ("class", "id") for stem in ("omment", "ooter", "opyright")
 ) + "]"
@@ -176,6 +199,81 @@ def paragraph_chars(element, condition: str = "", runs: bool = False) -> int:
 _TEXT_RUN_CHARS = 150
 _HAS_RUN = f"[text()[string-length(normalize-space(.)) > {_TEXT_RUN_CHARS}]]"
 _INLINE_TAGS = frozenset("a abbr b cite em i q small span strong sub sup u".split())
+
+
+def header_lead(content, entries=()) -> list[str]:
+    """The lead written in the article's `<header>`: its paragraphs and runs of text straight in a `<div>` of
+    `_LEAD_CHARS` or more (a standfirst, Vogue's gallery lead after the date), outside figures, bylines and other
+    furniture. Headers of live-blog entries, and of other stories' cards (a header inside a list item or a nested
+    `<article>`) are not the article's."""
+    texts = []
+    for header in content.iter("header"):
+        if _in_other_box(header, content, entries):
+            continue
+        for element in header.xpath(f".//p | .//div{_HAS_RUN}"):
+            if _in_other_box(element, header, ()) or is_chrome_by_name(element):
+                continue
+            if element.tag == "p":
+                text = " ".join(element.text_content().split())
+            else:
+                text = " ".join(" ".join(element.xpath("text()")).split())
+            if len(text) >= _LEAD_CHARS:
+                texts.append(text)
+    return texts
+
+
+_LEAD_CHARS = 80
+# Words naming an article's lead in a class or id ("article__intro", "story-lead-text", "chapo", "texto-bajada",
+# "DefaultEinleitung"), and words that make such a box a picture's or a headline's instead: a "dek" or "standfirst"
+# is a display line under the headline, not the opening paragraph (Scrapinghub's labels leave them out; Slate's
+# "articleDek dekSummary", The Economist's "standfirst").
+_LEAD_WORDS = frozenset("lead intro introduction summary excerpt chapo teaser bajada einleitung vorspann abstract"
+                        .split())
+_NOT_LEAD_WORDS = frozenset("dek standfirst art image img photo picture media video".split())
+_MAX_LEAD_CHARS = 1500
+
+
+def outside_lead(content) -> list[str]:
+    """The lead a page writes before its article body, outside the content element but in the same `<article>` or
+    `<main>` (else the content's grandparent): the innermost boxes named for a lead (`_LEAD_WORDS`, not for a
+    picture) holding `_LEAD_CHARS` to `_MAX_LEAD_CHARS` characters of readable text, not mostly links, no `<h1>`
+    (a header with the title is no lead), outside cards, figures and furniture. Zeit's "summary" in its
+    "article__intro", gofeminin's "chapo", Energiezukunft's "DefaultEinleitung"."""
+    scope = next((a for a in content.iterancestors() if a.tag in ("article", "main")), None)
+    if scope is None:
+        parent = content.getparent()
+        scope = parent.getparent() if parent is not None else None
+    if scope is None or scope.tag in ("body", "html"):
+        return []
+    found = []
+    around = set(content.iterancestors())
+    for element in scope.iter():
+        if element is content:
+            break
+        if not isinstance(element.tag, str) or element in around or element.tag in _NOT_LEAD_TAGS \
+                or not chrome_name_words(element, _LEAD_WORDS) or chrome_name_words(element, _NOT_LEAD_WORDS) \
+                or chrome_name_words(element) - _LEAD_WORDS or element.find(".//h1") is not None \
+                or _in_other_box(element, scope, ()):
+            continue
+        text = " ".join(readable_text([element], words=CHROME_WORDS).split())
+        links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+        if _LEAD_CHARS <= len(text) <= _MAX_LEAD_CHARS and links * 2 < len(text):
+            found.append((element, text))
+    # the innermost: Zeit's "article__intro" holds the "summary" and the byline
+    inner = {ancestor for element, _ in found for ancestor in element.iterancestors()}
+    return [text for element, text in found if element not in inner]
+_NOT_LEAD_TAGS = frozenset("article li aside nav footer figure figcaption form blockquote".split())
+
+
+def _in_other_box(element, top, entries) -> bool:
+    """Whether an element is inside a box below `top` that is not the article's own: a card, list item, figure,
+    furniture named so, or a live-blog entry."""
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            return False
+        if ancestor.tag in _NOT_LEAD_TAGS or ancestor in entries or is_chrome_by_name(ancestor):
+            return True
+    return False
 
 
 def _run_chars(div) -> int:

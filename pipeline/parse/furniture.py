@@ -23,6 +23,8 @@ def remove_furniture(content, entries: list = ()) -> None:
     for element in content.iterdescendants():
         if isinstance(element.tag, str) and is_content_marked(element):
             keep.add(element)
+    transcripts = _transcripts(content)
+    keep.update(transcripts)
     for element in list(keep):
         keep.update(element.iterancestors())
     inside_entries = {node for element in entries for node in element.iterdescendants()}
@@ -37,7 +39,9 @@ def remove_furniture(content, entries: list = ()) -> None:
         if not isinstance(element.tag, str):
             continue
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
-        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content)) or hidden \
+        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content) and element not in keep
+                and not _is_table_figure(element)) \
+                or hidden \
                 or _is_link_only_paragraph(element) or _is_link_list(element) \
                 or (element not in keep and _is_link_block(element)) or is_ad_label(element) \
                 or (element in teasers_and_copies and element not in keep) or _is_control_label(element) \
@@ -59,6 +63,24 @@ def remove_furniture(content, entries: list = ()) -> None:
     for element in chrome:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+# A box named for a transcript holding this much paragraph text is the text of the video or audio it goes with.
+_TRANSCRIPT_WORDS = frozenset(("transcript",))
+_MIN_TRANSCRIPT_CHARS = 200
+
+
+def _transcripts(content) -> set:
+    """Boxes named "transcript" (Upworthy's `div#transcript` in the article's `<footer>`, BHG's `div#rhi-transcript`)
+    that hold paragraphs: the spoken text of a video article, which is its text, wherever the page puts it."""
+    return {element for element in content.xpath(".//*[contains(@id, 'ranscript') or contains(@class, 'ranscript')]")
+            if chrome_name_words(element, _TRANSCRIPT_WORDS) and paragraph_chars(element) >= _MIN_TRANSCRIPT_CHARS}
+
+
+def _is_table_figure(element) -> bool:
+    """A `<figure>` around a `<table>` (WordPress' `figure.wp-block-table`, comparison tables): the table is text,
+    its caption still goes."""
+    return element.tag == "figure" and element.find(".//table") is not None
 
 
 # A table's rows and cells are its data whatever their class says ("player-2020-416": a standings table's row).
@@ -113,10 +135,11 @@ def _teaser_boxes(content) -> set:
     with it (the lead-in alone, or the box of it and its teasers)."""
     boxes = set()
     for element in content.iter():
-        if not isinstance(element.tag, str) or not element.text or not RELATED_LEAD.match(element.text) \
-                or element.text_content().strip() != element.text.strip():
+        if not isinstance(element.tag, str) or not element.text:
             continue
         lead = " ".join(element.text.split())
+        if not RELATED_LEAD.match(lead) or element.text_content().strip() != element.text.strip():
+            continue
         box = element
         for ancestor in element.iterancestors():
             if ancestor is content:

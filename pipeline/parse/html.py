@@ -12,7 +12,8 @@ from pipeline.model import Document, Embed, Page, ParseResult, UpdateItem
 from pipeline.parse import THIN_BODY, ParseError
 from pipeline.parse.embeds import find_embed_elements, noscript_copies, read_embed
 from pipeline.parse.chrome import CHROME_WORDS, readable_text, run_text
-from pipeline.parse.content import common_ancestor, drop_layers, find_content, paragraph_chars
+from pipeline.parse.content import (common_ancestor, drop_layers, find_content, header_lead, outside_lead,
+                                    paragraph_chars, unmask_main_column)
 from pipeline.parse.furniture import remove_furniture
 from pipeline.parse.language import guess_language
 from pipeline.parse.liveblog import entries_complete, find_live_blog, finish_entries
@@ -69,6 +70,7 @@ def parse_html(document: Document, site_zone: tzinfo | None = None) -> ParseResu
 def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, warnings: list[str]) -> None:
     """Fill `page` stage by stage: metadata, live-blog entries and embeds, then the body text."""
     drop_layers(root)
+    unmask_main_column(root)
     meta = read_meta_tags(root)
     json_ld = read_json_ld(root, warnings)
     article_ld = article_item(json_ld)
@@ -99,8 +101,12 @@ def _parse_page(document: Document, root, page: Page, site_zone: tzinfo | None, 
             if element.getparent() is not None:
                 element.drop_tree()
         article_chars = paragraph_chars(content)  # before furniture goes: what the article element holds
+        lead = outside_lead(content) + header_lead(content, set(entries))
         remove_furniture(content, entries)
         blocks = _blocks(content)
+        if lead:  # the header went as furniture; its lead is the article's first paragraphs, unless repeated below
+            shown = " ".join(" ".join(block.text.split()) for block in blocks if block.kind == "paragraph")
+            blocks[:0] = [_Block("paragraph", text=text) for text in lead if text not in shown]
     except RecursionError:
         warnings.append("markup nested too deeply to split into blocks; the body is read as plain text")
         blocks = [_Block("paragraph", text=line) for line in readable_text([content], words=CHROME_WORDS).split("\n")
