@@ -491,3 +491,23 @@ def test_every_column_has_a_comment_for_analysts(db):
                        "AND table_name <> 'schema_migrations' AND comment IS NULL" + views)
     assert missing == []
     assert rows(db, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'report_pages'") == [(1,)]  # with the load
+
+
+def test_attempts_of_one_url_are_numbered_across_the_batches_of_a_run(tmp_path):
+    """A URL read again in a later batch of the same run gets the next attempt numbers, whatever other URLs the run
+    logged; another run starts again at 1."""
+    t0 = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    url, other = "https://news.example/a", "https://news.example/b"
+    first = build_batch([], [FetchRecord(url, "error", t0, stage="fetch", cause="timed out"),
+                             FetchRecord(other, "ok", t0)])
+    second = build_batch([], [FetchRecord(url, "error", t0 + timedelta(minutes=1), stage="fetch", cause="timed out"),
+                              FetchRecord(url, "ok", t0 + timedelta(minutes=2))])
+    db = str(tmp_path / "w.duckdb")
+    run_a, _, _ = load_batches(db, [first, second], command="ingest")
+    run_b, _, _ = load_batches(db, [second], command="ingest")
+    con = duckdb.connect(db, read_only=True)
+    got = con.execute("SELECT run_id, url, attempt, outcome FROM fetch_log ORDER BY run_id = ?, url, attempt",
+                      [run_b]).fetchall()
+    con.close()
+    assert got == [(run_a, url, 1, "error"), (run_a, url, 2, "error"), (run_a, url, 3, "ok"), (run_a, other, 1, "ok"),
+                   (run_b, url, 1, "error"), (run_b, url, 2, "ok")]
