@@ -578,3 +578,23 @@ def test_a_lead_written_before_the_article_body_opens_it():
         Gefühle? Oder lässt Amor euch im neuen Monat aus? Wir verraten es euch im Horoskop.</p>
         <div class="af-article-body">{paragraphs}</div></div></div></body></html>""")
     assert gofeminin.body_text.startswith("Zeit für große Gefühle?")
+
+
+def test_a_box_classed_like_an_article_body_inside_the_body_keeps_no_sidebar_or_noscript_in():
+    """Keeping a footer around a transcript (above) kept every `<aside>`, `<noscript>` or `<footer>` around any box
+    classed like an article body, nested ones included: a sidebar card inside the article reusing the theme's
+    "entry-content" class, or a `<noscript>` copy of the text, came into the body (3b5408d left them out). An aside
+    that broken markup wrapped around the article body itself still stays (OnlineMarketing.de in the trafilatura set:
+    the article under `aside.sidebar`, the page's <body> the content)."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article><h1>Budget</h1><div class="article-body">{paragraphs}
+        <aside class="related"><div class="entry-content"><p>Another story's summary that the card shows here, at some
+        length so that it reads as a paragraph.</p></div></aside>
+        <noscript><div class="article-body"><p>Copy of the text for readers without scripts.</p></div></noscript>
+        </div></article></body></html>""")
+    assert "Absatz 3." in page.body_text
+    assert "Another story's summary" not in page.body_text
+    assert "without scripts" not in page.body_text
+    wrapped = parsed(f"""<html><body><div class="site"><aside class="sidebar"><div class="sidebar-sticky"><article>
+        <h1>Budget</h1><div class="article-content">{paragraphs}</div></article></div></aside></div></body></html>""")
+    assert "Absatz 0." in wrapped.body_text and "Absatz 3." in wrapped.body_text

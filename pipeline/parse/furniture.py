@@ -27,6 +27,13 @@ def remove_furniture(content, entries: list = ()) -> None:
     keep.update(transcripts)
     for element in list(keep):
         keep.update(element.iterancestors())
+    # a chrome tag stays around the article's text (an <aside> that broken markup wrapped around the article body) and
+    # around a transcript; one inside the article body holding a box classed like one (a sidebar card's
+    # "entry-content", a <noscript> copy) goes
+    bodies = [element for element in keep if element not in entries and is_content_marked(element)]
+    inner = {node for element in bodies for node in element.iterdescendants()}
+    around_text = {node for element in [*transcripts, *(b for b in bodies if b not in inner)]
+                   for node in (element, *element.iterancestors())}
     inside_entries = {node for element in entries for node in element.iterdescendants()}
     _rejoin_drop_caps(content)
     teasers_and_copies = _teaser_boxes(content) | _hidden_copies(content)
@@ -39,7 +46,8 @@ def remove_furniture(content, entries: list = ()) -> None:
         if not isinstance(element.tag, str):
             continue
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
-        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content) and element not in keep
+        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content)
+                and element not in around_text
                 and not _is_table_figure(element)) \
                 or hidden \
                 or _is_link_only_paragraph(element) or _is_link_list(element) \
