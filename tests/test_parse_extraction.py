@@ -598,3 +598,18 @@ def test_a_box_classed_like_an_article_body_inside_the_body_keeps_no_sidebar_or_
     wrapped = parsed(f"""<html><body><div class="site"><aside class="sidebar"><div class="sidebar-sticky"><article>
         <h1>Budget</h1><div class="article-content">{paragraphs}</div></article></div></aside></div></body></html>""")
     assert "Absatz 0." in wrapped.body_text and "Absatz 3." in wrapped.body_text
+
+
+def test_a_heading_of_the_articles_own_that_opens_like_a_lead_in_stays_unless_teasers_follow():
+    """The trafilatura set's biathlonword.com-chinesisch: the subheading `<p><b>Noch mehr Arbeit und
+    Weltklassestadien</b></p>` between paragraphs was taken for a lead-in to other stories ("Noch mehr …", like "Mehr
+    aus …" and "More from …" ending in any words) and dropped. Such a lead-in goes only with links after it."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(2))
+    page = parsed(f"""<html><body><article><h1>Biathlon in China</h1><div class="article-body">{paragraphs}
+        <p><b>Noch mehr Arbeit und Weltklassestadien</b></p><p>Das National Biathlon Centre in Zhangjiakou. {_FILLER}</p>
+        <p>More from the minister later.</p>{paragraphs}
+        <h2>Mehr aus Thüringen</h2><ul><li><a href="/a">Erfurt baut</a></li><li><a href="/b">Jena wächst</a></li></ul>
+        </div></article></body></html>""")
+    assert "Noch mehr Arbeit und Weltklassestadien" in page.body_text
+    assert "More from the minister later." in page.body_text
+    assert "Mehr aus Thüringen" not in page.body_text and "Erfurt baut" not in page.body_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, CONTROL_LABEL, ENTRY_CHROME_WORDS, RELATED_LEAD,
-                                   RELATED_LEADS, chrome_name_words, is_ad_label)
+                                   RELATED_LEAD_CLOSED, RELATED_LEADS, chrome_name_words, is_ad_label)
 from pipeline.parse.content import is_content_marked, paragraph_chars
 
 
@@ -156,8 +156,18 @@ def _teaser_boxes(content) -> set:
             if len(text) > _TEASER_BOX_CHARS or not text.startswith(lead):
                 break
             box = ancestor
+        if not RELATED_LEAD_CLOSED.match(lead) and not _links_at(box):
+            continue  # "Noch mehr …", "More from …" with no teasers after it: a heading of the article's own
         boxes.add(box)
     return boxes
+
+
+def _links_at(box) -> bool:
+    """Whether a box, or the element after it, holds a link to another page."""
+    following = box.getnext()
+    return any(element is not None and isinstance(element.tag, str)
+               and element.xpath("descendant-or-self::a[@href and not(starts-with(@href, '#'))]")
+               for element in (box, following))
 
 
 # Classes that hide an element from sight and leave it to screen readers.
