@@ -613,3 +613,17 @@ def test_a_heading_of_the_articles_own_that_opens_like_a_lead_in_stays_unless_te
     assert "Noch mehr Arbeit und Weltklassestadien" in page.body_text
     assert "More from the minister later." in page.body_text
     assert "Mehr aus Thüringen" not in page.body_text and "Erfurt baut" not in page.body_text
+
+
+def test_a_sites_header_is_no_lead_when_the_page_has_no_article_element():
+    """With no article element the content is the page's `<body>`, and its `<header>` the site's masthead: its
+    tagline (a paragraph of 80 characters or more) opened the body as the article's lead (3b5408d left it out). A
+    header holding the page's `<h1>` is still the article's."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    tagline = "Independent local journalism for the valley since 1887, supported by readers like you every day."
+    page = parsed(f"""<html><body><header><a href="/">Valley Daily</a><p>{tagline}</p></header>
+        <h1>Budget</h1>{paragraphs}<footer><p>Contact us</p></footer></body></html>""")
+    assert "Absatz 3." in page.body_text and "since 1887" not in page.body_text
+    lead = "The council agreed a budget that raises spending on roads and schools, after a debate of six hours."
+    titled = parsed(f"""<html><body><header><h1>Budget</h1><p>{lead}</p></header>{paragraphs}</body></html>""")
+    assert titled.body_text.startswith(lead)
