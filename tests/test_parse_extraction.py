@@ -578,3 +578,52 @@ def test_a_lead_written_before_the_article_body_opens_it():
         Gefühle? Oder lässt Amor euch im neuen Monat aus? Wir verraten es euch im Horoskop.</p>
         <div class="af-article-body">{paragraphs}</div></div></div></body></html>""")
     assert gofeminin.body_text.startswith("Zeit für große Gefühle?")
+
+
+def test_a_box_classed_like_an_article_body_inside_the_body_keeps_no_sidebar_or_noscript_in():
+    """Keeping a footer around a transcript (above) kept every `<aside>`, `<noscript>` or `<footer>` around any box
+    classed like an article body, nested ones included: a sidebar card inside the article reusing the theme's
+    "entry-content" class, or a `<noscript>` copy of the text, came into the body (3b5408d left them out). An aside
+    that broken markup wrapped around the article body itself still stays (OnlineMarketing.de in the trafilatura set:
+    the article under `aside.sidebar`, the page's <body> the content)."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    page = parsed(f"""<html><body><article><h1>Budget</h1><div class="article-body">{paragraphs}
+        <aside class="related"><div class="entry-content"><p>Another story's summary that the card shows here, at some
+        length so that it reads as a paragraph.</p></div></aside>
+        <noscript><div class="article-body"><p>Copy of the text for readers without scripts.</p></div></noscript>
+        </div></article></body></html>""")
+    assert "Absatz 3." in page.body_text
+    assert "Another story's summary" not in page.body_text
+    assert "without scripts" not in page.body_text
+    wrapped = parsed(f"""<html><body><div class="site"><aside class="sidebar"><div class="sidebar-sticky"><article>
+        <h1>Budget</h1><div class="article-content">{paragraphs}</div></article></div></aside></div></body></html>""")
+    assert "Absatz 0." in wrapped.body_text and "Absatz 3." in wrapped.body_text
+
+
+def test_a_heading_of_the_articles_own_that_opens_like_a_lead_in_stays_unless_teasers_follow():
+    """The trafilatura set's biathlonword.com-chinesisch: the subheading `<p><b>Noch mehr Arbeit und
+    Weltklassestadien</b></p>` between paragraphs was taken for a lead-in to other stories ("Noch mehr …", like "Mehr
+    aus …" and "More from …" ending in any words) and dropped. Such a lead-in goes only with links after it."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(2))
+    page = parsed(f"""<html><body><article><h1>Biathlon in China</h1><div class="article-body">{paragraphs}
+        <p><b>Noch mehr Arbeit und Weltklassestadien</b></p><p>Das National Biathlon Centre in Zhangjiakou. {_FILLER}</p>
+        <p>More from the minister later.</p>{paragraphs}
+        <h2>Mehr aus Thüringen</h2><ul><li><a href="/a">Erfurt baut</a></li><li><a href="/b">Jena wächst</a></li></ul>
+        </div></article></body></html>""")
+    assert "Noch mehr Arbeit und Weltklassestadien" in page.body_text
+    assert "More from the minister later." in page.body_text
+    assert "Mehr aus Thüringen" not in page.body_text and "Erfurt baut" not in page.body_text
+
+
+def test_a_sites_header_is_no_lead_when_the_page_has_no_article_element():
+    """With no article element the content is the page's `<body>`, and its `<header>` the site's masthead: its
+    tagline (a paragraph of 80 characters or more) opened the body as the article's lead (3b5408d left it out). A
+    header holding the page's `<h1>` is still the article's."""
+    paragraphs = "".join(f"<p>Absatz {n}. {_FILLER}</p>" for n in range(4))
+    tagline = "Independent local journalism for the valley since 1887, supported by readers like you every day."
+    page = parsed(f"""<html><body><header><a href="/">Valley Daily</a><p>{tagline}</p></header>
+        <h1>Budget</h1>{paragraphs}<footer><p>Contact us</p></footer></body></html>""")
+    assert "Absatz 3." in page.body_text and "since 1887" not in page.body_text
+    lead = "The council agreed a budget that raises spending on roads and schools, after a debate of six hours."
+    titled = parsed(f"""<html><body><header><h1>Budget</h1><p>{lead}</p></header>{paragraphs}</body></html>""")
+    assert titled.body_text.startswith(lead)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -478,6 +481,45 @@ def test_whatever_the_spare_holds_the_published_file_is_the_working_copy(file_db
         assert "not by patching warehouse.duckdb.spare: it is not a file of its own" in caplog.text
     else:
         assert inode(file_db) == patched and "publishing by a whole copy" not in caplog.text
+
+
+ROOT = Path(__file__).resolve().parents[1]
+ANOTHER_USER = 65534  # nobody
+LOAD_AS_ANOTHER_USER = """
+import logging, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+logging.basicConfig(level=logging.INFO)
+from tests.test_store import load, long_page
+load(Path(sys.argv[2]), long_page(2))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="a spare of another user's takes root to make (and setpriv to load as that user)")
+def test_a_spare_another_user_published_is_not_patched_and_the_publish_succeeds():
+    """Two accounts sharing a warehouse (files writable by both): the spare is the other account's file, whose mode
+    only its owner may set; patching it made the publish fail ("Operation not permitted")."""
+    folder = Path(tempfile.mkdtemp(prefix="threadline-shared-", dir="/tmp"))
+    try:
+        folder.chmod(0o777)
+        db = folder / "warehouse.duckdb"
+        umask = os.umask(0)  # the shared files writable by both accounts
+        try:
+            load(db, long_page(0))
+            load(db, long_page(1))
+        finally:
+            os.umask(umask)
+        assert spare_of(db).stat().st_uid == 0
+        done = subprocess.run(["setpriv", f"--reuid={ANOTHER_USER}", f"--regid={ANOTHER_USER}", "--clear-groups",
+                               sys.executable, "-c", LOAD_AS_ANOTHER_USER, str(ROOT), str(db)],
+                              capture_output=True, text=True, env={**os.environ, "HOME": str(folder)}, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "not by patching warehouse.duckdb.spare: it belongs to another user" in done.stderr
+        assert db.read_bytes() == working_of(db).read_bytes()
+        assert rows(db, "SELECT count(*) FROM articles") == [(3,)]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_every_column_has_a_comment_for_analysts(db):

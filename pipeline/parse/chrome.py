@@ -46,7 +46,7 @@ def is_ad_label(element) -> bool:
 
 # A lead-in to other stories ("Lesen Sie auch", "Les også:"), in the languages of our sources: what follows it, in
 # the same short box, is a teaser of another article.
-RELATED_LEADS = (
+RELATED_LEADS_CLOSED = (
     r"(?:see also|related(?: articles?| stories| coverage)?|read more|read also|also read|more on this(?: story)?"
     r"|don'?t miss|more|you (?:may|might) also like|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant"
     r"|das könnte (?:sie|dich) auch interessieren|das könnte dich interessieren|(?:zum )?weiterlesen|viel gelesen"
@@ -55,11 +55,20 @@ RELATED_LEADS = (
     r"|también te puede interesar|temas relacionados|notas relacionadas|articles similaires|sur le même sujet"
     r"|mehr interessantes|(?:meist|viel) gelesen(?: in [\w ]{1,30})?|ähnliche (?:beiträge|artikel|themen|nachrichten)"
     r"|weitere (?:artikel|beiträge|meldungen|nachrichten|news|pressemitteilungen)(?: [\w ]{1,40})?"
-    r"|entdecke weitere [\w-]+|mehr (?:aus|zum|zur|von) [\w ]{1,30}|noch mehr [\w ]{1,30}"
-    r"|related (?:posts|tutorials|content|news|links|reading)|explore further|more from [\w ]{1,30}"
+    r"|entdecke weitere [\w-]+"
+    r"|related (?:posts|tutorials|content|news|links|reading)|explore further"
     r"|zobacz (?:również|też|także)|schlagw(?:orte|örter)|stichw(?:orte|örter)|tags|keywords)"
 )
+# Lead-ins ending in words of the page's own ("Mehr aus Thüringen", "More from The Telegraph"): such words also make a
+# heading of the article's own ("Noch mehr Arbeit und Weltklassestadien" on the trafilatura set's
+# biathlonword.com-chinesisch), so these count only with links to other stories after them (`_teaser_boxes`).
+RELATED_LEADS_FREE = (
+    r"(?:mehr (?:aus|zum|zur|von) [\w ]{1,30}|noch mehr [\w ]{1,30}|more from [\w ]{1,30})"
+)
+RELATED_LEADS = f"(?:{RELATED_LEADS_CLOSED}|{RELATED_LEADS_FREE})"
 RELATED_LEAD = re.compile(r"^[\s\ufeff]*" + RELATED_LEADS + r"[\s\ufeff]*[:.]?[\s\ufeff]*$", re.IGNORECASE)
+RELATED_LEAD_CLOSED = re.compile(r"^[\s\ufeff]*" + RELATED_LEADS_CLOSED + r"[\s\ufeff]*[:.]?[\s\ufeff]*$",
+                                 re.IGNORECASE)
 # The label a control prints for screen readers, alone in its element ("Video starten, abbrechen mit Escape", an
 # expandable box's "Box aufklappen" / "Box zuklappen").
 CONTROL_LABEL = re.compile(

@@ -205,10 +205,12 @@ def header_lead(content, entries=()) -> list[str]:
     """The lead written in the article's `<header>`: its paragraphs and runs of text straight in a `<div>` of
     `_LEAD_CHARS` or more (a standfirst, Vogue's gallery lead after the date), outside figures, bylines and other
     furniture. Headers of live-blog entries, and of other stories' cards (a header inside a list item or a nested
-    `<article>`) are not the article's."""
+    `<article>`) are not the article's, nor, when the content is the whole `<body>`, a header without the `<h1>` (the
+    site's masthead)."""
     texts = []
+    whole_page = content.tag in ("body", "html")  # no article found: a header without the title is the site's
     for header in content.iter("header"):
-        if _in_other_box(header, content, entries):
+        if _in_other_box(header, content, entries) or (whole_page and header.find(".//h1") is None):
             continue
         for element in header.xpath(f".//p | .//div{_HAS_RUN}"):
             if _in_other_box(element, header, ()) or is_chrome_by_name(element):

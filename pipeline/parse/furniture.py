@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.parse.chrome import (CHROME_TAGS, CHROME_WORDS, CONTROL_LABEL, ENTRY_CHROME_WORDS, RELATED_LEAD,
-                                   RELATED_LEADS, chrome_name_words, is_ad_label)
+                                   RELATED_LEAD_CLOSED, RELATED_LEADS, chrome_name_words, is_ad_label)
 from pipeline.parse.content import is_content_marked, paragraph_chars
 
 
@@ -27,6 +27,13 @@ def remove_furniture(content, entries: list = ()) -> None:
     keep.update(transcripts)
     for element in list(keep):
         keep.update(element.iterancestors())
+    # a chrome tag stays around the article's text (an <aside> that broken markup wrapped around the article body) and
+    # around a transcript; one inside the article body holding a box classed like one (a sidebar card's
+    # "entry-content", a <noscript> copy) goes
+    bodies = [element for element in keep if element not in entries and is_content_marked(element)]
+    inner = {node for element in bodies for node in element.iterdescendants()}
+    around_text = {node for element in [*transcripts, *(b for b in bodies if b not in inner)]
+                   for node in (element, *element.iterancestors())}
     inside_entries = {node for element in entries for node in element.iterdescendants()}
     _rejoin_drop_caps(content)
     teasers_and_copies = _teaser_boxes(content) | _hidden_copies(content)
@@ -39,7 +46,8 @@ def remove_furniture(content, entries: list = ()) -> None:
         if not isinstance(element.tag, str):
             continue
         hidden = element.get("hidden") is not None and not _is_gated_text(element)
-        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content) and element not in keep
+        if (element.tag in CHROME_TAGS and not _is_article_fallback(element, content)
+                and element not in around_text
                 and not _is_table_figure(element)) \
                 or hidden \
                 or _is_link_only_paragraph(element) or _is_link_list(element) \
@@ -148,8 +156,18 @@ def _teaser_boxes(content) -> set:
             if len(text) > _TEASER_BOX_CHARS or not text.startswith(lead):
                 break
             box = ancestor
+        if not RELATED_LEAD_CLOSED.match(lead) and not _links_at(box):
+            continue  # "Noch mehr …", "More from …" with no teasers after it: a heading of the article's own
         boxes.add(box)
     return boxes
+
+
+def _links_at(box) -> bool:
+    """Whether a box, or the element after it, holds a link to another page."""
+    following = box.getnext()
+    return any(element is not None and isinstance(element.tag, str)
+               and element.xpath("descendant-or-self::a[@href and not(starts-with(@href, '#'))]")
+               for element in (box, following))
 
 
 # Classes that hide an element from sight and leave it to screen readers.

@@ -342,6 +342,9 @@ class FileBackend(Backend):
             if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
                 return self._drop_spare("it is not a file of its own (a writer killed while publishing left it as "
                                         "the published file's second name)")
+            if info.st_uid != os.geteuid():  # its mode could not be set (only a file's owner may): publishing failed
+                return self._drop_spare("it belongs to another user (published by another account sharing the "
+                                        "warehouse)")
             try:
                 if not _ofd_lock(fd, fcntl.F_WRLCK):
                     return self._drop_spare("a reader still holds it (a session opened on the published file before "
