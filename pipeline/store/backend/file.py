@@ -272,8 +272,12 @@ class FileBackend(Backend):
 
     def _recorded(self) -> tuple | None:
         """The published file's identity as this writer last published it, or None."""
+        return self._recorded_field(lambda record: tuple(record[field] for field in _IDENTITY))
+
+    def _recorded_field(self, read) -> tuple | None:
+        """`read` applied to the record of the last publish (a dict), or None when there is no usable record."""
         try:
-            return tuple(json.loads(self.record.read_text())[field] for field in _IDENTITY)
+            return read(json.loads(self.record.read_text()))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -376,10 +380,7 @@ class FileBackend(Backend):
 
     def _recorded_working(self) -> tuple | None:
         """The working copy's (device, inode) when this writer last published it, or None."""
-        try:
-            return tuple(json.loads(self.record.read_text())["working"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        return self._recorded_field(lambda record: tuple(record["working"]))
 
     def _write_record(self) -> None:
         identity = _identity(self.published)
@@ -448,11 +449,8 @@ def _identity(path: Path) -> tuple | None:
 
 def _inode(path: Path) -> tuple | None:
     """A file's (device, inode): which file a name stands for (or None)."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    return info.st_dev, info.st_ino
+    identity = _identity(path)
+    return identity[:2] if identity else None
 
 
 # Publishing reads the working copy and the spare in chunks of PATCH_CHUNK, compares them, and writes into the spare
