@@ -77,7 +77,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.folder) if args.folder else Path(tmp) / "pages"
-        if len(list(folder.rglob("*.html"))) != args.pages if folder.exists() else True:
+        if not folder.exists() or len(list(folder.rglob("*.html"))) != args.pages:
             started = time.perf_counter()
             write_pages(folder, args.pages)
             print(f"wrote {args.pages:,} pages to {folder} in {time.perf_counter() - started:.0f} s", flush=True)
